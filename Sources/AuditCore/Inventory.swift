@@ -1,0 +1,83 @@
+/// What one inventory source says about a host. Every fact is optional: sources differ in what
+/// they know, and the store merges several sources about one host.
+public struct HostFacts: Sendable, Hashable {
+    public var name: String
+    /// The SMTP address (IP or DNS name, optionally `:port`) to probe.
+    public var address: String?
+    public var product: Product?
+    /// The OS name as the source wrote it (`Microsoft(R) Windows(R) Server 2003, Enterprise Edition`).
+    public var osName: String?
+    public var servicePack: ServicePack?
+    public var platform: Platform?
+    /// The architecture text as written, kept when it could not be recognised.
+    public var architectureText: String?
+
+    public init(name: String, address: String? = nil, product: Product? = nil, osName: String? = nil,
+                servicePack: ServicePack? = nil, platform: Platform? = nil, architectureText: String? = nil) {
+        self.name = name
+        self.address = address
+        self.product = product
+        self.osName = osName
+        self.servicePack = servicePack
+        self.platform = platform
+        self.architectureText = architectureText
+    }
+}
+
+/// A file found on a host, with its version.
+public struct InstalledFile: Sendable, Hashable {
+    public var host: String
+    /// Full path as reported (`C:\WINDOWS\system32\inetsrv\smtpsvc.dll`); may be empty when only the name is known.
+    public var path: String
+    public var fileName: String
+    public var version: FileVersion?
+    public var versionText: String
+    public var size: Int?
+
+    public init(host: String, path: String, fileName: String, version: FileVersion?, versionText: String, size: Int? = nil) {
+        self.host = host
+        self.path = path
+        self.fileName = fileName
+        self.version = version
+        self.versionText = versionText
+        self.size = size
+    }
+
+    /// The last component of a Windows or POSIX path.
+    public static func fileName(ofPath path: String) -> String {
+        guard let cut = path.lastIndex(where: { (c: Character) in c == "\\" || c == "/" }) else { return path }
+        return String(path[path.index(after: cut)...])
+    }
+}
+
+/// A hotfix recorded as installed on a host (Get-HotFix, systeminfo, osquery `patches`).
+public struct InstalledHotfix: Sendable, Hashable {
+    public var host: String
+    public var kb: KBNumber
+    /// As written by the source (`3/14/2006`, `20060314`); informational.
+    public var installedOn: String?
+
+    public init(host: String, kb: KBNumber, installedOn: String? = nil) {
+        self.host = host
+        self.kb = kb
+        self.installedOn = installedOn
+    }
+}
+
+/// One fact read from an inventory; parsers stream these to a sink so that a 1 GB inventory
+/// never sits whole in memory.
+public enum InventoryRecord: Sendable, Hashable {
+    case host(HostFacts)
+    case file(InstalledFile)
+    case hotfix(InstalledHotfix)
+}
+
+/// The inventory formats we read.
+public enum InventoryFormat: String, Sendable, CaseIterable {
+    case fleetCSV = "fleet-csv"
+    case psVersionInfoCSV = "ps-versioninfo-csv"
+    case psHotfixCSV = "ps-hotfix-csv"
+    case systeminfoCSV = "systeminfo-csv"
+    case osqueryJSON = "osquery-json"
+    case ovalSystemCharacteristics = "oval-sc"
+}

@@ -1,0 +1,40 @@
+/// The processor architecture a manifest row or a host is for.
+public enum Platform: String, Sendable, Hashable, CaseIterable, Codable, CustomStringConvertible {
+    case x86
+    case x64
+    case ia64 = "IA-64"
+
+    public var description: String { rawValue }
+
+    /// Whether 32-bit files can be installed under WOW64 on this platform.
+    public var is64Bit: Bool { self != .x86 }
+
+    /// Recognises the spellings of KB articles and inventories: `x86`, `X86-based PC`, `Intel`,
+    /// `x64`, `x64-based`, `AMD64`, `x86_64`, `IA-64`, `IA64`, `Itanium-based`, `ia64`, `32-bit`, `64-bit` …
+    public init?(spelling: some StringProtocol) {
+        let text = spelling.trimmingSpaces().lowercased()
+        guard !text.isEmpty else { return nil }
+        let compact = text.filter { $0.isLetter || $0.isNumber }
+        if compact.hasPrefix("ia64") || compact.contains("itanium") {
+            self = .ia64
+        } else if compact.hasPrefix("x64") || compact.hasPrefix("amd64") || compact.hasPrefix("x8664")
+                    || compact.hasPrefix("em64t") || compact == "64bit" || compact.hasPrefix("64bit") {
+            self = .x64
+        } else if compact.hasPrefix("x86") || compact == "intel" || compact.hasPrefix("i386")
+                    || compact.hasPrefix("i686") || compact == "32bit" || compact.hasPrefix("32bit") {
+            self = .x86
+        } else {
+            return nil
+        }
+    }
+
+    /// Finds a platform named inside a longer text such as a KB heading
+    /// (`x64-based versions of Windows Server 2003`, `... for Itanium-based Systems`); nil when none.
+    public static func mentioned(in text: some StringProtocol) -> Platform? {
+        let lower = text.lowercased()
+        if lower.contains("itanium") || lower.contains("ia-64") || lower.contains("ia64") { return .ia64 }
+        if lower.contains("x64") || lower.contains("amd64") || lower.contains("x86_64") || lower.contains("64-bit") { return .x64 }
+        if lower.contains("x86") || lower.contains("32-bit") { return .x86 }
+        return nil
+    }
+}

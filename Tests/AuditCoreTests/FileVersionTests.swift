@@ -1,0 +1,4 @@
+import Testing
+@testable import AuditCore
+
+@Test func placeholder() { #expect(FileVersion(1, 0, 0, 0) < FileVersion(1, 0, 0, 1)) }
