@@ -81,3 +81,19 @@ public enum InventoryFormat: String, Sendable, CaseIterable {
     case osqueryJSON = "osquery-json"
     case ovalSystemCharacteristics = "oval-sc"
 }
+
+extension HostFacts {
+    /// The merge key of a host name: trimmed, lowercased, trailing dot removed. `WEB01.corp.example.`
+    /// and `web01.CORP.example` are one host; see ``shortKey(_:)`` for short names.
+    public static func key(_ name: String) -> String {
+        var key = String(name.trimmingSpaces()).lowercased()
+        while key.hasSuffix(".") { key.removeLast() }
+        return key
+    }
+
+    /// The first DNS label of a host key (`web01` for `web01.corp.example`): a short name matches
+    /// an FQDN whose first label it is, when exactly one such host exists.
+    public static func shortKey(_ key: String) -> String {
+        String(key.prefix { $0 != "." })
+    }
+}

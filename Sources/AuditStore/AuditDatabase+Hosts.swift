@@ -1,0 +1,101 @@
+import AuditCore
+import GRDB
+
+/// What the store knows about a host, as listed by `hosts`.
+public struct HostSummary: Sendable, Hashable, Codable {
+    public var name: String
+    public var address: String?
+    public var product: String?
+    public var osName: String?
+    public var servicePack: String?
+    public var platform: String?
+    public var architectureText: String?
+    public var sources: [String]
+    public var lastSeen: String
+    public var fileCount: Int
+    public var hotfixCount: Int
+    /// KB → verdict of the latest assessment.
+    public var verdicts: [String: String]
+}
+
+/// An installed file as stored.
+public struct FileFact: Sendable, Hashable, Codable {
+    public var path: String
+    public var fileName: String
+    public var version: String
+    public var size: Int?
+    public var source: String
+}
+
+/// A recorded hotfix as stored.
+public struct HotfixFact: Sendable, Hashable, Codable {
+    public var kb: String
+    public var installedOn: String?
+    public var source: String
+}
+
+/// Everything about one host: facts, files, hotfixes, latest verdicts and probe sessions.
+public struct HostDetail: Sendable {
+    public var summary: HostSummary
+    public var files: [FileFact]
+    public var hotfixes: [HotfixFact]
+    public var results: [AssessedResult]
+    public var probes: [ProbeEvidence]
+}
+
+extension AuditDatabase {
+    static let hostColumns = """
+        h.id, h.name, h.address, h.product, h.os_name, h.sp_level, h.sp_branch, h.platform, h.arch_text, h.sources, h.last_seen,
+        (SELECT count(*) FROM installed_file f WHERE f.host_id = h.id),
+        (SELECT count(*) FROM installed_hotfix x WHERE x.host_id = h.id),
+        (SELECT group_concat(r.kb_number || '=' || r.verdict, ',') FROM assessment_result r
+            WHERE r.host_id = h.id AND r.run_id = (SELECT max(id) FROM assessment_run))
+        """
+
+    static func hostSummary(_ row: Row) -> HostSummary {
+        let sources: String = row[9]
+        var verdicts: [String: String] = [:]
+        for pair in ((row[13] as String?) ?? "").split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            if parts.count == 2, let number = Int(parts[0]) { verdicts[KBNumber(number).description] = String(parts[1]) }
+        }
+        return HostSummary(name: row[1], address: row[2], product: row[3], osName: row[4],
+                           servicePack: (row[5] as Int?).map { ServicePack(level: $0, branch: row[6]).description },
+                           platform: row[7], architectureText: row[8],
+                           sources: sources.split(separator: ",").map(String.init), lastSeen: row[10],
+                           fileCount: row[11], hotfixCount: row[12], verdicts: verdicts)
+    }
+
+    /// Every host in name order, one at a time.
+    public func forEachHost(_ body: (HostSummary) throws -> Void) throws {
+        try read { db in
+            let cursor = try Row.fetchCursor(db, sql: "SELECT \(Self.hostColumns) FROM host h ORDER BY h.name_key")
+            while let row = try cursor.next() { try body(Self.hostSummary(row)) }
+        }
+    }
+
+    /// The host called `name` (case-insensitive; a short name finds its unique FQDN), nil when unknown.
+    public func host(named name: String) throws -> HostDetail? {
+        try read { db in
+            let key = HostFacts.key(name)
+            var row = try Row.fetchOne(db, sql: "SELECT \(Self.hostColumns) FROM host h WHERE h.name_key = ?", arguments: [key])
+            if row == nil {
+                let rows = try Row.fetchAll(db, sql: "SELECT \(Self.hostColumns) FROM host h WHERE h.short_key = ? LIMIT 2", arguments: [key])
+                if rows.count == 1 { row = rows[0] }
+            }
+            guard let row else { return nil }
+            let id: Int64 = row[0]
+            let files = try Row.fetchAll(db, sql: """
+                SELECT path, file_name, version_text, size, source FROM installed_file WHERE host_id = ? ORDER BY file_key, path
+                """, arguments: [id]).map { FileFact(path: $0[0], fileName: $0[1], version: $0[2], size: $0[3], source: $0[4]) }
+            let hotfixes = try Row.fetchAll(db, sql: """
+                SELECT kb_number, installed_on, source FROM installed_hotfix WHERE host_id = ? ORDER BY kb_number
+                """, arguments: [id]).map { HotfixFact(kb: KBNumber($0[0] as Int).description, installedOn: $0[1], source: $0[2]) }
+            let summary = Self.hostSummary(row)
+            var results: [AssessedResult] = []
+            try latestResults(host: summary.name) { results.append($0) }
+            let probes = try Self.latestProbeSessions(db, hostID: id, hostName: summary.name)
+            return HostDetail(summary: summary, files: files, hotfixes: hotfixes, results: results, probes: probes)
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import AuditCore
+import GRDB
+
+/// What `import-inventory` wrote.
+public struct InventoryImportSummary: Sendable, Hashable {
+    public var files = 0
+    public var records = 0
+    public var hosts = 0
+    public var newHosts = 0
+    public var installedFiles = 0
+    public var hotfixes = 0
+    public var replacedFiles = 0
+    public init() {}
+}
+
+/// Receives the records of one import inside its transaction; hosts are resolved and merged
+/// (case-insensitive names, short name ↔ FQDN) and earlier facts from the same kind of source replaced.
+public final class InventoryWriter {
+    let db: Database
+    let now: String
+    var source = ""
+    var summary = InventoryImportSummary()
+    private var hostIDs: [String: Int64] = [:]
+    private var lastFacts: [Int64: HostFacts] = [:]
+    private var cleared: Set<String> = []
+    private var touched: Set<Int64> = []
+    private let insertFile: Statement
+    private let insertHotfix: Statement
+
+    init(db: Database, now: String) throws {
+        self.db = db
+        self.now = now
+        insertFile = try db.makeStatement(sql: """
+            INSERT INTO installed_file (host_id, source, path, file_name, file_key, v_major, v_minor, v_build, v_revision,
+                version_branch, version_text, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        insertHotfix = try db.makeStatement(sql: """
+            INSERT INTO installed_hotfix (host_id, kb_number, source, installed_on) VALUES (?, ?, ?, ?)
+            ON CONFLICT (host_id, kb_number, source) DO UPDATE SET installed_on = COALESCE(excluded.installed_on, installed_on)
+            """)
+    }
+
+    /// Stores one record read from the current source.
+    public func write(_ record: InventoryRecord) throws {
+        summary.records += 1
+        switch record {
+        case .host(let facts):
+            let id = try hostID(facts.name)
+            if lastFacts[id] == facts { return }
+            lastFacts[id] = facts
+            try db.execute(sql: """
+                UPDATE host SET address = COALESCE(?, address), product = COALESCE(?, product), os_name = COALESCE(?, os_name),
+                    sp_level = COALESCE(?, sp_level), sp_branch = CASE WHEN ? IS NULL THEN sp_branch ELSE ? END,
+                    platform = COALESCE(?, platform),
+                    arch_text = CASE WHEN ? IS NOT NULL THEN NULL WHEN ? IS NOT NULL THEN ? ELSE arch_text END
+                WHERE id = ?
+                """, arguments: [
+                    facts.address, facts.product?.name, facts.osName, facts.servicePack?.level,
+                    facts.servicePack?.level, facts.servicePack?.branch, facts.platform?.rawValue,
+                    facts.platform?.rawValue, facts.architectureText, facts.architectureText, id,
+                ])
+        case .file(let file):
+            let id = try hostID(file.host)
+            let v = file.version
+            try insertFile.execute(arguments: [
+                id, source, file.path, file.fileName, file.fileName.lowercased(), v?.major, v?.minor, v?.build, v?.revision,
+                v?.branch, file.versionText, file.size,
+            ])
+            summary.installedFiles += 1
+        case .hotfix(let hotfix):
+            let id = try hostID(hotfix.host)
+            try insertHotfix.execute(arguments: [id, hotfix.kb.number, source, hotfix.installedOn])
+            summary.hotfixes += 1
+        }
+    }
+
+    /// The id of the host called `name`, creating it or merging a short name with its FQDN;
+    /// the first time a host is seen from this source, its facts from earlier imports of the same kind are cleared.
+    func hostID(_ name: String) throws -> Int64 {
+        let key = HostFacts.key(name)
+        guard !key.isEmpty else { throw StoreError.emptyHostName }
+        let id: Int64
+        if let known = hostIDs[key] {
+            id = known
+        } else {
+            id = try resolve(name: String(name.trimmingSpaces()), key: key)
+            hostIDs[key] = id
+        }
+        if touched.insert(id).inserted {
+            try db.execute(sql: """
+                UPDATE host SET last_seen = ?,
+                    sources = CASE WHEN instr(',' || sources || ',', ',' || ? || ',') > 0 THEN sources
+                                   WHEN sources = '' THEN ? ELSE sources || ',' || ? END
+                WHERE id = ?
+                """, arguments: [now, source, source, source, id])
+        }
+        let clearKey = "\(id)|\(source)"
+        if cleared.insert(clearKey).inserted {
+            try db.execute(sql: "DELETE FROM installed_file WHERE host_id = ? AND source = ?", arguments: [id, source])
+            summary.replacedFiles += db.changesCount
+            try db.execute(sql: "DELETE FROM installed_hotfix WHERE host_id = ? AND source = ?", arguments: [id, source])
+        }
+        return id
+    }
+
+    private func resolve(name: String, key: String) throws -> Int64 {
+        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM host WHERE name_key = ?", arguments: [key]) { return id }
+        let short = HostFacts.shortKey(key)
+        if short != key {
+            // An FQDN: a host known so far by its short name becomes this FQDN.
+            if let id = try Int64.fetchOne(db, sql: "SELECT id FROM host WHERE name_key = ?", arguments: [short]) {
+                try db.execute(sql: "UPDATE host SET name = ?, name_key = ? WHERE id = ?", arguments: [name, key, id])
+                return id
+            }
+        } else {
+            // A short name: the one FQDN host with this first label, if there is exactly one.
+            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM host WHERE short_key = ? LIMIT 2", arguments: [short])
+            if ids.count == 1 { return ids[0] }
+        }
+        try db.execute(sql: "INSERT INTO host (name, name_key, short_key, last_seen, sources) VALUES (?, ?, ?, ?, '')",
+                       arguments: [name, key, short, now])
+        summary.newHosts += 1
+        return db.lastInsertedRowID
+    }
+
+    var hostCount: Int { touched.count }
+}
+
+/// Errors of the store itself (bad input is an ImportError from the readers).
+public enum StoreError: Error, CustomStringConvertible, Sendable {
+    case emptyHostName
+    case unknownHost(String)
+    case unknownKB(KBNumber)
+    case noManifests
+
+    public var description: String {
+        switch self {
+        case .emptyHostName: "a record has an empty host name"
+        case .unknownHost(let name): "no host named '\(name)' in the store"
+        case .unknownKB(let kb): "\(kb) is not in the store (import its manifest first)"
+        case .noManifests: "no manifests in the store: run `hotfix-audit import-manifest FILE` first"
+        }
+    }
+}
+
+extension AuditDatabase {
+    /// One inventory file to import: its record, and a function that streams its records into a sink.
+    public typealias InventoryFeed = (source: SourceFile, read: ((InventoryRecord) throws -> Void) throws -> Void)
+
+    /// Imports every feed in one transaction: all of them or nothing.
+    public func importInventories(_ feeds: [InventoryFeed]) throws -> InventoryImportSummary {
+        let now = Self.now()
+        return try write { db in
+            let writer = try InventoryWriter(db: db, now: now)
+            for feed in feeds {
+                let before = writer.summary.records
+                writer.source = feed.source.format
+                try feed.read { try writer.write($0) }
+                writer.summary.files += 1
+                try recordSource(db, kind: "inventory", source: feed.source, count: writer.summary.records - before, at: now)
+            }
+            writer.summary.hosts = writer.hostCount
+            return writer.summary
+        }
+    }
+}

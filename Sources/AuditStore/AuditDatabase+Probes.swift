@@ -1,0 +1,93 @@
+import AuditCore
+import GRDB
+
+/// A host the probe may trigger: its name and SMTP address from the inventory.
+public struct StoredProbeTarget: Sendable, Hashable {
+    public var host: String
+    public var address: String?
+}
+
+extension AuditDatabase {
+    /// The probe targets: the named hosts (each must exist), or every host when `names` is empty.
+    public func probeTargets(names: [String]) throws -> [StoredProbeTarget] {
+        try read { db in
+            if names.isEmpty {
+                return try Row.fetchAll(db, sql: "SELECT name, address FROM host ORDER BY name_key").map {
+                    StoredProbeTarget(host: $0[0], address: $0[1])
+                }
+            }
+            return try names.map { name in
+                let key = HostFacts.key(name)
+                if let row = try Row.fetchOne(db, sql: "SELECT name, address FROM host WHERE name_key = ?", arguments: [key]) {
+                    return StoredProbeTarget(host: row[0], address: row[1])
+                }
+                let rows = try Row.fetchAll(db, sql: "SELECT name, address FROM host WHERE short_key = ? LIMIT 2", arguments: [key])
+                guard rows.count == 1 else { throw StoreError.unknownHost(name) }
+                return StoredProbeTarget(host: rows[0][0], address: rows[0][1])
+            }
+        }
+    }
+
+    /// Records a campaign and its evidence (all or nothing). Hosts are matched by name.
+    public func recordCampaign(id: String, probeDomain: String, listen: [String], profiles: [ProbeProfile],
+                               listenOnly: Bool = false, startedAt: String, evidence: [ProbeEvidence]) throws {
+        let now = Self.now()
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO probe_campaign (id, started_at, finished_at, probe_domain, listen, profiles, mode) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET finished_at = excluded.finished_at
+                """, arguments: [id, startedAt, now, probeDomain, listen.joined(separator: " "),
+                                 profiles.map(\.description).joined(separator: " "), listenOnly ? "listen-only" : "trigger"])
+            let insert = try db.makeStatement(sql: """
+                INSERT INTO probe_session (campaign_id, host_id, profile, outcome, detail, note, peer, token, started_at,
+                    reply_timings, premature_bytes, intact, ended_by, deliveries, transcript, trigger_transcript)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for item in evidence {
+                let key = HostFacts.key(item.host)
+                guard let hostID = try Int64.fetchOne(db, sql: "SELECT id FROM host WHERE name_key = ?", arguments: [key]) else {
+                    throw StoreError.unknownHost(item.host)
+                }
+                let timings = item.replyTimings.map { "\($0.offsetMilliseconds)\t\($0.text)" }.joined(separator: "\n")
+                try insert.execute(arguments: [
+                    id, hostID, item.profile.description, item.outcome.verdict, item.outcome.detail, item.note, item.peer,
+                    item.token, item.startedAt, timings, item.prematureBytes, item.intact, item.endedBy, item.deliveries,
+                    item.transcript, item.triggerTranscript,
+                ])
+            }
+        }
+    }
+
+    /// The sessions of the latest campaign that probed the host.
+    static func latestProbeSessions(_ db: Database, hostID: Int64, hostName: String) throws -> [ProbeEvidence] {
+        try Row.fetchAll(db, sql: """
+            SELECT campaign_id, profile, outcome, detail, note, peer, token, started_at, reply_timings, premature_bytes, intact,
+                   ended_by, deliveries, transcript, trigger_transcript
+            FROM probe_session
+            WHERE host_id = ? AND campaign_id = (SELECT campaign_id FROM probe_session WHERE host_id = ? ORDER BY id DESC LIMIT 1)
+            ORDER BY id
+            """, arguments: [hostID, hostID]).map { row in
+            let timings = ((row[8] as String?) ?? "").split(separator: "\n").compactMap { line -> ReplyLineTiming? in
+                let parts = line.split(separator: "\t", maxSplits: 1)
+                guard parts.count == 2, let ms = Int(parts[0]) else { return nil }
+                return ReplyLineTiming(text: String(parts[1]), offsetMilliseconds: ms)
+            }
+            let profile = (try? ProbeProfile(parsing: row[1])) ?? ProbeProfile()
+            return ProbeEvidence(campaign: row[0], host: hostName, profile: profile,
+                                 outcome: ProbeOutcome(verdict: row[2], detail: row[3]) ?? .inconclusive(.noDelivery),
+                                 note: row[4], peer: row[5], token: row[6], startedAt: row[7], replyTimings: timings,
+                                 prematureBytes: row[9], intact: row[10], endedBy: row[11], deliveries: row[12],
+                                 transcript: row[13], triggerTranscript: row[14])
+        }
+    }
+
+    /// The latest probe sessions of a host by id (for the report builder).
+    public func latestProbeSessions(hostName: String) throws -> [ProbeEvidence] {
+        try read { db in
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM host WHERE name_key = ?", arguments: [HostFacts.key(hostName)]) else {
+                return []
+            }
+            return try Self.latestProbeSessions(db, hostID: id, hostName: hostName)
+        }
+    }
+}
