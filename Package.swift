@@ -36,7 +36,7 @@ let package = Package(
         .executableTarget(
             name: "hotfix-audit",
             dependencies: ["AuditCore", "ManifestImport", "InventoryImport", "AuditStore", "SMTPProbe", "AuditReport",
-                           argumentParser, logging, nioPosix]
+                           argumentParser, logging, nioPosix, crypto]
         ),
 
         .testTarget(name: "AuditCoreTests", dependencies: ["AuditCore"], exclude: ["Fixtures"]),

@@ -1,0 +1,69 @@
+import ArgumentParser
+import AuditCore
+import AuditStore
+import Foundation
+
+/// The `hotfix-audit` command: is this hotfix really in place, fleet-wide?
+@main
+struct HotfixAudit: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "hotfix-audit",
+        abstract: "Checks whether Windows hotfixes are really in place: file evidence, SMTP probe, audit reports.",
+        discussion: """
+            Typical run:
+              hotfix-audit import-manifest data/manifests/KB912341.txt
+              hotfix-audit import-inventory data/inventories/*
+              hotfix-audit assess
+              hotfix-audit report --format html,xml
+            Or everything at once on bundled data and a simulated fleet: hotfix-audit demo
+
+            Exit codes: 0 compliant, 3 non-compliant hosts found, 2 usage error, 1 failure.
+            """,
+        version: version,
+        subcommands: commandList
+    )
+
+    /// Maps errors to the documented exit codes: usage errors 2, failures 1.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as ExitCode {
+            Foundation.exit(error.rawValue)
+        } catch let error as ImportError {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            Foundation.exit(1)
+        } catch let error as StoreError {
+            FileHandle.standardError.write(Data("hotfix-audit: \(error)\n".utf8))
+            Foundation.exit(1)
+        } catch let error as CommandFailure {
+            FileHandle.standardError.write(Data("hotfix-audit: \(error.message)\n".utf8))
+            Foundation.exit(1)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || code.rawValue == 0 {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            let message = fullMessage(for: error)
+            if code == .validationFailure || error is ValidationError || code.rawValue == 64 {
+                FileHandle.standardError.write(Data("\(message)\n".utf8))
+                Foundation.exit(2)
+            }
+            FileHandle.standardError.write(Data("hotfix-audit: \(message.isEmpty ? String(describing: error) : message)\n".utf8))
+            Foundation.exit(1)
+        }
+    }
+}
+
+/// A failure with a message for the user (exit 1).
+struct CommandFailure: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}
