@@ -148,7 +148,12 @@ extension AuditDatabase {
     /// patched and not-applicable ones. Streams: `body` sees one result at a time.
     public func latestResults(nonCompliantOnly: Bool = false, kbs: [KBNumber] = [], host: String? = nil,
                               _ body: (AssessedResult) throws -> Void) throws {
-        try read { db in
+        try read { db in try Self.latestResults(db, nonCompliantOnly: nonCompliantOnly, kbs: kbs, host: host, body) }
+    }
+
+    static func latestResults(_ db: Database, nonCompliantOnly: Bool, kbs: [KBNumber], host: String?,
+                              _ body: (AssessedResult) throws -> Void) throws {
+        do {
             var conditions = ["r.run_id = (SELECT max(id) FROM assessment_run)"]
             var arguments: [DatabaseValueConvertible?] = []
             if nonCompliantOnly { conditions.append("r.verdict NOT IN ('patched', 'not-applicable')") }

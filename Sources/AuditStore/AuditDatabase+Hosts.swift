@@ -93,7 +93,7 @@ extension AuditDatabase {
                 """, arguments: [id]).map { HotfixFact(kb: KBNumber($0[0] as Int).description, installedOn: $0[1], source: $0[2]) }
             let summary = Self.hostSummary(row)
             var results: [AssessedResult] = []
-            try latestResults(host: summary.name) { results.append($0) }
+            try Self.latestResults(db, nonCompliantOnly: false, kbs: [], host: summary.name) { results.append($0) }
             let probes = try Self.latestProbeSessions(db, hostID: id, hostName: summary.name)
             return HostDetail(summary: summary, files: files, hotfixes: hotfixes, results: results, probes: probes)
         }

@@ -1,0 +1,181 @@
+import AuditCore
+import Foundation
+import GRDB
+import Testing
+@testable import AuditStore
+
+/// A fresh database in a temp directory, removed when the test ends.
+final class TempStore {
+    let directory: String
+    let store: AuditDatabase
+    init() throws {
+        directory = NSTemporaryDirectory() + "hotfix-audit-store-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        store = try AuditDatabase(path: directory + "/audit.sqlite")
+    }
+    deinit { try? FileManager.default.removeItem(atPath: directory) }
+}
+
+let sha = String(repeating: "a", count: 64)
+
+func kb912341() -> Manifest {
+    let rows: [(Platform, Int, String, Int)] = [(.x64, 668_672, "2006-03-24T14:12", 2), (.ia64, 1_265_152, "2006-03-24T14:12", 4), (.x86, 483_328, "2006-03-25T03:19", 6)]
+    return Manifest(kb: KBNumber(912341), title: "E-mail messages are retried", prerequisiteServicePack: 1, rows: rows.map {
+        ManifestRow(product: .windowsServer2003, platform: $0.0, fileName: "Smtpsvc.dll", version: FileVersion(6, 0, 3790, 2668),
+                    versionText: "6.0.3790.2668", size: $0.1, timestamp: UTCDateTime(iso8601: $0.2), line: $0.3)
+    })
+}
+
+func host(_ name: String, _ platform: Platform?, sp: Int?, address: String? = nil) -> InventoryRecord {
+    .host(HostFacts(name: name, address: address, product: .windowsServer2003, servicePack: sp.map { ServicePack(level: $0) }, platform: platform))
+}
+
+func smtpsvc(_ host: String, _ version: String) -> InventoryRecord {
+    .file(InstalledFile(host: host, path: #"C:\WINDOWS\system32\inetsrv\smtpsvc.dll"#, fileName: "smtpsvc.dll",
+                        version: try? FileVersion(parsing: version), versionText: version))
+}
+
+func feed(_ path: String, _ format: String, _ records: [InventoryRecord]) -> AuditDatabase.InventoryFeed {
+    (source: SourceFile(path: path, sha256: sha, format: format), read: { sink in for record in records { try sink(record) } })
+}
+
+@Test func migrationsHaveStringIDsAndCreateTheSchema() throws {
+    let temp = try TempStore()
+    #expect(try temp.store.appliedMigrations() == ["2026-11-29-v1-manifests-hosts-probes-assessments"])
+    let counts = try temp.store.tableCounts()
+    for table in ["kb", "manifest_row", "host", "installed_file", "installed_hotfix", "probe_session", "assessment_result"] {
+        #expect(counts[table] == 0, "\(table)")
+    }
+    #expect(try temp.store.integrityCheck() == "ok")
+}
+
+@Test func reimportingAKBReplacesItsRows() throws {
+    let temp = try TempStore()
+    let source = SourceFile(path: "KB912341.txt", sha256: sha, format: "kb-text")
+    _ = try temp.store.importManifests([(kb912341(), source)])
+    let again = try temp.store.importManifests([(kb912341(), source)])
+    #expect(again.first?.replacedRows == 3)
+    #expect(try temp.store.tableCounts()["manifest_row"] == 3)
+    let stored = try #require(try temp.store.manifest(KBNumber(912341)))
+    #expect(stored.prerequisiteServicePack == 1)
+    #expect(stored.rows.map(\.platform) == [.x64, .ia64, .x86])
+    #expect(stored.rows.map(\.size) == [668_672, 1_265_152, 483_328])
+    #expect(stored.rows[2].timestamp?.iso8601 == "2006-03-25T03:19:00Z")
+}
+
+@Test func schemaRefusesRowsThatBreakItsChecks() throws {
+    let temp = try TempStore()
+    _ = try temp.store.importManifests([(kb912341(), SourceFile(path: "k", sha256: sha, format: "kb-text"))])
+    #expect(throws: DatabaseError.self) {
+        try temp.store.pool.write { db in
+            try db.execute(sql: "INSERT INTO manifest_row (kb_number, product, platform, file_name, file_key, version_text, source_line) VALUES (912341, 'x', 'ARM', 'a', 'a', '', 1)")
+        }
+    }
+    #expect(throws: DatabaseError.self) {
+        try temp.store.pool.write { db in
+            try db.execute(sql: "INSERT INTO manifest_row (kb_number, product, platform, file_name, file_key, version_text, source_line) VALUES (1, 'x', 'x86', 'a', 'a', '', 1)")
+        }
+    }
+}
+
+@Test func failingInventoryImportLeavesNothing() throws {
+    let temp = try TempStore()
+    _ = try temp.store.importInventories([feed("a.csv", "fleet-csv", [host("web01", .x86, sp: 1), smtpsvc("web01", "6.0.3790.1830")])])
+    let before = try temp.store.tableCounts()
+    struct Boom: Error {}
+    let failing: AuditDatabase.InventoryFeed = (source: SourceFile(path: "b.csv", sha256: sha, format: "fleet-csv"), read: { sink in
+        try sink(host("web02", .x64, sp: 2))
+        try sink(smtpsvc("web02", "6.0.3790.3959"))
+        throw Boom()
+    })
+    #expect(throws: Boom.self) { try temp.store.importInventories([feed("c.csv", "fleet-csv", [host("web03", .x86, sp: 1)]), failing]) }
+    #expect(try temp.store.tableCounts() == before)
+}
+
+@Test func shortNamesAndFQDNsMergeIntoOneHost() throws {
+    let temp = try TempStore()
+    _ = try temp.store.importInventories([feed("a.csv", "fleet-csv", [host("WEB01", .x86, sp: 1)])])
+    _ = try temp.store.importInventories([feed("b.json", "osquery-json", [smtpsvc("web01.corp.example", "6.0.3790.1830")])])
+    _ = try temp.store.importInventories([feed("c.csv", "ps-hotfix-csv", [.hotfix(InstalledHotfix(host: "Web01", kb: KBNumber(912341)))])])
+    var names: [String] = []
+    try temp.store.forEachHost { names.append($0.name) }
+    #expect(names == ["web01.corp.example"])
+    let detail = try #require(try temp.store.host(named: "WEB01"))
+    #expect(detail.summary.platform == "x86")
+    #expect(detail.files.count == 1)
+    #expect(detail.hotfixes.map(\.kb) == ["KB912341"])
+    #expect(Set(detail.summary.sources) == ["fleet-csv", "osquery-json", "ps-hotfix-csv"])
+}
+
+@Test func reimportFromTheSameKindOfSourceReplacesFacts() throws {
+    let temp = try TempStore()
+    _ = try temp.store.importInventories([feed("a.csv", "fleet-csv", [host("web01", .x86, sp: 1), smtpsvc("web01", "6.0.3790.1830")])])
+    _ = try temp.store.importInventories([feed("b.json", "osquery-json", [smtpsvc("web01", "6.0.3790.1830")])])
+    _ = try temp.store.importInventories([feed("a.csv", "fleet-csv", [host("web01", .x86, sp: 1), smtpsvc("web01", "6.0.3790.2668")])])
+    let detail = try #require(try temp.store.host(named: "web01"))
+    #expect(detail.files.map(\.version).sorted() == ["6.0.3790.1830", "6.0.3790.2668"])
+    #expect(detail.files.first { $0.source == "fleet-csv" }?.version == "6.0.3790.2668")
+}
+
+@Test func assessmentStoresVerdictsAndCounts() throws {
+    let temp = try TempStore()
+    _ = try temp.store.importManifests([(kb912341(), SourceFile(path: "k", sha256: sha, format: "kb-text"))])
+    _ = try temp.store.importInventories([feed("fleet.csv", "fleet-csv", [
+        host("old", .x86, sp: 1), smtpsvc("old", "6.0.3790.1830"),
+        host("new", .x64, sp: 1), smtpsvc("new", "6.0.3790.2668"),
+        host("sp2", .ia64, sp: 2), smtpsvc("sp2", "6.0.3790.3959 (srv03_sp2_rtm.070216-1710)"),
+        host("rtm", .x86, sp: 0), smtpsvc("rtm", "6.0.3790.0"),
+        host("nosmtp", .x86, sp: 2),
+        host("noarch", nil, sp: 1), smtpsvc("noarch", "6.0.3790.1830"),
+        .hotfix(InstalledHotfix(host: "old", kb: KBNumber(912341))),
+    ])])
+    let summary = try temp.store.assess()
+    #expect(summary.hostCount == 6)
+    #expect(summary.byVerdict == [.vulnerable: 1, .patched: 2, .prerequisiteMissing: 1, .notApplicable: 1, .unknown: 1])
+    #expect(summary.nonCompliantHosts == 3)
+    #expect(summary.exitCode == 3)
+    var verdicts: [String: String] = [:]
+    var anomalies: [String: [String]] = [:]
+    try temp.store.latestResults { verdicts[$0.host] = $0.verdict; anomalies[$0.host] = $0.anomalies }
+    #expect(verdicts == ["new": "patched", "nosmtp": "not-applicable", "noarch": "unknown", "old": "vulnerable",
+                         "rtm": "prerequisite-missing", "sp2": "patched"])
+    #expect(anomalies["old"]?.first?.hasPrefix("hotfix-recorded-file-older") == true)
+    // A second run replaces the results rather than adding to them.
+    _ = try temp.store.assess()
+    #expect(try temp.store.tableCounts()["assessment_result"] == 6)
+    #expect(try temp.store.tableCounts()["assessment_run"] == 2)
+}
+
+@Test func probeEvidenceChangesTheCombinedVerdict() throws {
+    let temp = try TempStore()
+    _ = try temp.store.importManifests([(kb912341(), SourceFile(path: "k", sha256: sha, format: "kb-text"))])
+    _ = try temp.store.importInventories([feed("fleet.csv", "fleet-csv", [
+        host("stale", .x86, sp: 1, address: "127.0.0.9:2525"), smtpsvc("stale", "6.0.3790.2668"),
+    ])])
+    let targets = try temp.store.probeTargets(names: [])
+    #expect(targets == [StoredProbeTarget(host: "stale", address: "127.0.0.9:2525")])
+    let evidence = ProbeEvidence(campaign: "c1", host: "stale", profile: ProbeProfile(delayMilliseconds: 300),
+                                 outcome: .vulnerable(.prematureData), note: "body after 354-", peer: "127.0.0.9:40000",
+                                 token: "t", startedAt: 1, replyTimings: [ReplyLineTiming(text: "354-Probe", offsetMilliseconds: 0),
+                                                                          ReplyLineTiming(text: "354 Go ahead", offsetMilliseconds: 300)],
+                                 prematureBytes: 120, endedBy: "quit", deliveries: 2, transcript: "C: DATA")
+    try temp.store.recordCampaign(id: "c1", probeDomain: "probe.test", listen: ["127.0.0.1:2525"], profiles: [evidence.profile],
+                                  startedAt: "2026-11-29T00:00:00Z", evidence: [evidence])
+    let summary = try temp.store.assess()
+    #expect(summary.byVerdict == [.serviceNotReloaded: 1])
+    let detail = try #require(try temp.store.host(named: "stale"))
+    #expect(detail.probes.first?.replyTimings.last?.offsetMilliseconds == 300)
+    #expect(detail.probes.first?.outcome == .vulnerable(.prematureData))
+    #expect(detail.results.first?.probeDetail == "premature-data")
+    #expect(throws: StoreError.self) {
+        try temp.store.recordCampaign(id: "c2", probeDomain: "p", listen: [], profiles: [], startedAt: "x",
+                                      evidence: [ProbeEvidence(campaign: "c2", host: "ghost", profile: ProbeProfile(), outcome: .fixed,
+                                                               note: "", startedAt: 0)])
+    }
+}
+
+@Test func assessingWithoutManifestsSaysWhatToDo() throws {
+    let temp = try TempStore()
+    #expect(throws: StoreError.self) { try temp.store.assess() }
+    #expect(throws: StoreError.self) { try temp.store.assess(kbs: [KBNumber(1)]) }
+}
