@@ -35,8 +35,10 @@ enum FleetCSVParser {
             let key = HostName.key(host)
             let hasFacts = facts.address != nil || facts.product != nil || facts.osName != nil
                 || facts.servicePack != nil || facts.platform != nil || facts.architectureText != nil
-            if lastFacts[key] == nil || (hasFacts && lastFacts[key] != facts) {
-                lastFacts[key] = facts
+            var comparable = facts
+            comparable.name = key
+            if lastFacts[key] == nil || (hasFacts && lastFacts[key] != comparable) {
+                lastFacts[key] = comparable
                 try emitter.host(facts)
             }
 

@@ -81,15 +81,14 @@ final class RawSource {
     func readChunk() throws(ImportError) -> [UInt8] {
         var chunk = [UInt8](repeating: 0, count: RawSource.chunkSize)
         var filled = 0
-        var failure: ImportError?
-        chunk.withUnsafeMutableBytes { buffer in
-            do {
-                filled = try read(into: buffer.baseAddress!, capacity: buffer.count)
+        let result: Result<Int, ImportError> = chunk.withUnsafeMutableBytes { buffer in
+            do throws(ImportError) {
+                return .success(try read(into: buffer.baseAddress!, capacity: buffer.count))
             } catch {
-                failure = error
+                return .failure(error)
             }
         }
-        if let failure { throw failure }
+        filled = try result.get()
         chunk.removeSubrange(filled...)
         return chunk
     }

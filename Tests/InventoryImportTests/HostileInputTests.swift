@@ -89,7 +89,7 @@ import Testing
 @Test func streamingTwoHundredThousandRowsFromATempFile() throws {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("inventory-\(UUID().uuidString).csv").path
     defer { try? FileManager.default.removeItem(atPath: path) }
-    FileManager.default.createFile(atPath: path, contents: nil)
+    #expect(FileManager.default.createFile(atPath: path, contents: nil))
     let handle = try #require(FileHandle(forWritingAtPath: path))
     handle.write(Data("host,address,product,service_pack,arch,path,file,version\n".utf8))
     var batch = ""
