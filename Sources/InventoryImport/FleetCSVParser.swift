@@ -1,0 +1,63 @@
+import AuditCore
+
+/// Our own fleet CSV: `host,address,product,service_pack,arch,path,file,version,hotfix`
+/// (+ `size`, `installed_on`, `os_name`), one row per host × file or host × hotfix.
+enum FleetCSVParser {
+    static func parse(_ input: TextInput, options: InventoryReadOptions, emitter: RecordEmitter) throws {
+        let table = try CSVTable(input: input)
+        let file = input.fileName
+        guard let hostColumn = table.column("host", "hostname", "host_name") else {
+            throw ImportError(file: file, line: table.headerLine, reason: "fleet CSV header has no 'host' column")
+        }
+        let address = table.column("address"), product = table.column("product"), osName = table.column("os_name")
+        let servicePack = table.column("service_pack", "sp"), arch = table.column("arch", "architecture", "platform")
+        let path = table.column("path"), fileName = table.column("file", "filename", "file_name")
+        let version = table.column("version", "file_version"), size = table.column("size")
+        let hotfix = table.column("hotfix", "hotfix_id", "kb"), installedOn = table.column("installed_on")
+        var lastFacts: [String: HostFacts] = [:]
+
+        while let row = try table.nextRow() {
+            guard let rowHost = row.value(hostColumn) else {
+                throw ImportError(file: file, line: row.line, reason: "empty 'host'")
+            }
+            let host = options.hostOverride ?? rowHost
+            var facts = HostFacts(name: host, address: row.value(address), osName: row.value(osName))
+            if let text = row.value(product) ?? facts.osName {
+                facts.product = Product(recognizing: text) ?? Product(name: text)
+            }
+            if let text = row.value(servicePack) {
+                guard let sp = ServicePack(text) else {
+                    throw ImportError(file: file, line: row.line, reason: "bad service pack '\(text)'")
+                }
+                facts.servicePack = sp
+            }
+            (facts.platform, facts.architectureText) = FieldParse.platform(row.value(arch))
+            let key = HostName.key(host)
+            let hasFacts = facts.address != nil || facts.product != nil || facts.osName != nil
+                || facts.servicePack != nil || facts.platform != nil || facts.architectureText != nil
+            var comparable = facts
+            comparable.name = key
+            if lastFacts[key] == nil || (hasFacts && lastFacts[key] != comparable) {
+                lastFacts[key] = comparable
+                try emitter.host(facts)
+            }
+
+            let pathText = row.value(path) ?? ""
+            let name = row.value(fileName) ?? (pathText.isEmpty ? nil : InstalledFile.fileName(ofPath: pathText))
+            if let name {
+                guard let versionText = row.value(version) else {
+                    throw ImportError(file: file, line: row.line, reason: "file '\(name)' has no version")
+                }
+                let parsed = try FieldParse.version(versionText, file: file, line: row.line)
+                let bytes = try row.value(size).map { (text) throws(ImportError) in try FieldParse.size(text, file: file, line: row.line) }
+                try emitter.file(InstalledFile(host: host, path: pathText, fileName: name, version: parsed,
+                                               versionText: versionText, size: bytes))
+            } else if let versionText = row.value(version) {
+                throw ImportError(file: file, line: row.line, reason: "version '\(versionText)' given without 'file' or 'path'")
+            }
+            if let text = row.value(hotfix), let kb = try FieldParse.hotfix(text, file: file, line: row.line) {
+                try emitter.hotfix(InstalledHotfix(host: host, kb: kb, installedOn: row.value(installedOn)))
+            }
+        }
+    }
+}

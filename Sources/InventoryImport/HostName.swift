@@ -1,0 +1,111 @@
+import AuditCore
+import Foundation
+
+/// Host names as inventories spell them, reduced to the key the store merges facts on.
+public enum HostName {
+    /// The merge key: lowercased, surrounding spaces and a trailing dot removed (`WEB01.corp.` → `web01.corp`).
+    public static func key(_ name: String) -> String {
+        var text = String(name.trimmingSpaces()).lowercased()
+        while text.hasSuffix(".") { text.removeLast() }
+        return text
+    }
+
+    static let fileExtensions: Set<String> = ["csv", "json", "ndjson", "jsonl", "log", "xml", "txt"]
+    static let fileSuffixes: [String] = [
+        "versioninfo", "version-info", "fileversions", "files", "hotfixes", "hotfix", "gethotfix", "get-hotfix",
+        "systeminfo", "osquery", "patches", "inventory", "syschar", "oval-sc", "sc",
+    ]
+
+    /// The host a single-host inventory is about, from its file name: the last path component,
+    /// minus known extensions (`.csv`, `.json`, `.ndjson`, `.jsonl`, `.log`, `.xml`, `.txt`),
+    /// minus one trailing `-`/`_`/`.` + known suffix (`versioninfo`, `hotfix`, `systeminfo`, `osquery`, …).
+    /// `web01.csv`, `web01-versioninfo.csv`, `WEB01_hotfixes.csv` → `web01`/`WEB01`; nil when nothing is left.
+    static func fromFileName(_ fileName: String) -> String? {
+        var base = InstalledFile.fileName(ofPath: fileName)
+        while let dot = base.lastIndex(of: "."), fileExtensions.contains(base[base.index(after: dot)...].lowercased()) {
+            base = String(base[..<dot])
+        }
+        let lower = base.lowercased()
+        for suffix in fileSuffixes {
+            for separator in ["-", "_", "."] where lower.hasSuffix(separator + suffix) && lower.count > suffix.count + 1 {
+                base = String(base.dropLast(suffix.count + 1))
+                return base.isEmpty ? nil : base
+            }
+        }
+        let trimmed = String(base.trimmingSpaces())
+        return trimmed.isEmpty ? nil : trimmed
+    }
+}
+
+/// Passes records to the caller's sink, announcing each distinct host once (bare facts) before its
+/// first file or hotfix so that the store knows every host a file mentions.
+final class RecordEmitter {
+    private let sink: (InventoryRecord) throws -> Void
+    private var announced: Set<String> = []
+
+    init(sink: @escaping (InventoryRecord) throws -> Void) { self.sink = sink }
+
+    func host(_ facts: HostFacts) throws {
+        announced.insert(HostName.key(facts.name))
+        try sink(.host(facts))
+    }
+
+    func file(_ file: InstalledFile) throws {
+        try announce(file.host)
+        try sink(.file(file))
+    }
+
+    func hotfix(_ hotfix: InstalledHotfix) throws {
+        try announce(hotfix.host)
+        try sink(.hotfix(hotfix))
+    }
+
+    private func announce(_ name: String) throws {
+        if announced.insert(HostName.key(name)).inserted { try sink(.host(HostFacts(name: name))) }
+    }
+}
+
+/// Field conversions shared by the readers, each failing with the file and line.
+enum FieldParse {
+    static func version(_ text: String, file: String, line: Int, column: Int? = nil) throws(ImportError) -> FileVersion {
+        do {
+            return try FileVersion(parsing: text)
+        } catch {
+            throw ImportError(file: file, line: line, column: column, reason: error.description)
+        }
+    }
+
+    /// `483328`, `483,328`, `483 328` → 483328.
+    static func size(_ text: String, file: String, line: Int) throws(ImportError) -> Int {
+        let digits = text.filter { $0 != "," && $0 != " " && $0 != "\u{00A0}" }
+        guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(digits) else {
+            throw ImportError(file: file, line: line, reason: "bad size '\(text)': not a whole number of bytes")
+        }
+        return value
+    }
+
+    /// A hotfix ID; nil for the placeholder entries Windows lists (`File 1`), error for anything else unreadable.
+    static func hotfix(_ text: String, file: String, line: Int) throws(ImportError) -> KBNumber? {
+        if let kb = KBNumber(text) { return kb }
+        let lower = text.lowercased()
+        if lower.hasPrefix("file ") || lower == "file" { return nil }
+        throw ImportError(file: file, line: line, reason: "bad hotfix ID '\(text)'")
+    }
+
+    /// Service pack named in an OS name or version text, nil when neither names one.
+    static func servicePackNamed(in texts: [String?]) -> ServicePack? {
+        for text in texts.compactMap({ $0 }) {
+            let upper = text.uppercased()
+            if upper.contains("SERVICE PACK") || upper.range(of: #"(^|[^A-Z])SP\d"#, options: .regularExpression) != nil {
+                return ServicePack.mentioned(in: text)
+            }
+        }
+        return nil
+    }
+
+    static func platform(_ text: String?) -> (Platform?, String?) {
+        guard let text, !text.isEmpty else { return (nil, nil) }
+        if let platform = Platform(spelling: text) { return (platform, nil) }
+        return (nil, text)
+    }
+}

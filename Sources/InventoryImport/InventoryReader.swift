@@ -1,0 +1,94 @@
+import AuditCore
+import Foundation
+
+/// How to read one inventory file.
+public struct InventoryReadOptions: Sendable {
+    /// The format; nil detects it from the content.
+    public var format: InventoryFormat?
+    /// The host every record is about, replacing what the file says (for single-host files
+    /// whose content does not name the host).
+    public var hostOverride: String?
+
+    public init(format: InventoryFormat? = nil, hostOverride: String? = nil) {
+        self.format = format
+        self.hostOverride = hostOverride
+    }
+}
+
+/// Reads host inventories in the formats fleets produce and streams them as ``InventoryRecord``s,
+/// so that a large inventory never sits whole in memory.
+public enum InventoryReader {
+    /// The format of the file at `path`, judged from its first bytes and header.
+    public static func detectFormat(atPath path: String) throws(ImportError) -> InventoryFormat {
+        let input = try TextInput(raw: RawSource(path: path, fileName: path, progress: nil))
+        return try detect(input)
+    }
+
+    /// Streams records to `sink` (which may throw its own errors: rethrow them unchanged). Throws ImportError for bad input.
+    public static func read(atPath path: String, options: InventoryReadOptions,
+                            progress: ((_ bytesRead: Int, _ totalBytes: Int) -> Void)? = nil,
+                            sink: (InventoryRecord) throws -> Void) throws -> InventoryFormat {
+        try read(raw: RawSource(path: path, fileName: path, progress: progress), options: options, sink: sink)
+    }
+
+    /// Same from bytes in memory (tests, fuzzing); fileName is used in errors and for host-from-file-name.
+    public static func read(bytes: [UInt8], fileName: String, options: InventoryReadOptions,
+                            sink: (InventoryRecord) throws -> Void) throws -> InventoryFormat {
+        try read(raw: RawSource(bytes: bytes, fileName: fileName), options: options, sink: sink)
+    }
+
+    private static func read(raw: RawSource, options: InventoryReadOptions, sink: (InventoryRecord) throws -> Void) throws -> InventoryFormat {
+        try withoutActuallyEscaping(sink) { sink in
+            let emitter = RecordEmitter(sink: sink)
+            let input = try TextInput(raw: raw)
+            let format = try options.format ?? detect(input)
+            switch format {
+            case .fleetCSV: try FleetCSVParser.parse(input, options: options, emitter: emitter)
+            case .psVersionInfoCSV: try PowerShellCSVParser.parseVersionInfo(input, options: options, emitter: emitter)
+            case .psHotfixCSV: try PowerShellCSVParser.parseHotfix(input, options: options, emitter: emitter)
+            case .systeminfoCSV: try SysteminfoCSVParser.parse(input, options: options, emitter: emitter)
+            case .osqueryJSON: try OsqueryJSONParser.parse(input, options: options, emitter: emitter)
+            case .ovalSystemCharacteristics:
+                // libxml2 decodes XML itself (it honours the XML declaration and BOMs): restart from raw bytes.
+                let again: RawSource
+                if raw.isMemory { again = RawSource(bytes: raw.memoryBytes, fileName: raw.fileName) }
+                else { again = try RawSource(path: raw.path!, fileName: raw.fileName, progress: raw.progress) }
+                try OVALSystemCharacteristicsParser.parse(again, options: options, emitter: emitter)
+            }
+            return format
+        }
+    }
+
+    /// Judges the format from the decoded start of the text.
+    static func detect(_ input: TextInput) throws(ImportError) -> InventoryFormat {
+        let head = input.head
+        guard let firstIndex = head.firstIndex(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) else {
+            throw ImportError(file: input.fileName, reason: "empty file (only white space)")
+        }
+        switch head[firstIndex] {
+        case UInt8(ascii: "<"): return .ovalSystemCharacteristics
+        case UInt8(ascii: "["), UInt8(ascii: "{"): return .osqueryJSON
+        default: break
+        }
+        var lines = String(decoding: head[firstIndex...].prefix(16 * 1024), as: UTF8.self)
+            .split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).prefix(2).map { String($0).lowercased() }
+        if let first = lines.first, first.hasPrefix("#type") {
+            if first.contains("fileversioninfo") { return .psVersionInfoCSV }
+            if first.contains("quickfixengineering") { return .psHotfixCSV }
+            lines.removeFirst()
+        }
+        let header = Set((lines.first ?? "").split(separator: ",").map {
+            String($0.trimmingSpaces()).trimmingCharacters(in: CharacterSet(charactersIn: "\"")).lowercased()
+        })
+        if header.contains("hotfixid") { return .psHotfixCSV }
+        if header.contains("filename") && (header.contains("fileversion") || header.contains("fileversionraw") || header.contains("filemajorpart")) {
+            return .psVersionInfoCSV
+        }
+        if header.contains("host name") && (header.contains("os name") || header.contains("hotfix(s)")) { return .systeminfoCSV }
+        if header.contains("host") && !header.isDisjoint(with: ["file", "path", "version", "hotfix", "product", "os_name", "arch", "service_pack", "address"]) {
+            return .fleetCSV
+        }
+        let tried = InventoryFormat.allCases.map(\.rawValue).joined(separator: ", ")
+        throw ImportError(file: input.fileName, line: 1, reason: "unrecognised inventory format (tried \(tried))")
+    }
+}
