@@ -86,16 +86,15 @@ public final class InventoryWriter {
             id = try resolve(name: String(name.trimmingSpaces()), key: key)
             hostIDs[key] = id
         }
-        if touched.insert(id).inserted {
+        touched.insert(id)
+        let clearKey = "\(id)|\(source)"
+        if cleared.insert(clearKey).inserted {
             try db.execute(sql: """
                 UPDATE host SET last_seen = ?,
                     sources = CASE WHEN instr(',' || sources || ',', ',' || ? || ',') > 0 THEN sources
                                    WHEN sources = '' THEN ? ELSE sources || ',' || ? END
                 WHERE id = ?
                 """, arguments: [now, source, source, source, id])
-        }
-        let clearKey = "\(id)|\(source)"
-        if cleared.insert(clearKey).inserted {
             try db.execute(sql: "DELETE FROM installed_file WHERE host_id = ? AND source = ?", arguments: [id, source])
             summary.replacedFiles += db.changesCount
             try db.execute(sql: "DELETE FROM installed_hotfix WHERE host_id = ? AND source = ?", arguments: [id, source])

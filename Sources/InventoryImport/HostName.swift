@@ -5,9 +5,7 @@ import Foundation
 public enum HostName {
     /// The merge key: lowercased, surrounding spaces and a trailing dot removed (`WEB01.corp.` → `web01.corp`).
     public static func key(_ name: String) -> String {
-        var text = String(name.trimmingSpaces()).lowercased()
-        while text.hasSuffix(".") { text.removeLast() }
-        return text
+        HostFacts.key(name)
     }
 
     static let fileExtensions: Set<String> = ["csv", "json", "ndjson", "jsonl", "log", "xml", "txt"]

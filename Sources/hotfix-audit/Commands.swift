@@ -2,6 +2,6 @@ import ArgumentParser
 
 extension HotfixAudit {
     static let commandList: [ParsableCommand.Type] = [
-        AssessCommand.self, HostsCommand.self, HostCommand.self,
+        ImportInventoryCommand.self, AssessCommand.self, HostsCommand.self, HostCommand.self,
     ]
 }

@@ -1,0 +1,91 @@
+import ArgumentParser
+import AuditCore
+import AuditStore
+import Foundation
+import InventoryImport
+
+struct ImportInventoryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import-inventory",
+        abstract: "Imports host inventories (fleet CSV, PowerShell, systeminfo, osquery, OVAL) into the store.",
+        discussion: """
+            Example:
+              hotfix-audit import-inventory data/inventories
+              hotfix-audit import-inventory fleet.csv web01-systeminfo.csv
+              hotfix-audit import-inventory web01-files.csv --format ps-versioninfo-csv --host web01
+            Formats: \(InventoryFormat.allCases.map(\.rawValue).joined(separator: ", ")) (auto-detected by default).
+            All files are imported in one transaction: a bad file imports nothing.
+            """)
+
+    @Argument(help: "Inventory files, or directories of them (notes like README.md are skipped).") var files: [String]
+    @Option(help: "auto or one of: \(InventoryFormat.allCases.map(\.rawValue).joined(separator: ", ")).") var format: String = "auto"
+    @Option(help: "Host name for files that do not name their host.") var host: String?
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        if format != "auto", InventoryFormat(rawValue: format) == nil {
+            throw ValidationError("--format must be auto or one of \(InventoryFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    func run() async throws {
+        let summary = try InventoryImportRun(files: files, format: InventoryFormat(rawValue: format), host: host).run(on: database.open())
+        print("Imported \(summary.records) records from \(summary.files) file(s): \(summary.hosts) host(s) "
+              + "(\(summary.newHosts) new), \(summary.installedFiles) file versions, \(summary.hotfixes) hotfixes.")
+    }
+}
+
+/// One `import-inventory` run: detects formats, hashes files, streams records into one transaction,
+/// shows progress on a terminal. Shared by `import-inventory` and `scan`.
+struct InventoryImportRun {
+    var files: [String]
+    var format: InventoryFormat?
+    var host: String?
+
+    func run(on store: AuditDatabase) throws -> InventoryImportSummary {
+        var feeds: [AuditDatabase.InventoryFeed] = []
+        let showProgress = Output.stderrIsTerminal
+        for file in try Self.expand(files) {
+            let detected = try format ?? InventoryReader.detectFormat(atPath: file)
+            let source = SourceFile(path: file, sha256: try FileDigest.sha256(path: file), format: detected.rawValue)
+            let options = InventoryReadOptions(format: detected, hostOverride: host)
+            feeds.append((source: source, read: { sink in
+                let started = Date()
+                var records = 0
+                var lastShown = Date.distantPast
+                var percent = 0.0
+                _ = try InventoryReader.read(atPath: file, options: options, progress: { read, total in
+                    percent = total > 0 ? Double(read) * 100 / Double(total) : 0
+                }, sink: { record in
+                    records += 1
+                    try sink(record)
+                    if showProgress, records % 20_000 == 0, Date().timeIntervalSince(lastShown) > 0.5 {
+                        lastShown = Date()
+                        let rate = Double(records) / max(Date().timeIntervalSince(started), 0.001)
+                        FileHandle.standardError.write(Data(String(format: "\r%@: %d records, %.0f records/s, %.0f%%   ",
+                                                                   file, records, rate, percent).utf8))
+                    }
+                })
+                if showProgress, records >= 20_000 { FileHandle.standardError.write(Data("\n".utf8)) }
+            }))
+        }
+        return try store.importInventories(feeds)
+    }
+
+    /// Files as given; a directory stands for the files in it (sorted; notes such as `*.md` skipped).
+    static func expand(_ paths: [String]) throws -> [String] {
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw CommandFailure("\(path): no such file")
+            }
+            guard isDirectory.boolValue else { files.append(path); continue }
+            let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
+            files += names.filter { !$0.hasPrefix(".") && !$0.lowercased().hasSuffix(".md") }
+                .map { (path as NSString).appendingPathComponent($0) }
+                .filter { var dir: ObjCBool = false; return FileManager.default.fileExists(atPath: $0, isDirectory: &dir) && !dir.boolValue }
+        }
+        return files
+    }
+}
