@@ -17,7 +17,7 @@ enum CellParser {
         if isNotApplicable(text) { return nil }
         var digits = ""
         var body = text.trimmingSpaces().lowercased()
-        if body.hasSuffix("bytes") { body = body.dropLast(5).trimmingSpaces() }
+        if body.hasSuffix("bytes") { body = String(body.dropLast(5).trimmingSpaces()) }
         for character in body {
             if character.isASCII && character.isNumber { digits.append(character) }
             else if character == "," || character == "." || character == " " || character == "\u{00A0}" || character == "'" { continue }

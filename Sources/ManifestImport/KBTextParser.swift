@@ -113,7 +113,8 @@ struct KBTextParser {
             if let newer = Heading.read(filled[0]) { heading.apply(newer) }
             return
         }
-        if let header = ColumnMap(headerCells: cells) {
+        // Data rows carry numbers (versions, sizes, dates); a header row has none, so skip the name lookup for rows.
+        if !cells.contains(where: { $0.first?.isNumber == true }), let header = ColumnMap(headerCells: cells) {
             pipeColumns = header
             pipeLayout = "header-pipe"
             if firstEmptyTableLine == nil, rows.isEmpty { firstEmptyTableLine = number }
