@@ -5,7 +5,8 @@ import AuditCore
 /// - `heading-pipe`: a heading line (`x64-based versions of Windows Server 2003|`) over
 ///   `File | version | size | date | time | platform |` rows (the seed's layout);
 /// - `header-pipe`: Markdown/pipe tables with a header row, columns mapped by header name;
-/// - `fixed-width`: `Date  Time  Version  Size  File name` over a dashed line.
+/// - `fixed-width`: `Date  Time  Version  Size  File name` over a dashed line;
+/// - `header-tab` / `heading-tab`: the pipe layouts with tabs between cells (tables copied from a browser).
 /// Prose is ignored, except that short lines naming a product or platform act as headings.
 struct KBTextParser {
     /// Most rows one file may produce.
@@ -37,7 +38,13 @@ struct KBTextParser {
                 continue
             }
             if trimmed.contains("|") {
-                try pipeLine(trimmed, number: index + 1)
+                try pipeLine(trimmed, separator: "|", number: index + 1)
+                index += 1
+                continue
+            }
+            // Tables copied from a browser arrive tab-separated: read them like pipe tables.
+            if KBTextParser.isTabRow(trimmed) {
+                try pipeLine(trimmed, separator: "\t", number: index + 1)
                 index += 1
                 continue
             }
@@ -84,16 +91,27 @@ struct KBTextParser {
     // MARK: Pipe tables (layouts a and b)
 
     /// Splits `| a | b |` / `a | b |` into trimmed cells, dropping the empty cells outside the outer pipes.
-    static func pipeCells(_ line: Substring) -> [String]? {
+    static func pipeCells(_ line: Substring, separator: Character = "|") -> [String]? {
         var pipes = 0
-        for byte in line.utf8 where byte == UInt8(ascii: "|") {
+        let separatorByte = separator == "|" ? UInt8(ascii: "|") : UInt8(ascii: "\t")
+        for byte in line.utf8 where byte == separatorByte {
             pipes += 1
             if pipes > ColumnMap.maximumColumns + 1 { return nil }
         }
-        var cells = line.split(separator: "|", omittingEmptySubsequences: false).map { String($0.trimmingSpaces()) }
-        if line.hasPrefix("|"), cells.first?.isEmpty == true { cells.removeFirst() }
-        if line.hasSuffix("|"), cells.last?.isEmpty == true { cells.removeLast() }
+        var cells = line.split(separator: separator, omittingEmptySubsequences: false).map { String($0.trimmingSpaces()) }
+        if line.first == separator, cells.first?.isEmpty == true { cells.removeFirst() }
+        if line.last == separator, cells.last?.isEmpty == true { cells.removeLast() }
         return cells
+    }
+
+    /// A line with at least three tabs between words (a browser copy of a table row).
+    static func isTabRow(_ line: Substring) -> Bool {
+        var tabs = 0
+        for byte in line.utf8 where byte == UInt8(ascii: "\t") {
+            tabs += 1
+            if tabs >= 3 { return true }
+        }
+        return false
     }
 
     private static func isRuleRow(_ cells: [String]) -> Bool {
@@ -102,8 +120,8 @@ struct KBTextParser {
         }
     }
 
-    private mutating func pipeLine(_ line: Substring, number: Int) throws(ImportError) {
-        guard let cells = KBTextParser.pipeCells(line) else {
+    private mutating func pipeLine(_ line: Substring, separator: Character, number: Int) throws(ImportError) {
+        guard let cells = KBTextParser.pipeCells(line, separator: separator) else {
             throw ImportError(file: file, line: number, reason: "too many columns (more than \(ColumnMap.maximumColumns))")
         }
         let filled = cells.filter { !$0.isEmpty }
@@ -116,13 +134,13 @@ struct KBTextParser {
         // Data rows carry numbers (versions, sizes, dates); a header row has none, so skip the name lookup for rows.
         if !cells.contains(where: { $0.first?.isNumber == true }), let header = ColumnMap(headerCells: cells) {
             pipeColumns = header
-            pipeLayout = "header-pipe"
+            pipeLayout = separator == "|" ? "header-pipe" : "header-tab"
             if firstEmptyTableLine == nil, rows.isEmpty { firstEmptyTableLine = number }
             return
         }
         if pipeColumns == nil {
             pipeColumns = .headingPipe
-            pipeLayout = "heading-pipe"
+            pipeLayout = separator == "|" ? "heading-pipe" : "heading-tab"
         }
         let columns = pipeColumns ?? .headingPipe
         var rowCells = cells
