@@ -96,12 +96,12 @@ struct ArticleMetadata: Sendable {
     /// install the hotfix`, `This hotfix requires Service Pack 2`, `… must have SP1 installed`.
     static func prerequisite(in lines: [String]) -> Int? {
         for line in lines where line.utf8.count <= 2000 {
-            let lower = line.lowercased()
-            guard lower.contains("service pack") || lower.contains("sp1") || lower.contains("sp2") || lower.contains("sp3")
-                    || lower.contains("sp4") else { continue }
-            guard lower.contains("must install") || lower.contains("must have") || lower.contains("requires")
-                    || lower.contains("prerequisite") || lower.contains("must be installed") || lower.contains("must be running") else { continue }
-            guard !lower.contains("latest service pack") || lower.contains("service pack ") else { continue }
+            let lower = ASCIIText.lowercased(line)
+            guard ASCIIText.contains(lower, "service pack") || ASCIIText.contains(lower, "sp1") || ASCIIText.contains(lower, "sp2")
+                    || ASCIIText.contains(lower, "sp3") || ASCIIText.contains(lower, "sp4") else { continue }
+            guard ASCIIText.contains(lower, "must install") || ASCIIText.contains(lower, "must have") || ASCIIText.contains(lower, "requires")
+                    || ASCIIText.contains(lower, "prerequisite") || ASCIIText.contains(lower, "must be installed")
+                    || ASCIIText.contains(lower, "must be running") else { continue }
             let pack = ServicePack.mentioned(in: line)
             if pack.level > 0 { return pack.level }
         }

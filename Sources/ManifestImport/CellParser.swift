@@ -111,7 +111,7 @@ enum CellParser {
     static func branch(_ text: String) throws(Failure) -> (servicePack: Int?, branch: String?, isWOW: Bool) {
         var upper = text.trimmingSpaces().uppercased()
         var isWOW = false
-        if upper.contains("WOW") {
+        if ASCIIText.contains(ASCIIText.lowercased(upper), "wow") {
             isWOW = true
             upper = upper.replacing("WOW64", with: "").replacing("WOW", with: "")
             upper = String(upper.filter { $0 != "\\" && $0 != "/" && $0 != "(" && $0 != ")" }).trimmingSpaces().description
@@ -135,7 +135,7 @@ enum CellParser {
         let lower = text.trimmingSpaces().lowercased()
         var isWOW = false
         var rest = lower
-        if lower.contains("wow") {
+        if ASCIIText.contains(ASCIIText.lowercased(lower), "wow") {
             isWOW = true
             rest = lower.replacing("wow64", with: "").replacing("wow", with: "")
                 .filter { $0 != "(" && $0 != ")" && $0 != "/" && $0 != "," }.trimmingSpaces().description

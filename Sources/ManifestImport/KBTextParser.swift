@@ -37,7 +37,7 @@ struct KBTextParser {
                 index += 1
                 continue
             }
-            if trimmed.contains("|") {
+            if ASCIIText.contains(trimmed, byte: UInt8(ascii: "|")) {
                 try pipeLine(trimmed, separator: "|", number: index + 1)
                 index += 1
                 continue
@@ -48,12 +48,13 @@ struct KBTextParser {
                 index += 1
                 continue
             }
-            if let columns = FixedWidthTable.header(trimmed), let dashes = nextNonEmpty(after: index),
+            let lower = ASCIIText.lowercased(trimmed)
+            if ASCIIText.contains(lower, "version"), let columns = FixedWidthTable.header(trimmed), let dashes = nextNonEmpty(after: index),
                FixedWidthTable.isRule(lines[dashes]) {
                 index = try fixedWidthTable(columns: columns, headerLine: index + 1, firstRow: dashes + 1)
                 continue
             }
-            if trimmed.count <= 200, !(trimmed.hasSuffix(".")), let newer = Heading.read(trimmed) {
+            if lower.count <= 400, lower.last != UInt8(ascii: "."), let newer = Heading.read(trimmed) {
                 heading.apply(newer)
             }
             index += 1
