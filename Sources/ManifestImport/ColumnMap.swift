@@ -59,7 +59,6 @@ struct ColumnMap: Sendable, Equatable {
         guard cells.count >= 2, cells.count <= ColumnMap.maximumColumns else { return nil }
         let columns = cells.map { Column(header: $0) }
         guard columns.contains(.fileName), columns.contains(.version) else { return nil }
-        // A data row whose file is literally named "version" is implausible; a header has no digits in version cells.
         self.columns = columns
     }
 
