@@ -2,6 +2,7 @@ import ArgumentParser
 
 extension HotfixAudit {
     static let commandList: [ParsableCommand.Type] = [
+        ImportManifestCommand.self, ManifestsCommand.self, ManifestCommand.self,
         ImportInventoryCommand.self, AssessCommand.self, HostsCommand.self, HostCommand.self,
     ]
 }

@@ -1,0 +1,136 @@
+import ArgumentParser
+import AuditCore
+import AuditStore
+import Foundation
+import ManifestImport
+
+struct ImportManifestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import-manifest",
+        abstract: "Imports the file-information tables of KB articles into the store.",
+        discussion: """
+            Example:
+              hotfix-audit import-manifest data/manifests/KB912341.txt
+              hotfix-audit import-manifest notes.txt --kb KB912341 --requires-sp 1
+            All files are imported in one transaction: a bad row in any file imports nothing.
+            Re-importing a KB replaces its rows.
+            """)
+
+    @Argument(help: "KB text files (the article's File information section).")
+    var files: [String]
+
+    @Option(help: "KB number when neither the text nor the file name says it (KB912341, 912341, Q912341).")
+    var kb: String?
+
+    @Option(name: .customLong("requires-sp"), help: "Prerequisite service pack level when the text does not say it.")
+    var requiresSP: Int?
+
+    @Option(help: "Input format: \(ManifestFormat.allCases.map(\.rawValue).joined(separator: "|")).")
+    var format: String = "auto"
+
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        if let kb, KBNumber(kb) == nil { throw ValidationError("--kb '\(kb)' is not a KB number (e.g. KB912341)") }
+        if ManifestFormat(rawValue: format) == nil {
+            throw ValidationError("--format must be one of \(ManifestFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let requiresSP, !(0...9).contains(requiresSP) { throw ValidationError("--requires-sp must be 0...9") }
+    }
+
+    func run() async throws {
+        let options = ManifestImportOptions(format: ManifestFormat(rawValue: format) ?? .auto,
+                                            kb: kb.flatMap { KBNumber($0) }, requiresServicePack: requiresSP)
+        var parsed: [(Manifest, SourceFile)] = []
+        for file in files {
+            let manifest = try ManifestImporter.importFile(atPath: file, options: options)
+            parsed.append((manifest, SourceFile(path: file, sha256: try FileDigest.sha256(path: file), format: options.format.rawValue)))
+        }
+        let store = try database.open()
+        for summary in try store.importManifests(parsed) {
+            let prerequisite = summary.prerequisiteServicePack.map { "SP\($0)" } ?? "none"
+            print("\(summary.kb): \(summary.rowCount) rows (products: \(summary.products.joined(separator: ", ")); "
+                  + "platforms: \(summary.platforms.joined(separator: ", ")); prerequisite: \(prerequisite))"
+                  + (summary.replacedRows > 0 ? "; replaced \(summary.replacedRows) earlier rows" : ""))
+            if let title = summary.title { print("  \(title)") }
+        }
+    }
+}
+
+struct ManifestsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "manifests",
+        abstract: "Lists the KBs in the store.",
+        discussion: "Example:\n  hotfix-audit manifests --json")
+
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let kbs = try database.open().storedKBs()
+        if json { return try Output.json(kbs) }
+        if kbs.isEmpty { return print("No manifests yet: run `hotfix-audit import-manifest FILE`.") }
+        print(Output.table(["KB", "rows", "prereq", "imported", "title"], kbs.map {
+            [$0.kb, String($0.rowCount), $0.prerequisiteServicePack.map { "SP\($0)" } ?? "-", $0.importedAt, $0.title ?? ""]
+        }))
+    }
+}
+
+/// A manifest row as `manifest --json` prints it.
+struct ManifestRowJSON: Encodable {
+    var product: String
+    var platform: String
+    var wow: Bool
+    var servicePack: String?
+    var branch: String?
+    var file: String
+    var version: String
+    var versionText: String
+    var size: Int?
+    var timestamp: String?
+    var line: Int
+}
+
+struct ManifestJSON: Encodable {
+    var kb: String
+    var title: String?
+    var prerequisiteServicePack: String?
+    var rows: [ManifestRowJSON]
+}
+
+struct ManifestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "manifest",
+        abstract: "Shows the file rows of one KB.",
+        discussion: "Example:\n  hotfix-audit manifest KB912341 --json")
+
+    @Argument(help: "KB number (KB912341, 912341, Q912341).") var kb: String
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        if KBNumber(kb) == nil { throw ValidationError("'\(kb)' is not a KB number (e.g. KB912341)") }
+    }
+
+    func run() async throws {
+        let number = KBNumber(kb)!
+        guard let manifest = try database.open().manifest(number) else { throw StoreError.unknownKB(number) }
+        if json {
+            return try Output.json(ManifestJSON(
+                kb: manifest.kb.description, title: manifest.title,
+                prerequisiteServicePack: manifest.prerequisiteServicePack.map { "SP\($0)" },
+                rows: manifest.rows.map {
+                    ManifestRowJSON(product: $0.product.name, platform: $0.platform.rawValue, wow: $0.isWOW,
+                                    servicePack: $0.servicePack.map { ServicePack(level: $0).description }, branch: $0.branch,
+                                    file: $0.fileName, version: $0.version?.description ?? "", versionText: $0.versionText,
+                                    size: $0.size, timestamp: $0.timestamp?.iso8601, line: $0.line)
+                }))
+        }
+        print("\(manifest.kb)\(manifest.title.map { ": \($0)" } ?? "")")
+        print("Prerequisite: \(manifest.prerequisiteServicePack.map { "SP\($0)" } ?? "none")")
+        print(Output.table(["product", "platform", "SP", "branch", "file", "version", "size", "date (UTC)"], manifest.rows.map {
+            [$0.product.name, $0.platform.rawValue + ($0.isWOW ? " (WOW)" : ""), $0.servicePack.map { "SP\($0)" } ?? "any",
+             $0.branch ?? "-", $0.fileName, $0.versionText, $0.size.map(String.init) ?? "-", $0.timestamp?.iso8601 ?? "-"]
+        }))
+    }
+}
