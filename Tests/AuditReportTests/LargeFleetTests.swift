@@ -1,0 +1,54 @@
+import AuditCore
+import AuditReport
+import Foundation
+import Testing
+
+/// A generated fleet whose hosts are made one at a time inside `forEachHost`, as the store streams them.
+struct GeneratedFleetSource: ReportSource {
+    var count: Int
+
+    func host(_ index: Int) -> HostReport {
+        let name = "HOST" + String(100_000 + index).dropFirst()
+        let platform: Platform = [.x86, .x64, .ia64][index % 3]
+        let vulnerable = index % 10 == 0
+        let found = vulnerable ? FileVersion(6, 0, 3790, 1830) : FileVersion(6, 0, 3790, 3959)
+        let result = HostKBResult(kb: SampleFleet.kb, verdict: vulnerable ? .vulnerable : .patched, fileVerdict: vulnerable ? .vulnerable : .patched,
+                                  probeOutcome: vulnerable ? .vulnerable(.prematureData) : nil,
+                                  reason: vulnerable ? "Smtpsvc.dll 6.0.3790.1830 is older than 6.0.3790.2668" : "Smtpsvc.dll 6.0.3790.3959 ≥ 6.0.3790.2668",
+                                  fileName: "Smtpsvc.dll", requiredVersion: SampleFleet.required, foundVersion: found,
+                                  path: "C:\\WINDOWS\\system32\\inetsrv\\smtpsvc.dll", applicableRows: SampleFleet.rows.filter { $0.platform == platform })
+        let probes = vulnerable ? [SampleFleet.probe(name, .vulnerable(.prematureData), note: "sent data early", premature: 100, address: "10.1.0.1")] : []
+        return HostReport(name: name, address: "10.\(index / 65536).\(index / 256 % 256).\(index % 256)", product: "Windows Server 2003",
+                          osName: SampleFleet.os, servicePack: "SP1", platform: platform.rawValue, sources: ["fleet.csv"],
+                          results: [result], probes: probes)
+    }
+
+    func metadata() throws -> ReportMetadata { SampleFleet.metadata }
+    func kbs() throws -> [ReportKB] { SampleFleet.kbs }
+    func summary() throws -> ReportSummary {
+        var summary = ReportSummary()
+        for index in 0..<count { summary.add(host(index)) }
+        return summary
+    }
+    func forEachHost(_ body: (HostReport) throws -> Void) throws {
+        for index in 0..<count { try body(host(index)) }
+    }
+}
+
+@Suite struct LargeFleetTests {
+    @Test func twentyThousandHostFleetRendersAllFormatsAndTheXMLValidates() throws {
+        let source = GeneratedFleetSource(count: 20_000)
+        let started = Date()
+        let outputs = try TestSupport.writeAll(source, name: "large")
+        let elapsed = Date().timeIntervalSince(started)
+        print("20,000 hosts, four formats: \(String(format: "%.1f", elapsed)) s")
+        try XMLSchemaTests.expectValid(outputs[.xml]!)
+        let csv = try TestSupport.read(outputs[.csv]!)
+        #expect(csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 20_001)
+        let html = try TestSupport.read(outputs[.html]!)
+        #expect(html.components(separatedBy: "<tbody class=\"host\"").count == 20_001)
+        // Large fleet: full evidence only for the non-compliant hosts (2,000 of them here).
+        #expect(html.components(separatedBy: "<summary>Evidence for").count - 1 == 2_000)
+        #expect(html.hasSuffix("</html>\n"))
+    }
+}
