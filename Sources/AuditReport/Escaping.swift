@@ -15,7 +15,9 @@ enum Escaping {
     /// become `\xNN`, U+FFFE/U+FFFF become U+FFFD. Invalid UTF-8 already arrived as U+FFFD.
     /// Used for XML, HTML and CSV values so that all formats show the same text.
     static func displayText(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { !isXMLCharacter($0) }) else { return text }
+        // Fast path: no C0 control but tab/LF/CR, and no 0xEF lead byte (U+FFFE/U+FFFF live there).
+        guard text.utf8.contains(where: { ($0 < 0x20 && $0 != 0x9 && $0 != 0xA && $0 != 0xD) || $0 == 0xEF }),
+              text.unicodeScalars.contains(where: { !isXMLCharacter($0) }) else { return text }
         var result = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             if isXMLCharacter(scalar) {
@@ -33,6 +35,10 @@ enum Escaping {
     /// A JSON string literal (with quotes): `"` and `\` escaped, control characters as `\uXXXX`
     /// (or `\n`, `\r`, `\t`), U+2028/U+2029 escaped so that the output is also valid JavaScript.
     static func jsonString(_ text: String) -> String {
+        // Fast path: nothing to escape (no quote, backslash, control, DEL, or 0xE2 lead byte of U+2028/9).
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xE2 }) {
+            return "\"" + text + "\""
+        }
         var result = "\""
         result.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {

@@ -40,7 +40,7 @@ final class HTMLReportRenderer: ReportRenderer {
     }()
 
     private func render(_ object: [String: Any], _ template: String) -> String {
-        library.render(object, withTemplate: template) ?? ""
+        library.render(HTMLValue.wrap(object), withTemplate: template) ?? ""
     }
 
     /// Every input value goes through here before the template escapes it.
@@ -126,7 +126,7 @@ final class HTMLReportRenderer: ReportRenderer {
         }
         let verdicts = Set(host.results.map(\.verdict.rawValue)).sorted().joined(separator: " ")
         var search = [host.name, host.address ?? "", host.platform ?? "", host.servicePack ?? "", host.osName ?? ""]
-        search += host.results.flatMap { [$0.kb.description, $0.verdict.rawValue, $0.reason] }
+        search += host.results.flatMap { [$0.kb.description, $0.verdict.rawValue, $0.foundVersion?.numericString ?? ""] }
         var view: [String: Any] = [
             "name": Self.text(host.name), "sortName": Self.text(host.name.lowercased()),
             "address": Self.text(host.address ?? ""), "platform": Self.text(host.platform ?? "?"),

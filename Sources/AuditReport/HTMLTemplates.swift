@@ -11,7 +11,7 @@ enum HTMLTemplates {
 <meta name="generator" content="hotfix-audit {{toolVersion}}">
 <title>Hotfix audit report – {{generatedAt}}</title>
 <style>
-""" + css + #"""
+"""# + css + #"""
 </style>
 </head>
 <body>
@@ -171,7 +171,7 @@ enum HTMLTemplates {
 </main>
 <footer class="wrap foot">hotfix-audit {{toolVersion}} · report generated {{generatedAt}} · self-contained file, no external resources</footer>
 <script>
-""" + script + #"""
+"""# + script + #"""
 </script>
 </body>
 </html>

@@ -20,6 +20,11 @@ enum JSONValue {
         return out
     }
 
+    private static let indents = (0..<12).map { String(repeating: "  ", count: $0) }
+    private func indent(_ level: Int) -> String {
+        level < Self.indents.count ? Self.indents[level] : String(repeating: "  ", count: level)
+    }
+
     func write(to out: inout String, level: Int) {
         switch self {
         case .string(let text): out += Escaping.jsonString(text)
@@ -31,20 +36,20 @@ enum JSONValue {
             guard !items.isEmpty else { out += "[]"; return }
             out += "[\n"
             for (index, item) in items.enumerated() {
-                out += String(repeating: "  ", count: level + 1)
+                out += indent(level + 1)
                 item.write(to: &out, level: level + 1)
                 out += index == items.count - 1 ? "\n" : ",\n"
             }
-            out += String(repeating: "  ", count: level) + "]"
+            out += indent(level) + "]"
         case .object(let fields):
             guard !fields.isEmpty else { out += "{}"; return }
             out += "{\n"
             for (index, (key, value)) in fields.enumerated() {
-                out += String(repeating: "  ", count: level + 1) + Escaping.jsonString(key) + ": "
+                out += indent(level + 1) + Escaping.jsonString(key) + ": "
                 value.write(to: &out, level: level + 1)
                 out += index == fields.count - 1 ? "\n" : ",\n"
             }
-            out += String(repeating: "  ", count: level) + "}"
+            out += indent(level) + "}"
         }
     }
 }
