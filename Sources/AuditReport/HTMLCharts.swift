@@ -35,24 +35,24 @@ enum HTMLCharts {
         for (index, row) in input.enumerated() {
             let total = row.counts.values.reduce(0, +)
             let y = index * rowHeight
-            var x = 110.0
+            var x = 84.0
             var segments: [[String: Any]] = []
             for verdict in ReportText.verdictOrder {
                 let count = row.counts[verdict] ?? 0
                 guard count > 0, total > 0 else { continue }
-                let width = 380 * Double(count) / Double(total)
+                let width = 290 * Double(count) / Double(total)
                 segments.append(["x": number(x), "w": number(width), "color": VerdictStyle.color(verdict),
                                  "label": VerdictStyle.label(verdict), "count": String(count)])
                 x += width
             }
-            let label = row.label.count > 16 ? String(row.label.prefix(15)) + "…" : row.label
+            let label = row.label.count > 11 ? String(row.label.prefix(10)) + "…" : row.label
             rows.append(["label": label, "y": String(y), "ty": String(y + 13), "total": String(total), "segments": segments])
         }
         let legendTop = max(1, input.count) * rowHeight + 8
         var legend: [[String: Any]] = []
         for (index, verdict) in ReportText.verdictOrder.enumerated() {
             let column = index % 3, line = index / 3
-            let x = 110 + column * 140, y = legendTop + line * 18
+            let x = column * 140, y = legendTop + line * 18
             legend.append(["x": String(x), "y": String(y), "tx": String(x + 15), "ty": String(y + 9),
                            "color": VerdictStyle.color(verdict), "label": VerdictStyle.label(verdict)])
         }

@@ -104,8 +104,19 @@ final class HTMLReportRenderer: ReportRenderer {
     static func row(_ r: ManifestRow) -> [String: Any] {
         ["file": text(r.fileName), "version": text(r.version?.description ?? r.versionText), "product": text(r.product.name),
          "platform": r.platform.rawValue + (r.isWOW ? " (WOW)" : ""), "servicePack": ReportText.servicePack(r.servicePack) ?? "all",
-         "branch": text(r.branch ?? ""), "size": r.size.map(String.init) ?? "", "timestamp": r.timestamp.map { "\($0.dateString) \($0.iso8601.dropFirst(11).prefix(5))" } ?? "",
+         "branch": text(r.branch ?? ""), "size": r.size.map(Self.grouped) ?? "", "timestamp": r.timestamp.map { "\($0.dateString) \($0.iso8601.dropFirst(11).prefix(5))" } ?? "",
          "line": String(r.line)]
+    }
+
+    /// `1265152` → `1,265,152`, as KB articles print sizes.
+    static func grouped(_ value: Int) -> String {
+        let digits = Array(String(abs(value)))
+        var out = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return (value < 0 ? "-" : "") + out
     }
 
     func host(_ host: HostReport) throws {

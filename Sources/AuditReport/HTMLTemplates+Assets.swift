@@ -33,15 +33,15 @@ h4 { font-size: 14.5px; margin: 6px 0; display: flex; align-items: center; gap: 
 .card.score.good .big { color: var(--v-patched); } .card.score.fair .big { color: var(--v-snr); } .card.score.poor .big { color: var(--v-vulnerable); }
 .meter { height: 8px; background: #e6eaef; border-radius: 4px; margin-top: 8px; overflow: hidden; }
 .meter div { height: 100%; background: var(--v-patched); }
-.dot { width: 10px; height: 10px; border-radius: 50%; display: inline-block; }
+.dot { width: 10px; height: 10px; border-radius: 50%; display: inline-block; flex: none; }
 .charts { display: grid; grid-template-columns: 360px 1fr 1fr; gap: 18px; margin-top: 18px; }
 .chart { margin: 0; border: 1px solid var(--line); border-radius: 9px; padding: 12px 14px; overflow: hidden; }
 .chart figcaption { font-weight: 600; font-size: 13.5px; margin-bottom: 8px; } .chart figcaption span { color: var(--muted); font-weight: 400; }
 .chart svg { max-width: 100%; height: auto; }
 svg text { font-family: inherit; fill: var(--ink); }
 .donut-num { font-size: 26px; font-weight: 700; } .donut-label { font-size: 12px; fill: var(--muted); }
-.legend { font-size: 12.5px; } .legend.small { font-size: 11px; fill: var(--muted); }
-.bar-label { font-size: 12.5px; } .bar-total { font-size: 12.5px; font-weight: 600; }
+.legend { font-size: 12.5px; } .legend.small { font-size: 11.5px; fill: var(--muted); }
+.bar-label { font-size: 13px; } .bar-total { font-size: 13px; font-weight: 600; }
 .axis { font-size: 11px; fill: var(--muted); } .mark { font-size: 11.5px; }
 table.grid { border-collapse: collapse; width: 100%; font-size: 13.5px; }
 .grid th, .grid td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
@@ -65,7 +65,8 @@ html:not(.js) .filters { display: none; }
 .hosts thead th[aria-sort=ascending]::after { content: " ↑"; color: var(--ink); }
 .hosts thead th[aria-sort=descending]::after { content: " ↓"; color: var(--ink); }
 .hosts thead th small { font-weight: 400; color: var(--muted); }
-tr.evidence > td { background: #fcfdfe; padding: 0 10px 8px 22px; }
+tr.evidence > td { background: #fcfdfe; padding: 0 10px 4px 22px; border-bottom: 1px solid var(--line); }
+tr.row > * { border-bottom: none !important; }
 tr.evidence.brief > td { font-size: 12.5px; color: var(--muted); padding-top: 2px; }
 tr.evidence.brief .reason { margin-right: 12px; }
 details > summary { cursor: pointer; color: var(--accent); font-size: 13px; padding: 4px 0; }
@@ -74,6 +75,7 @@ details > summary { cursor: pointer; color: var(--accent); font-size: 13px; padd
 .result, .probe { border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; background: #fff; min-width: 0; }
 .reason { margin: 4px 0 8px; }
 table.kv { border-collapse: collapse; font-size: 13px; margin-bottom: 6px; }
+.grid .kv th, .grid .kv td { border-bottom: none; background: none; position: static; font-size: 13px; }
 .kv th { text-align: left; font-weight: 500; color: var(--muted); padding: 2px 14px 2px 0; white-space: nowrap; vertical-align: top; }
 .kv td { padding: 2px 0; word-break: break-all; }
 .anomalies { margin: 6px 0; padding-left: 18px; font-size: 13px; color: #8a4b00; }

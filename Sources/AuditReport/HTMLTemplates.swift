@@ -191,8 +191,8 @@ enum HTMLTemplates {
 
     /// Horizontal stacked bars, one per row (platform or KB), segments per verdict.
     static let bars = #"""
-<svg class="bars" viewBox="0 0 560 {{height}}" width="560" height="{{height}}" role="img" aria-label="{{title}}">
-  {{#rows}}<text x="0" y="{{ty}}" class="bar-label">{{label}}</text><rect x="110" y="{{y}}" width="380" height="18" rx="3" fill="#eef1f5"/>{{#segments}}<rect x="{{x}}" y="{{y}}" width="{{w}}" height="18" fill="{{color}}"><title>{{label}}: {{count}}</title></rect>{{/segments}}<text x="498" y="{{ty}}" class="bar-total">{{total}}</text>{{/rows}}
+<svg class="bars" viewBox="0 0 420 {{height}}" width="420" height="{{height}}" role="img" aria-label="{{title}}">
+  {{#rows}}<text x="0" y="{{ty}}" class="bar-label">{{label}}</text><rect x="84" y="{{y}}" width="290" height="18" rx="3" fill="#eef1f5"/>{{#segments}}<rect x="{{x}}" y="{{y}}" width="{{w}}" height="18" fill="{{color}}"><title>{{label}}: {{count}}</title></rect>{{/segments}}<text x="382" y="{{ty}}" class="bar-total">{{total}}</text>{{/rows}}
   {{^rows}}<text x="0" y="20" class="bar-label">no results yet</text>{{/rows}}
   {{#legend}}<rect x="{{x}}" y="{{y}}" width="10" height="10" rx="2" fill="{{color}}"/><text x="{{tx}}" y="{{ty}}" class="legend small">{{label}}</text>{{/legend}}
 </svg>
