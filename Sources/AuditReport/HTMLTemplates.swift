@@ -38,7 +38,7 @@ enum HTMLTemplates {
       <div class="label">Compliant hosts</div>
       <div class="big">{{compliancePercent}}<span>%</span></div>
       <div class="sub">{{compliantHosts}} of {{hostCount}} hosts have every hotfix in place or not applicable</div>
-      <div class="meter" role="img" aria-label="{{compliancePercent}}% compliant"><div style="width: {{compliancePercent}}%"></div></div>
+      <div class="meter" role="img" aria-label="{{meterWidth}}% compliant"><div style="width: {{meterWidth}}%"></div></div>
     </div>
     {{#verdictCards}}
     <div class="card small"><div class="label"><span class="dot" style="background: {{color}}"></span>{{label}}</div><div class="num">{{count}}</div><div class="sub">{{share}}% of results</div></div>
