@@ -54,3 +54,27 @@ struct GeneratedFleetSource: ReportSource {
         #expect(html.hasSuffix("</html>\n"))
     }
 }
+
+/// Peak memory does not grow with the fleet. Opt-in (slow in debug builds):
+/// `REPORT_SCALE_HOSTS=100000 swift test --filter peakMemoryStaysBoundedForLargeFleets`.
+@Test func peakMemoryStaysBoundedForLargeFleets() throws {
+    guard let text = ProcessInfo.processInfo.environment["REPORT_SCALE_HOSTS"], let count = Int(text) else { return }
+    func peakKB() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+    // Warm up with a small fleet so that one-time allocations are counted before the measurement.
+    _ = try TestSupport.writeAll(GeneratedFleetSource(count: 2_000, vulnerableEvery: 50), name: "warm")
+    let before = peakKB()
+    let started = Date()
+    let outputs = try TestSupport.writeAll(GeneratedFleetSource(count: count, vulnerableEvery: 50), name: "scale")
+    let after = peakKB()
+    var sizes: [String] = []
+    for format in ReportFormat.allCases {
+        let size = (try FileManager.default.attributesOfItem(atPath: outputs[format]!)[.size] as? Int) ?? 0
+        sizes.append("\(format.rawValue) \(size / 1_048_576) MB")
+    }
+    print("\(count) hosts in \(Int(Date().timeIntervalSince(started))) s; peak RSS \(before / 1024) MB → \(after / 1024) MB; \(sizes.joined(separator: ", "))")
+    #expect(after - before < 64 * 1024, "peak RSS grew by \((after - before) / 1024) MB")
+}
