@@ -3,7 +3,7 @@ import ArgumentParser
 extension HotfixAudit {
     static let commandList: [ParsableCommand.Type] = [
         ImportManifestCommand.self, ManifestsCommand.self, ManifestCommand.self,
-        ImportInventoryCommand.self, AssessCommand.self, HostsCommand.self, HostCommand.self,
+        ImportInventoryCommand.self, AssessCommand.self, HostsCommand.self, HostCommand.self, ReportCommand.self,
         LabCommandForBench.self,  // TEMPORARY (bench branch): replaced by the real `lab` group when it lands
     ]
 }

@@ -92,7 +92,7 @@ struct FleetGenerator {
         for kb in kbs where fixingKB[kb.component] == nil { fixingKB[kb.component] = kb }
 
         let sampleEvery = sampleHosts > 0 ? max(hosts / sampleHosts, 1) : Int.max
-        let writer = try BufferedFileWriter(path: directory + "/fleet.csv")
+        let writer = try GeneratorOutputFile(path: directory + "/fleet.csv")
         writer.append("host,address,product,service_pack,arch,path,file,version,hotfix\n")
         var random = SplitMix64(seed: seed)
         var line: [UInt8] = []
@@ -247,7 +247,7 @@ struct SplitMix64: RandomNumberGenerator {
 }
 
 /// Appends bytes to a file through a 1 MB buffer.
-final class BufferedFileWriter {
+final class GeneratorOutputFile {
     private let handle: UnsafeMutablePointer<FILE>
     private var buffer: [UInt8] = []
     private var written = 0
