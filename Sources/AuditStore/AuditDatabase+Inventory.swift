@@ -1,5 +1,6 @@
 import AuditCore
 import GRDB
+import GRDBSQLite
 
 /// What `import-inventory` wrote.
 public struct InventoryImportSummary: Sendable, Hashable {
@@ -18,7 +19,13 @@ public struct InventoryImportSummary: Sendable, Hashable {
 public final class InventoryWriter {
     let db: Database
     let now: String
-    var source = ""
+    var source = "" {
+        didSet { lastHostName = nil }
+    }
+    /// The last name `hostID` resolved in the current source and its id: inventories list a host's
+    /// records together, so consecutive records skip the key, dictionary and clearing work.
+    private var lastHostName: String?
+    private var lastHostID: Int64 = 0
     var summary = InventoryImportSummary()
     private var hostIDs: [String: Int64] = [:]
     private var lastFacts: [Int64: HostFacts] = [:]
@@ -61,11 +68,7 @@ public final class InventoryWriter {
                 ])
         case .file(let file):
             let id = try hostID(file.host)
-            let v = file.version
-            try insertFile.execute(arguments: [
-                id, source, file.path, file.fileName, file.fileName.lowercased(), v?.major, v?.minor, v?.build, v?.revision,
-                v?.branch, file.versionText, file.size,
-            ])
+            try insertInstalledFile(hostID: id, file)
             summary.installedFiles += 1
         case .hotfix(let hotfix):
             let id = try hostID(hotfix.host)
@@ -77,6 +80,14 @@ public final class InventoryWriter {
     /// The id of the host called `name`, creating it or merging a short name with its FQDN;
     /// the first time a host is seen from this source, its facts from earlier imports of the same kind are cleared.
     func hostID(_ name: String) throws -> Int64 {
+        if name == lastHostName { return lastHostID }
+        let id = try resolveAndClear(name)
+        lastHostName = name
+        lastHostID = id
+        return id
+    }
+
+    private func resolveAndClear(_ name: String) throws -> Int64 {
         let key = HostFacts.key(name)
         guard !key.isEmpty else { throw StoreError.emptyHostName }
         let id: Int64
@@ -123,6 +134,39 @@ public final class InventoryWriter {
     }
 
     var hostCount: Int { touched.count }
+
+    /// Inserts one installed file through the prepared statement with raw sqlite3 binds: the bulk path
+    /// of a million-row import, without building an argument array per row (same values as before).
+    private func insertInstalledFile(hostID: Int64, _ file: InstalledFile) throws {
+        let statement = insertFile.sqliteStatement
+        sqlite3_reset(statement)
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        func text(_ index: Int32, _ value: String?) {
+            if let value { sqlite3_bind_text(statement, index, value, -1, transient) } else { sqlite3_bind_null(statement, index) }
+        }
+        func integer(_ index: Int32, _ value: Int?) {
+            if let value { sqlite3_bind_int64(statement, index, Int64(value)) } else { sqlite3_bind_null(statement, index) }
+        }
+        let v = file.version
+        sqlite3_bind_int64(statement, 1, hostID)
+        text(2, source)
+        text(3, file.path)
+        text(4, file.fileName)
+        text(5, file.fileName.lowercased())
+        integer(6, v?.major)
+        integer(7, v?.minor)
+        integer(8, v?.build)
+        integer(9, v?.revision)
+        text(10, v?.branch)
+        text(11, file.versionText)
+        integer(12, file.size)
+        let code = sqlite3_step(statement)
+        guard code == SQLITE_DONE else {
+            let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+            sqlite3_reset(statement)
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: insertFile.sql)
+        }
+    }
 }
 
 /// Errors of the store itself (bad input is an ImportError from the readers).

@@ -156,3 +156,11 @@ extension CSVRecord {
         return text.isEmpty ? nil : String(text)
     }
 }
+
+extension CSVRecord {
+    /// The untrimmed field at `index` (nil when the column is absent): a cheap identity for change detection.
+    func rawField(_ index: Int?) -> String? {
+        guard let index, index < fields.count else { return nil }
+        return fields[index]
+    }
+}

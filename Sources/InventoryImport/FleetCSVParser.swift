@@ -15,12 +15,13 @@ enum FleetCSVParser {
         let version = table.column("version", "file_version"), size = table.column("size")
         let hotfix = table.column("hotfix", "hotfix_id", "kb"), installedOn = table.column("installed_on")
         var lastFacts: [String: HostFacts] = [:]
+        // Fleet CSVs repeat a host's facts on each of its rows: when the raw fact fields equal the
+        // previous row's, the facts (and whether to emit them) are the same, so skip parsing them again.
+        let factColumns = [hostColumn, address, product, osName, servicePack, arch]
+        var previousFactFields: [String?] = []
+        var currentFields: [String?] = []
 
-        while let row = try table.nextRow() {
-            guard let rowHost = row.value(hostColumn) else {
-                throw ImportError(file: file, line: row.line, reason: "empty 'host'")
-            }
-            let host = options.hostOverride ?? rowHost
+        func emitFacts(row: CSVRecord, host: String) throws {
             var facts = HostFacts(name: host, address: row.value(address), osName: row.value(osName))
             if let text = row.value(product) ?? facts.osName {
                 facts.product = Product(recognizing: text) ?? Product(name: text)
@@ -41,7 +42,9 @@ enum FleetCSVParser {
                 lastFacts[key] = comparable
                 try emitter.host(facts)
             }
+        }
 
+        func fileAndHotfix(row: CSVRecord, host: String) throws {
             let pathText = row.value(path) ?? ""
             let name = row.value(fileName) ?? (pathText.isEmpty ? nil : InstalledFile.fileName(ofPath: pathText))
             if let name {
@@ -58,6 +61,20 @@ enum FleetCSVParser {
             if let text = row.value(hotfix), let kb = try FieldParse.hotfix(text, file: file, line: row.line) {
                 try emitter.hotfix(InstalledHotfix(host: host, kb: kb, installedOn: row.value(installedOn)))
             }
+        }
+
+        while let row = try table.nextRow() {
+            guard let rowHost = row.value(hostColumn) else {
+                throw ImportError(file: file, line: row.line, reason: "empty 'host'")
+            }
+            let host = options.hostOverride ?? rowHost
+            currentFields.removeAll(keepingCapacity: true)
+            for column in factColumns { currentFields.append(row.rawField(column)) }
+            if currentFields != previousFactFields {
+                swap(&currentFields, &previousFactFields)
+                try emitFacts(row: row, host: host)
+            }
+            try fileAndHotfix(row: row, host: host)
         }
     }
 }

@@ -58,8 +58,13 @@ final class RecordEmitter {
         try sink(.hotfix(hotfix))
     }
 
+    /// The name of the last file/hotfix host announced: consecutive records of one host skip the key and set work.
+    private var lastAnnounced: String?
+
     private func announce(_ name: String) throws {
+        if name == lastAnnounced { return }
         if announced.insert(HostName.key(name)).inserted { try sink(.host(HostFacts(name: name))) }
+        lastAnnounced = name
     }
 }
 
