@@ -26,6 +26,8 @@ public final class InventoryWriter {
     /// records together, so consecutive records skip the key, dictionary and clearing work.
     private var lastHostName: String?
     private var lastHostID: Int64 = 0
+    /// The id `resolve` just inserted (nil when it found an existing host).
+    private var createdHost: Int64?
     var summary = InventoryImportSummary()
     private var hostIDs: [String: Int64] = [:]
     private var lastFacts: [Int64: HostFacts] = [:]
@@ -55,13 +57,13 @@ public final class InventoryWriter {
             let id = try hostID(facts.name)
             if lastFacts[id] == facts { return }
             lastFacts[id] = facts
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE host SET address = COALESCE(?, address), product = COALESCE(?, product), os_name = COALESCE(?, os_name),
                     sp_level = COALESCE(?, sp_level), sp_branch = CASE WHEN ? IS NULL THEN sp_branch ELSE ? END,
                     platform = COALESCE(?, platform),
                     arch_text = CASE WHEN ? IS NOT NULL THEN NULL WHEN ? IS NOT NULL THEN ? ELSE arch_text END
                 WHERE id = ?
-                """, arguments: [
+                """).execute(arguments: [
                     facts.address, facts.product?.name, facts.osName, facts.servicePack?.level,
                     facts.servicePack?.level, facts.servicePack?.branch, facts.platform?.rawValue,
                     facts.platform?.rawValue, facts.architectureText, facts.architectureText, id,
@@ -72,7 +74,7 @@ public final class InventoryWriter {
             summary.installedFiles += 1
         case .hotfix(let hotfix):
             let id = try hostID(hotfix.host)
-            try insertHotfix.execute(arguments: [id, hotfix.kb.number, source, hotfix.installedOn])
+            try insertHotfixRow(hostID: id, hotfix)
             summary.hotfixes += 1
         }
     }
@@ -91,45 +93,50 @@ public final class InventoryWriter {
         let key = HostFacts.key(name)
         guard !key.isEmpty else { throw StoreError.emptyHostName }
         let id: Int64
+        var isNew = false
         if let known = hostIDs[key] {
             id = known
         } else {
+            createdHost = nil
             id = try resolve(name: String(name.trimmingSpaces()), key: key)
+            isNew = createdHost == id
             hostIDs[key] = id
         }
         touched.insert(id)
         let clearKey = "\(id)|\(source)"
-        if cleared.insert(clearKey).inserted {
-            try db.execute(sql: """
+        // A host inserted just now already has last_seen and sources set, and nothing to clear.
+        if cleared.insert(clearKey).inserted && !isNew {
+            try db.cachedStatement(sql: """
                 UPDATE host SET last_seen = ?,
                     sources = CASE WHEN instr(',' || sources || ',', ',' || ? || ',') > 0 THEN sources
                                    WHEN sources = '' THEN ? ELSE sources || ',' || ? END
                 WHERE id = ?
-                """, arguments: [now, source, source, source, id])
-            try db.execute(sql: "DELETE FROM installed_file WHERE host_id = ? AND source = ?", arguments: [id, source])
+                """).execute(arguments: [now, source, source, source, id])
+            try db.cachedStatement(sql: "DELETE FROM installed_file WHERE host_id = ? AND source = ?").execute(arguments: [id, source])
             summary.replacedFiles += db.changesCount
-            try db.execute(sql: "DELETE FROM installed_hotfix WHERE host_id = ? AND source = ?", arguments: [id, source])
+            try db.cachedStatement(sql: "DELETE FROM installed_hotfix WHERE host_id = ? AND source = ?").execute(arguments: [id, source])
         }
         return id
     }
 
     private func resolve(name: String, key: String) throws -> Int64 {
-        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM host WHERE name_key = ?", arguments: [key]) { return id }
+        if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM host WHERE name_key = ?"), arguments: [key]) { return id }
         let short = HostFacts.shortKey(key)
         if short != key {
             // An FQDN: a host known so far by its short name becomes this FQDN.
-            if let id = try Int64.fetchOne(db, sql: "SELECT id FROM host WHERE name_key = ?", arguments: [short]) {
-                try db.execute(sql: "UPDATE host SET name = ?, name_key = ? WHERE id = ?", arguments: [name, key, id])
+            if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM host WHERE name_key = ?"), arguments: [short]) {
+                try db.cachedStatement(sql: "UPDATE host SET name = ?, name_key = ? WHERE id = ?").execute(arguments: [name, key, id])
                 return id
             }
         } else {
             // A short name: the one FQDN host with this first label, if there is exactly one.
-            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM host WHERE short_key = ? LIMIT 2", arguments: [short])
+            let ids = try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM host WHERE short_key = ? LIMIT 2"), arguments: [short])
             if ids.count == 1 { return ids[0] }
         }
-        try db.execute(sql: "INSERT INTO host (name, name_key, short_key, last_seen, sources) VALUES (?, ?, ?, ?, '')",
-                       arguments: [name, key, short, now])
+        try db.cachedStatement(sql: "INSERT INTO host (name, name_key, short_key, last_seen, sources) VALUES (?, ?, ?, ?, ?)").execute(
+                       arguments: [name, key, short, now, source])
         summary.newHosts += 1
+        createdHost = db.lastInsertedRowID
         return db.lastInsertedRowID
     }
 
@@ -140,13 +147,8 @@ public final class InventoryWriter {
     private func insertInstalledFile(hostID: Int64, _ file: InstalledFile) throws {
         let statement = insertFile.sqliteStatement
         sqlite3_reset(statement)
-        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-        func text(_ index: Int32, _ value: String?) {
-            if let value { sqlite3_bind_text(statement, index, value, -1, transient) } else { sqlite3_bind_null(statement, index) }
-        }
-        func integer(_ index: Int32, _ value: Int?) {
-            if let value { sqlite3_bind_int64(statement, index, Int64(value)) } else { sqlite3_bind_null(statement, index) }
-        }
+        func text(_ index: Int32, _ value: String?) { Self.bind(statement, index, value) }
+        func integer(_ index: Int32, _ value: Int?) { Self.bind(statement, index, value) }
         let v = file.version
         sqlite3_bind_int64(statement, 1, hostID)
         text(2, source)
@@ -160,11 +162,39 @@ public final class InventoryWriter {
         text(10, v?.branch)
         text(11, file.versionText)
         integer(12, file.size)
-        let code = sqlite3_step(statement)
+        try step(insertFile)
+    }
+
+    /// Same for one hotfix row (upsert on host, KB, source).
+    private func insertHotfixRow(hostID: Int64, _ hotfix: InstalledHotfix) throws {
+        let statement = insertHotfix.sqliteStatement
+        sqlite3_reset(statement)
+        sqlite3_bind_int64(statement, 1, hostID)
+        Self.bind(statement, 2, hotfix.kb.number)
+        Self.bind(statement, 3, source)
+        Self.bind(statement, 4, hotfix.installedOn)
+        try step(insertHotfix)
+    }
+
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    @inline(__always)
+    private static func bind(_ statement: SQLiteStatement, _ index: Int32, _ value: String?) {
+        if let value { sqlite3_bind_text(statement, index, value, -1, transient) } else { sqlite3_bind_null(statement, index) }
+    }
+
+    @inline(__always)
+    private static func bind(_ statement: SQLiteStatement, _ index: Int32, _ value: Int?) {
+        if let value { sqlite3_bind_int64(statement, index, Int64(value)) } else { sqlite3_bind_null(statement, index) }
+    }
+
+    /// Runs a bound insert to completion; errors carry SQLite's message and the SQL, like GRDB's.
+    private func step(_ statement: Statement) throws {
+        let code = sqlite3_step(statement.sqliteStatement)
         guard code == SQLITE_DONE else {
             let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
-            sqlite3_reset(statement)
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: insertFile.sql)
+            sqlite3_reset(statement.sqliteStatement)
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
         }
     }
 }

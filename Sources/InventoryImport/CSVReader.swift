@@ -152,7 +152,13 @@ extension CSVRecord {
     /// The trimmed field at `index`, nil when the column is absent or the field empty.
     func value(_ index: Int?) -> String? {
         guard let index, index < fields.count else { return nil }
-        let text = fields[index].trimmingSpaces()
+        let field = fields[index]
+        // Fast path: a field that starts and ends with a printable ASCII byte has nothing to trim
+        // (no Character can start or end there with white space).
+        if let first = field.utf8.first, let last = field.utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
+            return field
+        }
+        let text = field.trimmingSpaces()
         return text.isEmpty ? nil : String(text)
     }
 }

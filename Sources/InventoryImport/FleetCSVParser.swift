@@ -19,12 +19,21 @@ enum FleetCSVParser {
         // previous row's, the facts (and whether to emit them) are the same, so skip parsing them again.
         let factColumns = [hostColumn, address, product, osName, servicePack, arch]
         var previousFactFields: [String?] = []
+        // Few distinct product and architecture spellings occur in a fleet: recognise each once.
+        var products: [String: Product] = [:]
+        var platforms: [String: (Platform?, String?)] = [:]
         var currentFields: [String?] = []
 
         func emitFacts(row: CSVRecord, host: String) throws {
             var facts = HostFacts(name: host, address: row.value(address), osName: row.value(osName))
             if let text = row.value(product) ?? facts.osName {
-                facts.product = Product(recognizing: text) ?? Product(name: text)
+                if let known = products[text] {
+                    facts.product = known
+                } else {
+                    let recognized = Product(recognizing: text) ?? Product(name: text)
+                    if products.count < 1024 { products[text] = recognized }
+                    facts.product = recognized
+                }
             }
             if let text = row.value(servicePack) {
                 guard let sp = ServicePack(text) else {
@@ -32,7 +41,14 @@ enum FleetCSVParser {
                 }
                 facts.servicePack = sp
             }
-            (facts.platform, facts.architectureText) = FieldParse.platform(row.value(arch))
+            let archText = row.value(arch)
+            if let archText, let known = platforms[archText] {
+                (facts.platform, facts.architectureText) = known
+            } else {
+                let parsed = FieldParse.platform(archText)
+                if let archText, platforms.count < 1024 { platforms[archText] = parsed }
+                (facts.platform, facts.architectureText) = parsed
+            }
             let key = HostName.key(host)
             let hasFacts = facts.address != nil || facts.product != nil || facts.osName != nil
                 || facts.servicePack != nil || facts.platform != nil || facts.architectureText != nil

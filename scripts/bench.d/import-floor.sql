@@ -1,0 +1,25 @@
+-- "Schema floor" for import (INFO): the sqlite3 CLI moving the plain `fleet` table (already imported
+-- by .import) into hotfix-audit's own schema — same indexes, CHECKs and foreign keys — in one
+-- transaction, with SQL only. What no importer with this schema can beat on this machine, parsing aside.
+PRAGMA foreign_keys = ON;
+PRAGMA synchronous = NORMAL;
+ATTACH 'REF_DB' AS ref;
+BEGIN;
+INSERT INTO host (name, name_key, short_key, address, product, sp_level, platform, sources, last_seen)
+SELECT host, lower(host), lower(host), min(address), min(product),
+       CASE min(service_pack) WHEN 'RTM' THEN 0 WHEN 'SP1' THEN 1 WHEN 'SP2' THEN 2 END,
+       nullif(min(arch), ''), 'fleet-csv', '2026-01-01T00:00:00Z'
+FROM ref.fleet GROUP BY host ORDER BY min(rowid);
+INSERT INTO installed_file (host_id, source, path, file_name, file_key, v_major, v_minor, v_build, v_revision, version_text)
+SELECT h.id, 'fleet-csv', f.path, f.file, lower(f.file),
+       CAST(f.version AS INTEGER),
+       CAST(substr(f.version, instr(f.version, '.') + 1) AS INTEGER),
+       CAST(substr(substr(f.version, instr(f.version, '.') + 1), instr(substr(f.version, instr(f.version, '.') + 1), '.') + 1) AS INTEGER),
+       CAST(replace(f.version, rtrim(f.version, '0123456789'), '') AS INTEGER),
+       f.version
+FROM ref.fleet f JOIN host h ON h.name_key = lower(f.host) ORDER BY f.rowid;
+INSERT INTO installed_hotfix (host_id, kb_number, source)
+SELECT h.id, CAST(substr(f.hotfix, 3) AS INTEGER), 'fleet-csv'
+FROM ref.fleet f JOIN host h ON h.name_key = lower(f.host) WHERE f.hotfix <> '' ORDER BY f.rowid
+ON CONFLICT DO NOTHING;
+COMMIT;
