@@ -1,5 +1,6 @@
 import AuditCore
 import GRDB
+import GRDBSQLite
 
 /// One host × KB result of an assessment, as stored and shown.
 public struct AssessedResult: Sendable, Hashable, Codable {
@@ -77,37 +78,118 @@ extension AuditDatabase {
                 if let outcome = ProbeOutcome(verdict: row[1], detail: row[2]) { probes[row[0], default: []].append(outcome) }
             }
 
-            let insert = try db.makeStatement(sql: """
-                INSERT INTO assessment_result (run_id, host_id, kb_number, verdict, file_verdict, probe_outcome, probe_detail,
-                    reason, file_name, required_version, found_version, path, anomalies)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
             var summary = AssessmentSummary(runID: runID, at: now, kbs: manifests.map(\.kb), hostCount: 0, resultCount: 0,
                                             byVerdict: [:], byPlatform: [:], byKB: [:], nonCompliantHosts: 0)
 
-            func decide(hostID: Int64, context: VerdictRules.HostContext, files: [InstalledFile]) throws {
+            // The lowercased file names each manifest lists: VerdictRules only ever looks at a host's files
+            // whose lowercased name equals a row's, so each KB gets just those (same result, far less work).
+            let manifestKeys = manifests.map { Set($0.rows.map { $0.fileName.lowercased() }) }
+            var relevant: [InstalledFile] = []
+            // Counts per verdict, platform and KB in flat arrays; folded into the summary dictionaries at the end.
+            let verdicts = Verdict.allCases
+            let platformNames = Platform.allCases.map(\.rawValue) + ["unknown"]
+            var verdictCounts = [Int](repeating: 0, count: verdicts.count)
+            var platformCounts = [Int](repeating: 0, count: verdicts.count * platformNames.count)
+            var kbCounts = [Int](repeating: 0, count: verdicts.count * manifests.count)
+            // Results go in by multi-row INSERTs: one statement execution per batch instead of per row
+            // (each execution of the insert sets up the CHECK constraints' IN lists again).
+            let batchRows = 64
+            let columns = "(run_id, host_id, kb_number, verdict, file_verdict, probe_outcome, probe_detail, reason, file_name, required_version, found_version, path, anomalies)"
+            func batchStatement(_ rows: Int) throws -> Statement {
+                let tuple = "(" + Array(repeating: "?", count: 13).joined(separator: ", ") + ")"
+                return try db.makeStatement(sql: "INSERT INTO assessment_result \(columns) VALUES "
+                                            + Array(repeating: tuple, count: rows).joined(separator: ", "))
+            }
+            let fullBatch = try batchStatement(batchRows)
+            var statement = fullBatch.sqliteStatement
+            var pending = 0
+            sqlite3_reset(statement)
+            func flush(_ batch: Statement) throws {
+                let code = sqlite3_step(batch.sqliteStatement)
+                guard code == SQLITE_DONE else {
+                    let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+                    sqlite3_reset(batch.sqliteStatement)
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: batch.sql)
+                }
+                sqlite3_reset(batch.sqliteStatement)
+                pending = 0
+            }
+            /// Pending rows are bound into the full-batch statement; the remainder at the end is re-bound
+            /// into a statement of its size.
+            var tail: [[String?]] = []
+            var tailInts: [(Int64, Int64, Int64)] = []
+            // VerdictRules is pure: hosts with the same facts and the same relevant files get the same
+            // FileAssessment, so it is computed once per distinct input (bounded memo).
+            struct MemoKey: Hashable {
+                var manifest: Int
+                var context: VerdictRules.HostContext
+                var files: [InstalledFile]
+                var recorded: Bool
+            }
+            var memo: [MemoKey: FileAssessment] = [:]
+
+            func decide(hostID: Int64, context: VerdictRules.HostContext, files: [InstalledFile], fileKeys: [String]) throws {
                 summary.hostCount += 1
                 var compliant = true
                 let probe = ProbeOutcome.combine(probes[hostID] ?? [])
-                for manifest in manifests {
-                    let recorded = hotfixes[hostID]?.contains(manifest.kb.number) ?? false
-                    let fileResult = VerdictRules.assess(host: context, kb: manifest.kb,
+                let hostHotfixes = hotfixes[hostID]
+                let platformIndex = context.platform.flatMap { Platform.allCases.firstIndex(of: $0) } ?? platformNames.count - 1
+                for (manifestIndex, manifest) in manifests.enumerated() {
+                    let recorded = hostHotfixes?.contains(manifest.kb.number) ?? false
+                    relevant.removeAll(keepingCapacity: true)
+                    let keys = manifestKeys[manifestIndex]
+                    for (file, key) in zip(files, fileKeys) where keys.contains(key) { relevant.append(file) }
+                    let key = MemoKey(manifest: manifestIndex, context: context, files: relevant, recorded: recorded)
+                    let fileResult: FileAssessment
+                    if let known = memo[key] {
+                        fileResult = known
+                    } else {
+                        fileResult = VerdictRules.assess(host: context, kb: manifest.kb,
                                                          prerequisiteServicePack: manifest.prerequisiteServicePack,
-                                                         rows: manifest.rows, files: files, hotfixRecorded: recorded)
+                                                         rows: manifest.rows, files: relevant, hotfixRecorded: recorded)
+                        if memo.count >= 50_000 { memo.removeAll(keepingCapacity: true) }
+                        memo[key] = fileResult
+                    }
                     let combined = VerdictRules.combine(file: fileResult, probe: probe)
-                    let anomalies = combined.anomalies.map { "\($0.kind.rawValue): \($0.detail)" }.joined(separator: "\n")
-                    try insert.execute(arguments: [
-                        runID, hostID, manifest.kb.number, combined.verdict.rawValue, fileResult.verdict.rawValue,
-                        probe?.verdict, probe?.detail, combined.reason, fileResult.fileName,
-                        fileResult.requiredVersion?.description, fileResult.foundVersion?.description, fileResult.path, anomalies,
-                    ])
+                    let anomalies = combined.anomalies.isEmpty ? ""
+                        : combined.anomalies.map { "\($0.kind.rawValue): \($0.detail)" }.joined(separator: "\n")
+                    // Raw binds into the next row of the batch (same values as the GRDB arguments were).
+                    let texts: [String?] = [combined.verdict.rawValue, fileResult.verdict.rawValue, probe?.verdict, probe?.detail,
+                                            combined.reason, fileResult.fileName, fileResult.requiredVersion?.description,
+                                            fileResult.foundVersion?.description, fileResult.path, anomalies]
+                    let base = Int32(pending * 13)
+                    sqlite3_bind_int64(statement, base + 1, runID)
+                    sqlite3_bind_int64(statement, base + 2, hostID)
+                    sqlite3_bind_int64(statement, base + 3, Int64(manifest.kb.number))
+                    for (offset, text) in texts.enumerated() { bindText(statement, base + 4 + Int32(offset), text) }
+                    tail.append(texts)
+                    tailInts.append((runID, hostID, Int64(manifest.kb.number)))
+                    pending += 1
+                    if pending == batchRows {
+                        try flush(fullBatch)
+                        tail.removeAll(keepingCapacity: true)
+                        tailInts.removeAll(keepingCapacity: true)
+                    }
                     summary.resultCount += 1
-                    summary.byVerdict[combined.verdict, default: 0] += 1
-                    summary.byPlatform[context.platform?.rawValue ?? "unknown", default: [:]][combined.verdict, default: 0] += 1
-                    summary.byKB[manifest.kb, default: [:]][combined.verdict, default: 0] += 1
+                    let verdictIndex = verdicts.firstIndex(of: combined.verdict)!
+                    verdictCounts[verdictIndex] += 1
+                    platformCounts[platformIndex * verdicts.count + verdictIndex] += 1
+                    kbCounts[manifestIndex * verdicts.count + verdictIndex] += 1
                     if !combined.verdict.isCompliant { compliant = false }
                 }
                 if !compliant { summary.nonCompliantHosts += 1 }
+            }
+
+            func foldCounts() {
+                for (v, verdict) in verdicts.enumerated() {
+                    if verdictCounts[v] > 0 { summary.byVerdict[verdict] = verdictCounts[v] }
+                    for (p, platform) in platformNames.enumerated() where platformCounts[p * verdicts.count + v] > 0 {
+                        summary.byPlatform[platform, default: [:]][verdict] = platformCounts[p * verdicts.count + v]
+                    }
+                    for (k, manifest) in manifests.enumerated() where kbCounts[k * verdicts.count + v] > 0 {
+                        summary.byKB[manifest.kb, default: [:]][verdict] = kbCounts[k * verdicts.count + v]
+                    }
+                }
             }
 
             // One join: every host with the files whose names appear in the manifests, in host order.
@@ -122,12 +204,14 @@ extension AuditDatabase {
             var currentID: Int64?
             var context = VerdictRules.HostContext(product: nil, platform: nil, servicePack: nil)
             var files: [InstalledFile] = []
+            var fileKeys: [String] = []
             while let row = try cursor.next() {
                 let id: Int64 = row[0]
                 if id != currentID {
-                    if let currentID { try decide(hostID: currentID, context: context, files: files) }
+                    if let currentID { try decide(hostID: currentID, context: context, files: files, fileKeys: fileKeys) }
                     currentID = id
                     files.removeAll(keepingCapacity: true)
+                    fileKeys.removeAll(keepingCapacity: true)
                     context = VerdictRules.HostContext(
                         product: (row[1] as String?).map { Product(name: $0) },
                         platform: (row[2] as String?).flatMap(Platform.init(rawValue:)),
@@ -137,9 +221,25 @@ extension AuditDatabase {
                 if let name = row[7] as String? {
                     files.append(InstalledFile(host: "", path: row[6], fileName: name,
                                                version: fileVersion(row, from: 8, branch: row[12]), versionText: row[13], size: row[14]))
+                    fileKeys.append(name.lowercased())
                 }
             }
-            if let currentID { try decide(hostID: currentID, context: context, files: files) }
+            if let currentID { try decide(hostID: currentID, context: context, files: files, fileKeys: fileKeys) }
+            if pending > 0 {
+                sqlite3_reset(fullBatch.sqliteStatement)
+                sqlite3_clear_bindings(fullBatch.sqliteStatement)
+                let last = try batchStatement(pending)
+                statement = last.sqliteStatement
+                for (row, (texts, ints)) in zip(tail, tailInts).enumerated() {
+                    let base = Int32(row * 13)
+                    sqlite3_bind_int64(statement, base + 1, ints.0)
+                    sqlite3_bind_int64(statement, base + 2, ints.1)
+                    sqlite3_bind_int64(statement, base + 3, ints.2)
+                    for (offset, text) in texts.enumerated() { bindText(statement, base + 4 + Int32(offset), text) }
+                }
+                try flush(last)
+            }
+            foldCounts()
             return summary
         }
     }
@@ -181,4 +281,12 @@ extension AuditDatabase {
             }
         }
     }
+}
+
+private let transientDestructor = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// Binds text or NULL to a raw prepared statement (SQLite copies the bytes).
+@inline(__always)
+private func bindText(_ statement: SQLiteStatement, _ index: Int32, _ value: String?) {
+    if let value { sqlite3_bind_text(statement, index, value, -1, transientDestructor) } else { sqlite3_bind_null(statement, index) }
 }
