@@ -6,6 +6,7 @@ public final class DeliveryBook: Sendable {
         var byToken: [String: [Key: DeliveryRecord]] = [:]
         var order: [String: [Key]] = [:]
         var strays: [StrayRecord] = []
+        var watchers: [String: AsyncStream<Void>.Continuation] = [:]
     }
     private let state = LockedBox(State())
 
@@ -13,12 +14,23 @@ public final class DeliveryBook: Sendable {
 
     /// Stores or updates a record (keyed by session and transaction).
     public func update(_ record: DeliveryRecord) {
-        state.withLock { state in
+        let watcher = state.withLock { state -> AsyncStream<Void>.Continuation? in
             let key = Key(session: record.sessionID, transaction: record.transactionID)
             if state.byToken[record.token, default: [:]].updateValue(record, forKey: key) == nil {
                 state.order[record.token, default: []].append(key)
             }
+            return state.watchers[record.token]
         }
+        watcher?.yield()
+    }
+
+    /// Signals `continuation` whenever a record for `token` changes (one watcher per token).
+    func watch(_ token: String, _ continuation: AsyncStream<Void>.Continuation) {
+        state.withLock { $0.watchers[token.lowercased()] = continuation }
+    }
+
+    func unwatch(_ token: String) {
+        _ = state.withLock { $0.watchers.removeValue(forKey: token.lowercased()) }
     }
 
     public func addStray(_ stray: StrayRecord) {

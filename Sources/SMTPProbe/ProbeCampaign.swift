@@ -109,13 +109,30 @@ public struct ProbeCampaign: Sendable {
             break
         }
         let deadline = triggerStart + .milliseconds(configuration.waitMilliseconds)
+        // Wake up on every change of this token's records, at the deadline, and at the end of a grace period.
+        let (changes, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        responder.book.watch(token, continuation)
+        let loop = group.next()
+        // Wake-ups are never cancelled (NIO cancels by scanning its task queue); late ones yield into a finished stream.
+        loop.scheduleTask(in: .milliseconds(Int64(max(0, (deadline - ContinuousClock.now).milliseconds)))) {
+            continuation.yield()
+        }
+        defer {
+            responder.book.unwatch(token)
+            continuation.finish()
+        }
         var graceUntil: ContinuousClock.Instant?
+        var iterator = changes.makeAsyncIterator()
         while true {
             let now = ContinuousClock.now
-            let final = now >= deadline || (graceUntil.map { now >= $0 } ?? false)
+            let final = now >= deadline || (graceUntil.map { now >= $0 } ?? false) || Task.isCancelled
             if let decision = ProbeClassifier.decide(responder.book.records(for: token), final: final) {
                 if decision.wantsGrace, !final {
-                    if graceUntil == nil { graceUntil = min(deadline, now + .milliseconds(configuration.duplicateGraceMilliseconds)) }
+                    if graceUntil == nil {
+                        let grace = min(configuration.duplicateGraceMilliseconds, (deadline - now).milliseconds)
+                        graceUntil = now + .milliseconds(grace)
+                        loop.scheduleTask(in: .milliseconds(Int64(max(0, grace)))) { continuation.yield() }
+                    }
                 } else {
                     if decision.outcome == .fixed, let record = decision.record, !record.finished {
                         // Give the session a moment to end so its transcript is complete.
@@ -129,10 +146,7 @@ public struct ProbeCampaign: Sendable {
                     return Self.fill(evidence, decision)
                 }
             }
-            try? await Task.sleep(for: .milliseconds(25))
-            if Task.isCancelled {
-                return Self.fill(evidence, ProbeClassifier.decide(responder.book.records(for: token), final: true)!)
-            }
+            _ = await iterator.next()
         }
     }
 
@@ -151,6 +165,11 @@ public struct ProbeCampaign: Sendable {
         }
         return evidence
     }
+}
+
+extension Duration {
+    /// Whole milliseconds (rounded down).
+    var milliseconds: Int { Int(components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000) }
 }
 
 /// Spaces out new connections: at most `perSecond` per second, all callers together.

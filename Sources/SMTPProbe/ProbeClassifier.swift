@@ -17,7 +17,8 @@ public enum ProbeClassifier {
     /// The outcome so far, or nil while undecided. With `final` (the wait is over) it always decides.
     public static func decide(_ records: [DeliveryRecord], final: Bool) -> Decision? {
         let attempts = records.filter(\.dataCommandReceived)
-        let count = attempts.count
+        // Every transaction that named the token is a delivery attempt (a retry may still be at RCPT).
+        let count = records.count
         if let early = attempts.first(where: { $0.prematureBytes > 0 && !$0.gaveUpDuringReply }) {
             guard early.finished || final else { return nil }
             return Decision(outcome: .vulnerable(.prematureData),

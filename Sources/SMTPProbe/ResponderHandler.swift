@@ -12,7 +12,12 @@ final class ResponderHandler: ChannelInboundHandler {
     private let logger: Logger
     private var counted = false
     private var timeoutTask: Scheduled<Void>?
-    private var timers: [Scheduled<Void>] = []
+    /// When the current stage times out; the scheduled check re-arms itself until then, so that
+    /// moving the deadline on every line costs no cancel (NIO cancels by scanning its task queue).
+    private var timeoutDeadline: NIODeadline?
+    private var timeoutFiresAt: NIODeadline?
+    /// Pending reply timers; fired ones are removed, so closing cancels only live ones.
+    private var timers: [ResponderStateMachine.Timer: Scheduled<Void>] = [:]
     private var lastWrite: EventLoopFuture<Void>?
 
     init(machine: ResponderStateMachine, book: DeliveryBook, connections: LockedBox<Int>, logger: Logger) {
@@ -46,9 +51,12 @@ final class ResponderHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         perform(machine.peerClosed(now: context.eventLoop.now), context: context)
-        timeoutTask?.cancel()
-        timers.forEach { $0.cancel() }
-        timers = []
+        // The pending timeout check is left to fire and find nothing to do: cancelling a NIO
+        // scheduled task scans the loop's whole task queue, which adds up over thousands of sessions.
+        timeoutTask = nil
+        timeoutDeadline = nil
+        timers.values.forEach { $0.cancel() }
+        timers = [:]
         if counted {
             connections.withLock { $0 -= 1 }
             counted = false
@@ -59,6 +67,23 @@ final class ResponderHandler: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         logger.debug("responder session error", metadata: ["smtp.peer": "\(machine.peer)", "error": "\(error)"])
         context.close(promise: nil)
+    }
+
+    private func scheduleTimeoutCheck(at deadline: NIODeadline, context: ChannelHandlerContext) {
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timeoutFiresAt = deadline
+        timeoutTask = context.eventLoop.scheduleTask(deadline: deadline) {
+            let (handler, context) = bound.value
+            handler.timeoutFiresAt = nil
+            handler.timeoutTask = nil
+            guard let deadline = handler.timeoutDeadline else { return }
+            if context.eventLoop.now < deadline {
+                handler.scheduleTimeoutCheck(at: deadline, context: context)
+            } else {
+                handler.timeoutDeadline = nil
+                handler.perform(handler.machine.timeout(now: context.eventLoop.now), context: context)
+            }
+        }
     }
 
     private func perform(_ actions: [ResponderStateMachine.Action], context: ChannelHandlerContext) {
@@ -73,19 +98,19 @@ final class ResponderHandler: ChannelInboundHandler {
             case .schedule(let timer, let milliseconds):
                 let task = context.eventLoop.scheduleTask(in: .milliseconds(Int64(milliseconds))) {
                     let (handler, context) = bound.value
+                    handler.timers[timer] = nil
                     handler.perform(handler.machine.timerFired(timer, now: context.eventLoop.now), context: context)
                 }
-                timers.append(task)
-                if timers.count > 8 { timers.removeFirst(timers.count - 8) }
+                timers[timer] = task
             case .armTimeout(let milliseconds):
+                let deadline = context.eventLoop.now + .milliseconds(Int64(milliseconds))
+                timeoutDeadline = deadline
+                if let firesAt = timeoutFiresAt, firesAt <= deadline { break }
                 timeoutTask?.cancel()
-                timeoutTask = context.eventLoop.scheduleTask(in: .milliseconds(Int64(milliseconds))) {
-                    let (handler, context) = bound.value
-                    handler.perform(handler.machine.timeout(now: context.eventLoop.now), context: context)
-                }
+                scheduleTimeoutCheck(at: deadline, context: context)
             case .close:
                 if wrote { context.flush(); wrote = false }
-                timeoutTask?.cancel()
+                timeoutDeadline = nil
                 if let lastWrite {
                     lastWrite.whenComplete { _ in bound.value.1.close(promise: nil) }
                 } else {

@@ -111,12 +111,15 @@ func withSMTPClient<Result: Sendable>(
         throw SMTPClientError.connectFailed("\(error)")
     }
     let timedOut = LockedBox(false)
+    let done = LockedBox(false)
     let raw = channel.channel
-    let timer = raw.eventLoop.scheduleTask(in: .milliseconds(Int64(timeoutMilliseconds))) {
+    // Not cancelled when done (NIO cancels by scanning its task queue): it fires and does nothing.
+    raw.eventLoop.scheduleTask(in: .milliseconds(Int64(timeoutMilliseconds))) {
+        guard !done.withLock({ $0 }) else { return }
         timedOut.withLock { $0 = true }
         raw.close(promise: nil)
     }
-    defer { timer.cancel() }
+    defer { done.withLock { $0 = true } }
     return try await channel.executeThenClose { inbound, outbound in
         var conversation = SMTPClientConversation(iterator: inbound.makeAsyncIterator(), outbound: outbound,
                                                   timedOut: timedOut, cap: transcriptCap)
