@@ -33,6 +33,9 @@ public final class LabFleet: Sendable {
         hosts.map { ProbeTarget(host: $0.name, address: "\($0.address):\(port)") }
     }
 
+    /// This fleet as a fleet CSV inventory (addresses with this fleet's port).
+    public func inventoryCSV() -> String { Self.fleetCSV(hosts, port: port) }
+
     /// Delivery attempts made so far (all hosts).
     public var deliveryAttempts: Int { deliveries.withLock { $0.attempts } }
 

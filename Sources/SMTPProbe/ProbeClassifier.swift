@@ -45,6 +45,11 @@ public enum ProbeClassifier {
                             record: first, deliveries: count, wantsGrace: false)
         }
         guard first.finished || final else { return nil }
+        if !first.finished && !first.finalLineSent && !first.gaveUpDuringReply {
+            return Decision(outcome: .inconclusive(.noDelivery),
+                            note: "the wait ended before the final 354 line was due; use a wait longer than the profile delay",
+                            record: first, deliveries: count, wantsGrace: false)
+        }
         if first.gaveUpDuringReply || !first.finalLineSent {
             return Decision(outcome: .vulnerable(.gaveUpDuringReply),
                             note: "gave up (\(first.endedBy == "none" ? "RSET" : first.endedBy)) while the multiline 354 reply was still arriving",

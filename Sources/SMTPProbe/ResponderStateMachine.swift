@@ -231,17 +231,17 @@ struct ResponderStateMachine {
         switch verb {
         case "EHLO":
             guard !argument.isEmpty else { return error("501 5.5.4 Syntax: EHLO hostname") }
-            resetTransaction()
+            let finished = finishTransaction()
             phase = .ready
             let lines = ["250-\(configuration.hostname) greets \(argument)", "250-SIZE \(limits.maxMessageBytes)",
                          "250-8BITMIME", "250 HELP"]
             lines.forEach { transcript.add("S: \($0)") }
-            return [.write(lines.map { $0 + "\r\n" }.joined())]
+            return [.write(lines.map { $0 + "\r\n" }.joined())] + finished
         case "HELO":
             guard !argument.isEmpty else { return error("501 5.5.4 Syntax: HELO hostname") }
-            resetTransaction()
+            let finished = finishTransaction()
             phase = .ready
-            return [reply("250 \(configuration.hostname)")]
+            return [reply("250 \(configuration.hostname)")] + finished
         case "MAIL":
             guard phase != .greeted else { return error("503 5.5.1 Send EHLO or HELO first") }
             guard phase == .ready else { return error("503 5.5.1 Nested MAIL command") }
@@ -358,10 +358,6 @@ struct ResponderStateMachine {
         var copy = record
         copy.transcript = transcript.text
         return copy
-    }
-
-    private mutating func resetTransaction() {
-        transaction = Transaction()
     }
 
     /// Closes the current transaction: publishes its record as finished.

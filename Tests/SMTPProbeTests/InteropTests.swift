@@ -89,4 +89,21 @@ import Testing
         #expect(responder.book.allRecords.isEmpty)
         try await responder.stop()
     }
+
+    @Test func sessionsBeyondTheConnectionLimitGet421() async throws {
+        let tokens = TokenAuthority(campaign: "limit", secret: [5, 5], profiles: Self.profiles)
+        let (responder, port) = try await TestSupport.responder(host: "127.0.0.28", tokens: tokens,
+                                                                limits: ResponderLimits(maxConnections: 0))
+        let result = await TriggerClient(probeDomain: "probe.test", timeoutMilliseconds: 5000)
+            .submit(to: "127.0.0.28:\(port)", token: tokens.issue(hostIndex: 0, profileIndex: 0))
+        guard case .refused(let text) = result.status else { Issue.record("expected 421, got \(result.status)"); return }
+        #expect(text.contains("421"))
+        try await responder.stop()
+    }
+
+    @Test func closedPortIsUnreachable() async throws {
+        let result = await TriggerClient(probeDomain: "probe.test", connectTimeoutMilliseconds: 1000, timeoutMilliseconds: 2000)
+            .submit(to: "127.0.0.29:1", token: "x")
+        guard case .unreachable = result.status else { Issue.record("expected unreachable, got \(result.status)"); return }
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SMTPProbe
 
@@ -30,5 +31,11 @@ import Testing
         #expect(lines[0] == "host,address,product,service_pack,arch,path,file,version,hotfix")
         #expect(lines[1] == #"lab-fixed-001,127.0.0.10:2525,Windows Server 2003,SP1,x86,C:\WINDOWS\system32\inetsrv\smtpsvc.dll,smtpsvc.dll,6.0.3790.2668,KB912341"#)
         #expect(lines[2].hasSuffix(",6.0.3790.1830,"))
+    }
+
+    @Test func fleetCSVMatchesTheGoldenFile() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/lab-fleet.csv")
+        let golden = try String(contentsOf: url, encoding: .utf8)
+        #expect(LabFleet.fleetCSV(try LabFleet.parseSpec("fixed=2,legacy=1,closed=1")) == golden)
     }
 }

@@ -215,4 +215,22 @@ struct MachineHarness {
         #expect(authority.verify(token.replacingOccurrences(of: ".ya.", with: ".yb.")) == nil)
         #expect(authority.verify("labrun7.ya.5.0000000000") == nil)
     }
+
+    @Test func waitEndingBeforeTheFinalLineIsInconclusiveNotGivingUp() {
+        var h = MachineHarness()
+        h.openTransaction(profile: 0)
+        h.client("DATA")
+        #expect(ProbeClassifier.decide(h.records, final: false) == nil)
+        #expect(ProbeClassifier.decide(h.records, final: true)?.outcome == .inconclusive(.noDelivery))
+    }
+
+    @Test func rsetWhileTheReplyIsArrivingIsGivingUpAndTheSessionGoesOn() {
+        var h = MachineHarness()
+        h.openTransaction(profile: 0)
+        h.client("DATA")
+        #expect(h.client("RSET").hasPrefix("250"))
+        #expect(h.advance(2000).isEmpty)
+        #expect(h.client("NOOP").hasPrefix("250"))
+        #expect(ProbeClassifier.decide(h.records, final: false)?.outcome == .vulnerable(.gaveUpDuringReply))
+    }
 }
