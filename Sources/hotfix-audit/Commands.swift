@@ -3,13 +3,12 @@ import ArgumentParser
 extension HotfixAudit {
     static let commandList: [ParsableCommand.Type] = [
         ImportManifestCommand.self, ManifestsCommand.self, ManifestCommand.self,
-        ImportInventoryCommand.self, AssessCommand.self, HostsCommand.self, HostCommand.self, ReportCommand.self,
-        LabCommandForBench.self,  // TEMPORARY (bench branch): replaced by the real `lab` group when it lands
+        ImportInventoryCommand.self, AssessCommand.self, HostsCommand.self, HostCommand.self,
+        ProbeCommand.self, LabCommand.self, ReportCommand.self, ScanCommand.self, DemoCommand.self,
     ]
 }
 
-/// TEMPORARY (bench branch only): a `lab` group holding `generate` until the real `lab` command lands.
-struct LabCommandForBench: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "lab", abstract: "Lab tools.",
-                                                    subcommands: [LabGenerateCommand.self])
+extension LabCommand {
+    // bench branch: LabGenerateCommand registered here for testing (the lead registers it on main).
+    static let labSubcommands: [ParsableCommand.Type] = [LabRunCommand.self, LabGenerateCommand.self]
 }
