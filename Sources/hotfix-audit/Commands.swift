@@ -9,6 +9,6 @@ extension HotfixAudit {
 }
 
 extension LabCommand {
-    // bench branch: LabGenerateCommand registered here for testing (the lead registers it on main).
-    static let labSubcommands: [ParsableCommand.Type] = [LabRunCommand.self, LabGenerateCommand.self]
+    // bench branch: LabGenerateCommand and LabResponderCommand registered here for testing (the lead registers them on main).
+    static let labSubcommands: [ParsableCommand.Type] = [LabRunCommand.self, LabGenerateCommand.self, LabResponderCommand.self]
 }

@@ -1,0 +1,51 @@
+import ArgumentParser
+import AuditCore
+import Foundation
+import Logging
+import SMTPProbe
+
+/// `lab responder`: the probe responder alone, for benchmarks with external SMTP clients
+/// (Postfix smtp-source). It issues one token for one profile, prints its recipient address and
+/// accepts only that token (the normal token check: no "accept any recipient" mode is needed).
+struct LabResponderCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "responder",
+        abstract: "Runs the probe responder alone and prints the one recipient it accepts (for benchmarks).",
+        discussion: """
+            Example:
+              hotfix-audit lab responder --listen 127.0.0.1:2526 --profile delay=0s,lines=1 --duration 5m
+              smtp-source -s 50 -m 20000 -l 1000 -t "$(first line printed)" 127.0.0.1:2526
+            Every delivery to the printed address is accepted and recorded in memory (nothing is stored).
+            Runs until Ctrl-C or --duration. Only loopback addresses are used.
+            """)
+
+    @Option(help: "Where the responder listens, HOST:PORT on loopback.") var listen = "127.0.0.1:2526"
+    @Option(name: .customLong("probe-domain"), help: "Domain of the recipient.") var probeDomain = "probe.bench.test"
+    @Option(help: "DATA reply profile, e.g. delay=0s,lines=1.") var profile = "delay=0s,lines=1"
+    @Option(help: "Stop after this long (e.g. 10m); default: until Ctrl-C.") var duration: String?
+
+    func validate() throws {
+        guard let address = ListenAddress(parsing: listen, defaultPort: 2526), address.host.hasPrefix("127.") || address.host == "localhost" else {
+            throw ValidationError("--listen must be a loopback HOST:PORT (e.g. 127.0.0.1:2526)")
+        }
+        do { _ = try ProbeProfile(parsing: profile) } catch { throw ValidationError("--profile: \(error)") }
+        if let duration, ProbeProfile.milliseconds(duration) == nil { throw ValidationError("--duration '\(duration)' is not a duration") }
+    }
+
+    func run() async throws {
+        let address = ListenAddress(parsing: listen, defaultPort: 2526)!
+        let parsed = try ProbeProfile(parsing: profile)
+        let tokens = TokenAuthority(campaign: "bench", secret: TokenAuthority.randomSecret(), profiles: [parsed])
+        let logger = Logger(label: "hotfix-audit.responder")
+        let server = ProbeResponder(configuration: ResponderConfiguration(listen: [address], probeDomain: probeDomain),
+                                    tokens: tokens, logger: logger)
+        let bound = try await server.start()
+        let token = tokens.issue(hostIndex: 0, profileIndex: 0)
+        print(TokenAuthority.recipient(token: token, domain: probeDomain.lowercased()))
+        fflush(stdout)
+        Output.status("Responder on \(bound.joined(separator: ", ")), profile \(parsed); Ctrl-C stops it.")
+        await waitForStop(milliseconds: duration.flatMap(ProbeProfile.milliseconds))
+        try await server.stop()
+        Output.status("Responder stopped: \(server.book.records(for: token).count) deliveries recorded.")
+    }
+}
