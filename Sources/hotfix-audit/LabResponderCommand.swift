@@ -42,7 +42,7 @@ struct LabResponderCommand: AsyncParsableCommand {
         let bound = try await server.start()
         let token = tokens.issue(hostIndex: 0, profileIndex: 0)
         print(TokenAuthority.recipient(token: token, domain: probeDomain.lowercased()))
-        fflush(stdout)
+        fflush(nil)  // flush stdout now: a script waits for this line
         Output.status("Responder on \(bound.joined(separator: ", ")), profile \(parsed); Ctrl-C stops it.")
         await waitForStop(milliseconds: duration.flatMap(ProbeProfile.milliseconds))
         try await server.stop()
