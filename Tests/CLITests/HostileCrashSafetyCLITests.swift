@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+/// Issue 8, crash safety: a killed import, concurrent imports and reads during an import never
+/// corrupt the store nor show half an import.
+@Suite(.serialized) struct HostileCrashSafetyCLITests {
+    /// Writes a fleet CSV of `hosts` × `filesPerHost` rows (`host,arch,file,version`) quickly.
+    static func writeFleet(_ path: String, hosts: Int, filesPerHost: Int, prefix: String = "fleet") throws {
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        var buffer: [UInt8] = Array("host,arch,file,version\n".utf8)
+        buffer.reserveCapacity(1 << 21)
+        let fileNames = (0..<filesPerHost).map { Array(",x86,f\($0).dll,6.0.3790.".utf8) }
+        for host in 0..<hosts {
+            let name = Array("\(prefix)\(host)".utf8)
+            let build = Array(String(host % 60_000).utf8)
+            for file in fileNames {
+                buffer += name
+                buffer += file
+                buffer += build
+                buffer.append(0x0A)
+            }
+            if buffer.count > 1 << 20 {
+                handle.write(Data(buffer))
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        handle.write(Data(buffer))
+    }
+
+    static func start(_ cli: CLIRunner, _ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLIRunner.executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: cli.directory)
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOTFIX_AUDIT_DB"] = cli.database
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    static func fileSize(_ path: String) -> Int {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    }
+
+    @Test func killNineDuringAMillionRowImportLeavesTheStoreExactlyAsBefore() throws {
+        let cli = try CLIRunner()
+        defer { cli.remove() }
+        try cli.importGoodData()
+        let before = try StoreState.read(cli.database)
+        let fleet = cli.directory + "/fleet-1m.csv"
+        try Self.writeFleet(fleet, hosts: 100_000, filesPerHost: 10)
+        #expect(Self.fileSize(fleet) > 20_000_000)
+
+        let process = try Self.start(cli, ["import-inventory", fleet])
+        // Kill once the import is well under way: the uncommitted transaction has spilled into
+        // the WAL (several MB), or after 4 s.
+        let started = ContinuousClock.now
+        var walAtKill = 0
+        while ContinuousClock.now - started < .seconds(4) {
+            walAtKill = Self.fileSize(cli.database + "-wal")
+            if walAtKill > 4 << 20 || !process.isRunning { break }
+            usleep(20_000)
+        }
+        #expect(process.isRunning, "the import finished before it could be killed")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+        print("killed import after \(ContinuousClock.now - started), WAL \(walAtKill) bytes")
+
+        #expect(try StoreState.integrity(cli.database) == "ok")
+        let after = try StoreState.read(cli.database)
+        #expect(after == before, "before \(before), after \(after)")
+        // The store still works: the same import, run again, completes.
+        let hosts = try cli.run(["hosts", "--json"])
+        #expect(hosts.status == 0)
+    }
+
+    @Test func twoImportsAtOnceBothSucceedAndNothingIsLost() throws {
+        let cli = try CLIRunner()
+        defer { cli.remove() }
+        try cli.importGoodData()
+        let before = try StoreState.read(cli.database)
+        let first = cli.directory + "/a.csv", second = cli.directory + "/b.csv"
+        try Self.writeFleet(first, hosts: 5_000, filesPerHost: 10, prefix: "alpha")
+        try Self.writeFleet(second, hosts: 5_000, filesPerHost: 10, prefix: "beta")
+        let one = try Self.start(cli, ["import-inventory", first])
+        let two = try Self.start(cli, ["import-inventory", second])
+        one.waitUntilExit()
+        two.waitUntilExit()
+        #expect(one.terminationStatus == 0)
+        #expect(two.terminationStatus == 0)
+        #expect(try StoreState.integrity(cli.database) == "ok")
+        let after = try StoreState.read(cli.database)
+        #expect(after.counts["host"] == (before.counts["host"] ?? 0) + 10_000)
+        #expect(after.counts["installed_file"] == (before.counts["installed_file"] ?? 0) + 100_000)
+    }
+
+    @Test func readersDuringAnImportSeeEitherAllOfItOrNoneOfIt() throws {
+        let cli = try CLIRunner()
+        defer { cli.remove() }
+        try cli.importGoodData()
+        let before = try StoreState.read(cli.database)
+        let fleet = cli.directory + "/fleet.csv"
+        try Self.writeFleet(fleet, hosts: 20_000, filesPerHost: 10)
+        let process = try Self.start(cli, ["import-inventory", fleet])
+        let hostsBefore = before.counts["host"] ?? 0
+        var seen = Set<Int>()
+        var reads = 0
+        while process.isRunning || reads == 0 {
+            let hosts = try cli.run(["hosts", "--json"])
+            #expect(hosts.status == 0, "\(hosts.stderr)")
+            if let list = try? JSONSerialization.jsonObject(with: Data(hosts.stdout.utf8)) as? [Any] { seen.insert(list.count) }
+            reads += 1
+        }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        // Each read is one transaction: the host count is the one before or the one after, never between.
+        #expect(seen.isSubset(of: [hostsBefore, hostsBefore + 20_000]), "saw host counts \(seen.sorted())")
+        #expect(reads >= 1)
+        #expect(try StoreState.integrity(cli.database) == "ok")
+    }
+}
