@@ -1,0 +1,74 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why a report file could not be written.
+public struct ReportWriteError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var reason: String
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// Appends UTF-8 text to a file through a 64 KB buffer, so that renderers can stream hosts
+/// without holding the document. Writes to `PATH.partial` and renames on ``close()``, so a
+/// failed run never leaves a half report under the final name.
+final class BufferedFileWriter {
+    let path: String
+    private let temporaryPath: String
+    private var descriptor: Int32
+    private var buffer: [UInt8] = []
+    static let capacity = 64 * 1024
+
+    init(path: String) throws {
+        self.path = path
+        self.temporaryPath = path + ".partial"
+        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw ReportWriteError(path: path, reason: String(cString: strerror(errno))) }
+        buffer.reserveCapacity(Self.capacity + 4096)
+    }
+
+    deinit {
+        if descriptor >= 0 {
+            Glibc.close(descriptor)
+            unlink(temporaryPath)
+        }
+    }
+
+    func write(_ text: String) throws {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= Self.capacity { try flush() }
+    }
+
+    func write(bytes: UnsafeRawBufferPointer) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.capacity { try flush() }
+    }
+
+    func flush() throws {
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer.withUnsafeBytes { raw in
+                Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw ReportWriteError(path: path, reason: String(cString: strerror(errno)))
+            }
+            offset += written
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, closes and moves the file to its final name.
+    func close() throws {
+        try flush()
+        let result = Glibc.close(descriptor)
+        descriptor = -1
+        guard result == 0 else { throw ReportWriteError(path: path, reason: String(cString: strerror(errno))) }
+        guard rename(temporaryPath, path) == 0 else {
+            throw ReportWriteError(path: path, reason: String(cString: strerror(errno)))
+        }
+    }
+}

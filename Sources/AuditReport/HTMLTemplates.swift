@@ -1,0 +1,212 @@
+/// The HTML report's Mustache templates. Every `{{value}}` is HTML-escaped by swift-mustache;
+/// the templates contain no triple mustaches, so no input value reaches the page unescaped.
+/// The only script is the static block in `tail`; it never reads values into markup.
+enum HTMLTemplates {
+    static let head = #"""
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="hotfix-audit {{toolVersion}}">
+<title>Hotfix audit report – {{generatedAt}}</title>
+<style>
+"""# + css + #"""
+</style>
+</head>
+<body>
+<header class="masthead">
+  <div class="wrap">
+    <div class="brand">hotfix-audit</div>
+    <h1>Hotfix compliance report</h1>
+    <p class="meta">Generated <time>{{generatedAt}}</time> · tool {{toolVersion}} · database <code>{{database}}</code>{{#assessedAt}} · assessed <time>{{.}}</time>{{/assessedAt}}{{#kbFilterText}} · limited to {{.}}{{/kbFilterText}}</p>
+    <nav class="toc"><a href="#summary">Summary</a><a href="#kbs">Hotfixes</a><a href="#hosts">Hosts</a><a href="#verdicts">How verdicts are decided</a><a href="#inputs">Inputs</a></nav>
+  </div>
+</header>
+<main class="wrap">
+{{#has_emptyMessages}}
+<section class="notice" id="empty">
+  <h2>Nothing to report yet</h2>
+  <ul>{{#emptyMessages}}<li>{{.}}</li>{{/emptyMessages}}</ul>
+  <p>Import a manifest (<code>hotfix-audit import-manifest</code>) and an inventory (<code>hotfix-audit import-inventory</code>), then run <code>hotfix-audit assess</code>.</p>
+</section>
+{{/has_emptyMessages}}
+<section id="summary">
+  <h2>Executive summary</h2>
+  <div class="cards">
+    <div class="card score {{scoreClass}}">
+      <div class="label">Compliant hosts</div>
+      <div class="big">{{compliancePercent}}<span>%</span></div>
+      <div class="sub">{{compliantHosts}} of {{hostCount}} hosts have every hotfix in place or not applicable</div>
+      <div class="meter" role="img" aria-label="{{meterWidth}}% compliant"><div style="width: {{meterWidth}}%"></div></div>
+    </div>
+    {{#verdictCards}}
+    <div class="card small"><div class="label"><span class="dot" style="background: {{color}}"></span>{{label}}</div><div class="num">{{count}}</div><div class="sub">{{share}}% of results</div></div>
+    {{/verdictCards}}
+  </div>
+  <div class="charts">
+    <figure class="chart">
+      <figcaption>Results by verdict <span>(host × hotfix, {{resultCount}} in all)</span></figcaption>
+      {{#donut}}{{> donut}}{{/donut}}
+    </figure>
+    <figure class="chart wide">
+      <figcaption>By platform</figcaption>
+      {{#byPlatform}}{{> bars}}{{/byPlatform}}
+    </figure>
+    <figure class="chart wide">
+      <figcaption>By hotfix</figcaption>
+      {{#byKB}}{{> bars}}{{/byKB}}
+    </figure>
+  </div>
+</section>
+<section id="kbs">
+  <h2>Hotfixes checked</h2>
+  {{^kbs}}<p class="none">No hotfix manifests in the database.</p>{{/kbs}}
+  {{#kbs}}
+  <article class="kb">
+    <h3>{{kb}}{{#title}} <span class="title">{{.}}</span>{{/title}}</h3>
+    <p class="facts">{{#prerequisite}}Requires {{.}} · {{/prerequisite}}{{rowCount}} file row(s)</p>
+    {{#has_rows}}
+    <table class="grid rows"><thead><tr><th>File</th><th>Version</th><th>Product</th><th>Platform</th><th>SP</th><th>Branch</th><th>Size</th><th>Date (UTC)</th></tr></thead>
+    <tbody>{{#rows}}<tr><td>{{file}}</td><td class="mono">{{version}}</td><td>{{product}}</td><td>{{platform}}</td><td>{{servicePack}}</td><td>{{branch}}</td><td class="num">{{size}}</td><td>{{timestamp}}</td></tr>{{/rows}}</tbody></table>
+    {{/has_rows}}
+  </article>
+  {{/kbs}}
+</section>
+<section id="hosts">
+  <h2>Hosts</h2>
+  <p class="hint">{{detailNote}}</p>
+  <div class="filters" id="filters">
+    <label>Search <input id="filter-text" type="search" placeholder="host, address, reason…" autocomplete="off"></label>
+    <label>Verdict <select id="filter-verdict"><option value="">All</option><option value="noncompliant">Non-compliant</option>{{#verdictCards}}<option value="{{verdict}}">{{label}}</option>{{/verdictCards}}</select></label>
+    <span class="shown">Showing <b id="host-count">{{hostCount}}</b> of {{hostCount}} hosts</span>
+    <span id="script-status" class="status">script not run</span>
+  </div>
+  <table class="grid hosts" id="host-table">
+    <thead><tr><th data-type="text" scope="col">Host</th><th data-type="text" scope="col">Address</th><th data-type="text" scope="col">Platform</th><th data-type="text" scope="col">SP</th>{{#kbColumns}}<th data-type="num" scope="col">{{.}} <small>found / required</small></th>{{/kbColumns}}</tr></thead>
+
+"""#
+
+    static let host = #"""
+<tbody class="host" data-search="{{search}}" data-verdicts="{{verdicts}}" data-compliant="{{compliant}}">
+<tr class="row {{rowClass}}"><th scope="row" class="name" data-sort="{{sortName}}">{{name}}{{#osName}}<small>{{.}}</small>{{/osName}}</th><td class="mono">{{address}}</td><td>{{platform}}</td><td>{{servicePack}}</td>{{#cells}}<td data-sort="{{severity}}">{{#verdict}}<span class="badge v-{{verdict}}">{{label}}</span>{{#versions}}<small class="mono">{{.}}</small>{{/versions}}{{/verdict}}{{^verdict}}<span class="muted">–</span>{{/verdict}}</td>{{/cells}}</tr>
+{{#evidence}}
+<tr class="evidence"><td colspan="{{colspan}}"><details><summary>Evidence for {{name}}</summary>
+<div class="ev">
+<p class="facts">{{#product}}<b>Product</b> {{.}} · {{/product}}{{#has_sources}}<b>Sources</b> {{#sources}}<code>{{.}}</code> {{/sources}}· {{/has_sources}}{{#lastSeen}}<b>Last seen</b> {{.}}{{/lastSeen}}</p>
+{{#results}}
+<div class="result">
+  <h4><span class="badge v-{{verdict}}">{{label}}</span> {{kb}}</h4>
+  <p class="reason">{{reason}}</p>
+  <table class="kv"><tbody>
+    <tr><th>File evidence</th><td><span class="tag">{{fileVerdict}}</span>{{#file}} <code>{{.}}</code>{{/file}}</td></tr>
+    <tr><th>Required / found</th><td class="mono">{{required}} / <b>{{found}}</b></td></tr>
+    {{#path}}<tr><th>Path</th><td class="mono">{{.}}</td></tr>{{/path}}
+    <tr><th>Probe</th><td><span class="tag">{{probe}}</span></td></tr>
+  </tbody></table>
+  {{#has_anomalies}}<ul class="anomalies">{{#anomalies}}<li><b>{{kind}}</b> {{detail}}</li>{{/anomalies}}</ul>{{/has_anomalies}}
+  {{#has_rows}}<table class="grid rows"><caption>Manifest rows that apply</caption><thead><tr><th>File</th><th>Version</th><th>Platform</th><th>SP</th><th>Branch</th><th>Line</th></tr></thead><tbody>{{#rows}}<tr><td>{{file}}</td><td class="mono">{{version}}</td><td>{{platform}}</td><td>{{servicePack}}</td><td>{{branch}}</td><td class="num">{{line}}</td></tr>{{/rows}}</tbody></table>{{/has_rows}}
+</div>
+{{/results}}
+{{#probes}}
+<div class="probe">
+  <h4><span class="badge p-{{outcomeClass}}">{{outcome}}</span> Probe <code>{{profile}}</code> <small>campaign {{campaign}}</small></h4>
+  <p class="reason">{{note}}</p>
+  <table class="kv"><tbody>
+    <tr><th>Peer</th><td class="mono">{{peer}}</td></tr>
+    <tr><th>Token</th><td class="mono">{{token}}</td></tr>
+    <tr><th>Bytes before final 354</th><td>{{prematureBytes}}</td></tr>
+    <tr><th>Body intact</th><td>{{intact}}</td></tr>
+    <tr><th>Ended by</th><td>{{endedBy}}</td></tr>
+    <tr><th>Deliveries</th><td>{{deliveries}}</td></tr>
+  </tbody></table>
+  {{#timeline}}{{> timeline}}{{/timeline}}
+  {{#transcript}}<details class="transcript" open><summary>Responder transcript</summary><pre>{{.}}</pre></details>{{/transcript}}
+  {{#triggerTranscript}}<details class="transcript"><summary>Trigger transcript</summary><pre>{{.}}</pre></details>{{/triggerTranscript}}
+</div>
+{{/probes}}
+</div></details></td></tr>
+{{/evidence}}
+{{#brief}}
+<tr class="evidence brief"><td colspan="{{colspan}}">{{#reasons}}<span class="reason"><b>{{kb}}</b> {{reason}}</span> {{/reasons}}</td></tr>
+{{/brief}}
+</tbody>
+
+"""#
+
+    static let tail = #"""
+  </table>
+  {{#noHosts}}<p class="none">No hosts in the database.</p>{{/noHosts}}
+</section>
+<section id="verdicts">
+  <h2>How verdicts are decided</h2>
+  <dl class="verdicts">
+  {{#verdictCards}}<dt><span class="badge v-{{verdict}}">{{label}}</span></dt><dd>{{meaning}}</dd>{{/verdictCards}}
+  </dl>
+  <h3>File evidence</h3>
+  <ol class="rules">
+    <li>Manifest rows apply by product and platform (x86, x64, IA-64) and, where a row names one, by service pack and branch; a later service pack uses the rows of the highest service pack below it. File names compare without regard to case; backup copies (<code>$NtUninstall…$</code>, <code>ServicePackFiles</code>, <code>dllcache</code>) are ignored.</li>
+    <li>Host below the hotfix's prerequisite service pack → <em>prerequisite-missing</em>.</li>
+    <li>No applicable file on the host → <em>not-applicable</em> (component not installed).</li>
+    <li>Installed version lower than required, compared component by component as numbers (6.0.3790.999 &lt; 6.0.3790.2668) → <em>vulnerable</em>; when several copies are in use, the oldest decides.</li>
+    <li>Installed version equal or higher → <em>patched</em> (a later service-pack build supersedes the hotfix).</li>
+    <li>Product, architecture, service pack or a readable version missing → <em>unknown</em>, naming the missing fact.</li>
+  </ol>
+  <h3>Probe evidence and the combined verdict</h3>
+  <p>The probe sends a message through the host's SMTP service to a responder that answers <code>DATA</code> with <code>354-</code> continuation lines, waits, then sends the final <code>354 </code> line. A fixed service waits for the final line; the unpatched service treats the first line as the whole reply.</p>
+  <table class="grid combine"><thead><tr><th>File evidence</th><th>Probe fixed</th><th>Probe vulnerable</th><th>Probe inconclusive / not probed</th></tr></thead>
+  <tbody>
+    <tr><th>patched</th><td><span class="badge v-patched">patched</span> confirmed</td><td><span class="badge v-service-not-reloaded">service not reloaded</span> restart SMTP</td><td><span class="badge v-patched">patched</span></td></tr>
+    <tr><th>vulnerable</th><td><span class="badge v-vulnerable">vulnerable</span> + anomaly <em>probe-contradicts-file</em></td><td><span class="badge v-vulnerable">vulnerable</span> confirmed</td><td><span class="badge v-vulnerable">vulnerable</span></td></tr>
+    <tr><th>prerequisite-missing</th><td><span class="badge v-prerequisite-missing">prerequisite missing</span> + anomaly</td><td><span class="badge v-prerequisite-missing">prerequisite missing</span></td><td><span class="badge v-prerequisite-missing">prerequisite missing</span></td></tr>
+    <tr><th>not-applicable / unknown</th><td>unchanged</td><td><span class="badge v-vulnerable">vulnerable</span></td><td>unchanged</td></tr>
+  </tbody></table>
+  <p>Anomalies are reported beside the verdict: <em>hotfix-recorded-file-older</em> (the KB is listed as installed but the file is older), <em>foreign-branch</em> (the file's branch tag names another service pack or branch), <em>probe-contradicts-file</em> (another MTA in front of the host?).</p>
+</section>
+<section id="inputs">
+  <h2>Inputs</h2>
+  {{^inputs}}<p class="none">No inputs recorded.</p>{{/inputs}}
+  {{#has_inputs}}<table class="grid"><thead><tr><th>Kind</th><th>Path</th><th>SHA-256</th><th>Imported (UTC)</th></tr></thead><tbody>{{#inputs}}<tr><td>{{kind}}</td><td class="mono">{{path}}</td><td class="mono hash">{{sha256}}</td><td>{{importedAt}}</td></tr>{{/inputs}}</tbody></table>{{/has_inputs}}
+</section>
+</main>
+<footer class="wrap foot">hotfix-audit {{toolVersion}} · report generated {{generatedAt}} · self-contained file, no external resources</footer>
+<script>
+"""# + script + #"""
+</script>
+</body>
+</html>
+
+"""#
+
+    /// A donut of counts per verdict with its legend; `segments` carry precomputed dash geometry.
+    static let donut = #"""
+<svg class="donut" viewBox="0 0 340 180" width="340" height="180" role="img" aria-label="Results by verdict">
+  <circle cx="90" cy="90" r="62" fill="none" stroke="#eef1f5" stroke-width="24"/>
+  {{#segments}}<circle cx="90" cy="90" r="62" fill="none" stroke="{{color}}" stroke-width="24" stroke-dasharray="{{dash}}" stroke-dashoffset="{{offset}}" transform="rotate(-90 90 90)"><title>{{label}}: {{count}}</title></circle>{{/segments}}
+  <text x="90" y="88" text-anchor="middle" class="donut-num">{{total}}</text>
+  <text x="90" y="108" text-anchor="middle" class="donut-label">results</text>
+  {{#legend}}<rect x="180" y="{{y}}" width="12" height="12" rx="2" fill="{{color}}"/><text x="198" y="{{ty}}" class="legend">{{label}} · {{count}}</text>{{/legend}}
+</svg>
+"""#
+
+    /// Horizontal stacked bars, one per row (platform or KB), segments per verdict.
+    static let bars = #"""
+<svg class="bars" viewBox="0 0 420 {{height}}" width="420" height="{{height}}" role="img" aria-label="{{title}}">
+  {{#rows}}<text x="0" y="{{ty}}" class="bar-label">{{label}}</text><rect x="84" y="{{y}}" width="290" height="18" rx="3" fill="#eef1f5"/>{{#segments}}<rect x="{{x}}" y="{{y}}" width="{{w}}" height="18" fill="{{color}}"><title>{{label}}: {{count}}</title></rect>{{/segments}}<text x="382" y="{{ty}}" class="bar-total">{{total}}</text>{{/rows}}
+  {{^rows}}<text x="0" y="20" class="bar-label">no results yet</text>{{/rows}}
+  {{#legend}}<rect x="{{x}}" y="{{y}}" width="10" height="10" rx="2" fill="{{color}}"/><text x="{{tx}}" y="{{ty}}" class="legend small">{{label}}</text>{{/legend}}
+</svg>
+"""#
+
+    /// When each DATA reply line was sent, on a time axis from DATA (0 ms).
+    static let timeline = #"""
+<figure class="timeline"><figcaption>DATA reply timing</figcaption>
+<svg viewBox="0 0 620 {{height}}" width="620" height="{{height}}" role="img" aria-label="DATA reply timing">
+  <line x1="20" y1="30" x2="600" y2="30" stroke="#9aa5b1" stroke-width="1.5"/>
+  <text x="20" y="50" class="axis">0 ms (DATA)</text><text x="600" y="50" text-anchor="end" class="axis">{{maxLabel}}</text>
+  {{#marks}}<line x1="{{x}}" y1="22" x2="{{x}}" y2="38" stroke="{{color}}" stroke-width="3"/><text x="{{x}}" y="{{ty}}" text-anchor="{{anchor}}" class="mark">{{text}} · {{offset}} ms</text>{{/marks}}
+</svg>
+<table class="grid timing"><thead><tr><th>Reply line</th><th>Sent after DATA</th></tr></thead><tbody>{{#marks}}<tr><td class="mono">{{fullText}}</td><td class="num">{{offset}} ms</td></tr>{{/marks}}</tbody></table>
+</figure>
+"""#
+}

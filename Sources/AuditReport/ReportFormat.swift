@@ -1,0 +1,59 @@
+import AuditCore
+import Foundation
+
+/// The report formats `hotfix-audit report` writes.
+public enum ReportFormat: String, CaseIterable, Sendable {
+    case html, xml, json, csv
+
+    /// The file name extension (without the dot).
+    public var fileExtension: String { rawValue }
+}
+
+/// Writes reports: one pass over the hosts feeds every requested format.
+public enum ReportWriter {
+    /// Writes each format to its path, streaming the hosts once through all renderers.
+    /// - Returns: the paths written, in ``ReportFormat`` order.
+    @discardableResult
+    public static func write(source: some ReportSource, outputs: [ReportFormat: String]) throws -> [String] {
+        let formats = ReportFormat.allCases.filter { outputs[$0] != nil }
+        guard !formats.isEmpty else { return [] }
+        let metadata = try source.metadata()
+        let kbs = try source.kbs()
+        let summary = try source.summary()
+        var renderers: [any ReportRenderer] = []
+        for format in formats {
+            let writer = try BufferedFileWriter(path: outputs[format]!)
+            switch format {
+            case .html: renderers.append(HTMLReportRenderer(writer: writer))
+            case .xml: renderers.append(try XMLReportRenderer(writer: writer))
+            case .json: renderers.append(JSONReportRenderer(writer: writer))
+            case .csv: renderers.append(CSVReportRenderer(writer: writer))
+            }
+        }
+        for renderer in renderers { try renderer.begin(metadata: metadata, kbs: kbs, summary: summary) }
+        try source.forEachHost { host in
+            for renderer in renderers { try renderer.host(host) }
+        }
+        for renderer in renderers { try renderer.finish() }
+        return formats.map { outputs[$0]! }
+    }
+
+    /// `audit-20261129T031200Z.html`: the default name of a report written at the given UTC time.
+    public static func defaultFileName(format: ReportFormat, year: Int, month: Int, day: Int,
+                                       hour: Int, minute: Int, second: Int) -> String {
+        func pad(_ value: Int, _ width: Int = 2) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "audit-\(pad(year, 4))\(pad(month))\(pad(day))T\(pad(hour))\(pad(minute))\(pad(second))Z.\(format.fileExtension)"
+    }
+
+    /// `audit-20261129T031200Z.html` for `date` in UTC.
+    public static func defaultFileName(format: ReportFormat, at date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return defaultFileName(format: format, year: c.year!, month: c.month!, day: c.day!,
+                               hour: c.hour!, minute: c.minute!, second: c.second!)
+    }
+}

@@ -1,0 +1,46 @@
+import AuditCore
+
+/// A format's renderer: told the header once, then each host as it streams, then the end.
+/// Renderers keep no hosts: everything they write goes straight to their file.
+protocol ReportRenderer: AnyObject {
+    func begin(metadata: ReportMetadata, kbs: [ReportKB], summary: ReportSummary) throws
+    func host(_ host: HostReport) throws
+    func finish() throws
+}
+
+/// Spellings shared by every format, so that XML, JSON, CSV and HTML say the same thing.
+enum ReportText {
+    /// `fixed`, `vulnerable`, `inconclusive`, or nil when not probed.
+    static func probeVerdict(_ outcome: ProbeOutcome?) -> String? { outcome?.verdict }
+
+    /// `vulnerable(premature-data)` style, or `not probed`.
+    static func probeDescription(_ outcome: ProbeOutcome?) -> String { outcome?.description ?? "not probed" }
+
+    static func version(_ version: FileVersion?) -> String? { version?.description }
+
+    /// `SP1`, `RTM`, nil.
+    static func servicePack(_ level: Int?) -> String? { level.map { $0 == 0 ? "RTM" : "SP\($0)" } }
+
+    /// Verdicts in report order, worst first.
+    static let verdictOrder: [Verdict] = Verdict.allCases.sorted()
+
+    /// `kind: detail; kind: detail`.
+    static func anomalies(_ anomalies: [Anomaly]) -> String {
+        anomalies.map { "\($0.kind.rawValue): \($0.detail)" }.joined(separator: "; ")
+    }
+
+    /// Platforms in a stable order: the known ones first, then the rest alphabetically.
+    static func sortedPlatforms(_ names: some Collection<String>) -> [String] {
+        let known = Platform.allCases.map(\.rawValue)
+        return names.sorted { a, b in
+            let ia = known.firstIndex(of: a) ?? Int.max, ib = known.firstIndex(of: b) ?? Int.max
+            return ia != ib ? ia < ib : a < b
+        }
+    }
+
+    /// `12.5` style, one decimal, locale-free.
+    static func percent(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+}

@@ -1,0 +1,192 @@
+import AuditCore
+
+/// Writes the XML report (`urn:hotfix-audit:report:1`, schema data/schema/hotfix-audit-report.xsd)
+/// with libxml2's xmlTextWriter, draining to the file after the header and after each host.
+final class XMLReportRenderer: ReportRenderer {
+    static let namespace = "urn:hotfix-audit:report:1"
+    static let version = "1"
+    private let file: BufferedFileWriter
+    private let xml: XMLStreamWriter
+
+    init(writer: BufferedFileWriter) throws {
+        file = writer
+        xml = try XMLStreamWriter(output: writer)
+    }
+
+    func begin(metadata: ReportMetadata, kbs: [ReportKB], summary: ReportSummary) throws {
+        try xml.startDocument()
+        try xml.startRoot("audit-report", namespace: Self.namespace)
+        try xml.attribute("version", Self.version)
+        try writeMetadata(metadata)
+        try writeSummary(summary)
+        try xml.start("kbs")
+        for kb in kbs {
+            try xml.start("kb")
+            try xml.attribute("id", kb.kb.description)
+            try xml.attribute("prerequisite-service-pack", ReportText.servicePack(kb.prerequisiteServicePack))
+            try xml.element("title", kb.title)
+            for row in kb.rows { try writeRow("file", row) }
+            try xml.end()
+        }
+        try xml.end()
+        try xml.start("hosts")
+        try xml.attribute("count", String(summary.hostCount))
+        try xml.drain()
+    }
+
+    func host(_ host: HostReport) throws {
+        try xml.start("host")
+        try xml.attribute("name", host.name)
+        try xml.attribute("compliant", host.isCompliant ? "true" : "false")
+        try xml.element("address", host.address)
+        try xml.element("product", host.product)
+        try xml.element("os-name", host.osName)
+        try xml.element("service-pack", host.servicePack)
+        try xml.element("platform", host.platform)
+        try xml.element("last-seen", host.lastSeen)
+        if !host.sources.isEmpty {
+            try xml.start("sources")
+            for source in host.sources { try xml.element("source", source) }
+            try xml.end()
+        }
+        for result in host.results { try writeResult(result) }
+        for probe in host.probes { try writeProbe(probe) }
+        try xml.end()
+        try xml.drain()
+    }
+
+    func finish() throws {
+        try xml.end()  // hosts
+        try xml.end()  // audit-report
+        try xml.endDocument()
+        try file.close()
+    }
+
+    private func writeMetadata(_ m: ReportMetadata) throws {
+        try xml.start("metadata")
+        try xml.element("tool-version", m.toolVersion)
+        try xml.element("generated-at", m.generatedAt)
+        try xml.element("database", m.database)
+        try xml.element("assessed-at", m.assessedAt)
+        try xml.start("kb-filter")
+        for kb in m.kbFilter { try xml.element("kb", kb.description) }
+        try xml.end()
+        try xml.start("inputs")
+        for input in m.inputs {
+            try xml.start("input")
+            try xml.attribute("kind", input.kind)
+            try xml.attribute("sha256", input.sha256)
+            try xml.attribute("imported-at", input.importedAt)
+            try xml.text(input.path)
+            try xml.end()
+        }
+        try xml.end()
+        try xml.end()
+    }
+
+    private func writeCounts(_ counts: [Verdict: Int]) throws {
+        for verdict in ReportText.verdictOrder {
+            try xml.start("count")
+            try xml.attribute("verdict", verdict.rawValue)
+            try xml.text(String(counts[verdict] ?? 0))
+            try xml.end()
+        }
+    }
+
+    private func writeSummary(_ s: ReportSummary) throws {
+        try xml.start("summary")
+        try xml.attribute("hosts", String(s.hostCount))
+        try xml.attribute("compliant-hosts", String(s.compliantHosts))
+        try xml.attribute("compliance-percent", ReportText.percent(s.compliancePercent))
+        try xml.attribute("results", String(s.resultCount))
+        try xml.start("verdicts")
+        try writeCounts(s.byVerdict)
+        try xml.end()
+        try xml.start("platforms")
+        for name in ReportText.sortedPlatforms(s.byPlatform.keys) {
+            try xml.start("platform")
+            try xml.attribute("name", name)
+            try writeCounts(s.byPlatform[name]!)
+            try xml.end()
+        }
+        try xml.end()
+        try xml.start("kb-verdicts")
+        for kb in s.byKB.keys.sorted() {
+            try xml.start("kb")
+            try xml.attribute("id", kb.description)
+            try writeCounts(s.byKB[kb]!)
+            try xml.end()
+        }
+        try xml.end()
+        try xml.end()
+    }
+
+    private func writeRow(_ element: String, _ row: ManifestRow) throws {
+        try xml.start(element)
+        try xml.attribute("name", row.fileName)
+        try xml.attribute("product", row.product.name)
+        try xml.attribute("platform", row.platform.rawValue)
+        try xml.attribute("wow", row.isWOW ? "true" : "false")
+        try xml.attribute("service-pack", ReportText.servicePack(row.servicePack))
+        try xml.attribute("branch", row.branch)
+        try xml.attribute("version", row.version?.numericString)
+        try xml.attribute("version-text", row.versionText)
+        try xml.attribute("size", row.size.map(String.init))
+        try xml.attribute("timestamp", row.timestamp?.iso8601)
+        try xml.attribute("line", String(row.line))
+        try xml.end()
+    }
+
+    private func writeResult(_ r: HostKBResult) throws {
+        try xml.start("result")
+        try xml.attribute("kb", r.kb.description)
+        try xml.attribute("verdict", r.verdict.rawValue)
+        try xml.attribute("file-verdict", r.fileVerdict.rawValue)
+        try xml.attribute("probe-outcome", r.probeOutcome?.verdict)
+        try xml.attribute("probe-detail", r.probeOutcome?.detail)
+        try xml.attribute("compliant", r.verdict.isCompliant ? "true" : "false")
+        try xml.element("reason", r.reason)
+        if r.fileName != nil || r.requiredVersion != nil || r.foundVersion != nil || r.path != nil {
+            try xml.start("file")
+            try xml.attribute("name", r.fileName)
+            try xml.attribute("required", r.requiredVersion?.numericString)
+            try xml.attribute("found", r.foundVersion?.numericString)
+            try xml.attribute("found-branch", r.foundVersion?.branch)
+            try xml.attribute("path", r.path)
+            try xml.end()
+        }
+        for anomaly in r.anomalies {
+            try xml.start("anomaly")
+            try xml.attribute("kind", anomaly.kind.rawValue)
+            try xml.text(anomaly.detail)
+            try xml.end()
+        }
+        for row in r.applicableRows { try writeRow("applicable-file", row) }
+        try xml.end()
+    }
+
+    private func writeProbe(_ p: ProbeEvidence) throws {
+        try xml.start("probe")
+        try xml.attribute("campaign", p.campaign)
+        try xml.attribute("profile", p.profile.description)
+        try xml.attribute("outcome", p.outcome.verdict)
+        try xml.attribute("outcome-detail", p.outcome.detail)
+        try xml.attribute("started-at", String(p.startedAt))
+        try xml.element("note", p.note)
+        try xml.element("peer", p.peer)
+        try xml.element("token", p.token)
+        for line in p.replyTimings {
+            try xml.start("reply-line")
+            try xml.attribute("offset-ms", String(line.offsetMilliseconds))
+            try xml.text(line.text)
+            try xml.end()
+        }
+        try xml.element("premature-bytes", String(p.prematureBytes))
+        try xml.element("intact", p.intact ? "true" : "false")
+        try xml.element("ended-by", p.endedBy)
+        try xml.element("deliveries", String(p.deliveries))
+        try xml.element("transcript", Escaping.excerpt(p.transcript))
+        try xml.element("trigger-transcript", Escaping.excerpt(p.triggerTranscript))
+        try xml.end()
+    }
+}

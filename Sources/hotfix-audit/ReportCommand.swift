@@ -1,0 +1,86 @@
+import ArgumentParser
+import AuditCore
+import AuditReport
+import AuditStore
+import Foundation
+
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Writes audit reports (HTML, XML, JSON, CSV) from the latest assessment and probe evidence.",
+        discussion: """
+            Example:
+              hotfix-audit report                                   # HTML and XML into reports/
+              hotfix-audit report --format html,xml,json,csv --out audit/
+              hotfix-audit report --format xml --out fleet.xml --kb KB912341
+            Default names: reports/audit-YYYYMMDDTHHMMSSZ.<format>. The XML validates against
+            data/schema/hotfix-audit-report.xsd.
+            """)
+
+    @Option(help: "Comma-separated formats: html, xml, json, csv.") var format = "html,xml"
+    @Option(help: "Output directory, or a file name when one format is asked (default reports/).") var out = "reports"
+    @Option(help: "Only these KBs (repeatable).") var kb: [String] = []
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        _ = try ReportRun.formats(format)
+        for item in kb where KBNumber(item) == nil { throw ValidationError("--kb '\(item)' is not a KB number") }
+    }
+
+    func run() async throws {
+        let run = ReportRun(formats: try ReportRun.formats(format), out: out, kbs: kb.compactMap { KBNumber($0) })
+        for path in try run.write(store: database.open()) { print(path) }
+    }
+}
+
+/// One report run: decides the output paths and renders every format from one store snapshot.
+/// Shared by `report`, `scan` and `demo`.
+struct ReportRun {
+    var formats: [ReportFormat]
+    var out: String
+    var kbs: [KBNumber]
+
+    static func formats(_ text: String) throws -> [ReportFormat] {
+        let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        var formats: [ReportFormat] = []
+        for item in items {
+            guard let format = ReportFormat(rawValue: item) else {
+                throw ValidationError("unknown report format '\(item)' (html, xml, json, csv)")
+            }
+            if !formats.contains(format) { formats.append(format) }
+        }
+        guard !formats.isEmpty else { throw ValidationError("--format needs at least one of html, xml, json, csv") }
+        return formats
+    }
+
+    func outputs(at date: Date = Date()) throws -> [ReportFormat: String] {
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory)
+        let looksLikeFile = formats.count == 1 && (out as NSString).pathExtension.lowercased() == formats[0].fileExtension
+        if looksLikeFile && !(exists && isDirectory.boolValue) {
+            let parent = (out as NSString).deletingLastPathComponent
+            if !parent.isEmpty { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
+            return [formats[0]: out]
+        }
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        var outputs: [ReportFormat: String] = [:]
+        for format in formats {
+            outputs[format] = (out as NSString).appendingPathComponent(ReportWriter.defaultFileName(format: format, at: date))
+        }
+        return outputs
+    }
+
+    /// Writes the reports and returns their paths in the order asked.
+    func write(store: AuditDatabase) throws -> [String] {
+        let date = Date()
+        let outputs = try outputs(at: date)
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        try store.snapshot { snapshot in
+            let source = try StoreReportSource(snapshot: snapshot, database: store.path, toolVersion: HotfixAudit.version,
+                                               generatedAt: formatter.string(from: date), kbs: kbs)
+            _ = try ReportWriter.write(source: source, outputs: outputs)
+        }
+        return formats.compactMap { outputs[$0] }
+    }
+}
