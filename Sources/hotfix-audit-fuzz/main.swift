@@ -11,7 +11,7 @@ import Darwin
 // `-DFUZZING` builds (scripts/fuzz): the same target is exported as LLVMFuzzerTestOneInput and
 // main hands control to libFuzzer's driver (linked from the sanitizer runtime).
 
-nonisolated(unsafe) let fuzzTarget = FuzzTarget.selected
+let fuzzTarget = FuzzTarget.selected
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
@@ -30,10 +30,9 @@ var argc = CommandLine.argc
 var argv = CommandLine.unsafeArgv
 exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzOneInput))
 #else
-var failures = 0
-var replayed = 0
-func replay(_ path: String) {
-    guard let file = fopen(path, "rb") else { fputs("cannot open \(path)\n", stderr); failures += 1; return }
+/// The bytes of one file, nil when it cannot be opened.
+func contents(_ path: String) -> [UInt8]? {
+    guard let file = fopen(path, "rb") else { return nil }
     defer { fclose(file) }
     var bytes: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 1 << 16)
@@ -42,23 +41,32 @@ func replay(_ path: String) {
         if got <= 0 { break }
         bytes.append(contentsOf: buffer[0..<got])
     }
-    fuzzTarget.run(bytes)
-    replayed += 1
+    return bytes
 }
-for path in CommandLine.arguments.dropFirst() {
-    var info = stat()
-    if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, let dir = opendir(path) {
+
+/// The files named, directories expanded (sorted, dot files skipped).
+func expand(_ paths: [String]) -> [String] {
+    var files: [String] = []
+    for path in paths {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, let dir = opendir(path) else { files.append(path); continue }
         var names: [String] = []
         while let entry = readdir(dir) {
             let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
             if !name.hasPrefix(".") { names.append(path + "/" + name) }
         }
         closedir(dir)
-        names.sorted().forEach(replay)
-    } else {
-        replay(path)
+        files += names.sorted()
     }
+    return files
 }
-print("hotfix-audit-fuzz: \(fuzzTarget.rawValue): replayed \(replayed) input(s), \(failures) unreadable")
-exit(failures == 0 ? 0 : 1)
+
+var replayed = 0, unreadable = 0
+for path in expand(Array(CommandLine.arguments.dropFirst())) {
+    guard let bytes = contents(path) else { print("cannot open \(path)"); unreadable += 1; continue }
+    fuzzTarget.run(bytes)
+    replayed += 1
+}
+print("hotfix-audit-fuzz: \(fuzzTarget.rawValue): replayed \(replayed) input(s), \(unreadable) unreadable")
+exit(unreadable == 0 ? 0 : 1)
 #endif
