@@ -10,6 +10,7 @@ import Testing
         var line: Int
         var reason: String
         var bytes: [UInt8]
+        var arguments: [String] = []
         var description: String { name }
     }
 
@@ -21,7 +22,8 @@ import Testing
         return try table.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { line in
             let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: corpusDirectory + "/" + cells[0])))
-            return Case(name: cells[0], command: cells[1], line: Int(cells[2])!, reason: cells.count > 3 ? cells[3] : "", bytes: bytes)
+            return Case(name: cells[0], command: cells[1], line: Int(cells[2])!, reason: cells.count > 3 ? cells[3] : "", bytes: bytes,
+                        arguments: cells.count > 4 ? cells[4].split(separator: " ").map(String.init) : [])
         }
     }
 
@@ -71,14 +73,14 @@ import Testing
         defer { cli.remove() }
         try cli.importGoodData()
         let before = try StoreState.read(cli.database)
-        #expect((before.counts["host"] ?? 0) > 5 && (before.counts["manifest_row"] ?? 0) > 3 && (before.counts["installed_file"] ?? 0) > 5,
+        #expect((before.counts["host"] ?? 0) > 5 && (before.counts["manifest_row"] ?? 0) >= 3 && (before.counts["installed_file"] ?? 0) > 5,
                 "\(before)")
         let cases = try Self.corpus() + Self.generated()
         #expect(cases.count >= 40)
         for item in cases {
             let path = try cli.write(item.name, item.bytes)
             let started = ContinuousClock.now
-            let result = try cli.run([item.command, path], timeout: 60)
+            let result = try cli.run([item.command, path] + item.arguments, timeout: 60)
             let elapsed = ContinuousClock.now - started
             #expect(result.status == 1, "\(item.name): exit \(result.status), stderr \(result.stderr.prefix(300))")
             let message = result.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
