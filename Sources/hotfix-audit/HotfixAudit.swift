@@ -2,6 +2,7 @@ import ArgumentParser
 import AuditCore
 import AuditStore
 import Foundation
+import Logging
 
 /// The `hotfix-audit` command: is this hotfix really in place, fleet-wide?
 @main
@@ -27,6 +28,13 @@ struct HotfixAudit: AsyncParsableCommand {
 
     /// Maps errors to the documented exit codes: usage errors 2, failures 1.
     static func main() async {
+        // Libraries log through swift-log; only warnings reach the terminal unless HOTFIX_AUDIT_LOG asks for more.
+        let level = ProcessInfo.processInfo.environment["HOTFIX_AUDIT_LOG"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .warning
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -1,0 +1,53 @@
+import AuditCore
+
+/// What the responder saw of one mail transaction that carried a valid probe token: a delivery
+/// attempt by the probed host. Updated as the transaction goes on; `finished` once it is over.
+public struct DeliveryRecord: Sendable, Hashable {
+    /// Responder session (TCP connection) number, and transaction number within it.
+    public var sessionID: Int
+    public var transactionID: Int
+    /// Delivering peer, `ip:port`.
+    public var peer: String
+    public var token: String
+    public var claims: TokenClaims
+    public var profile: ProbeProfile
+    /// DATA was received for this transaction.
+    public var dataCommandReceived = false
+    public var replyTimings: [ReplyLineTiming] = []
+    /// The final `354` line was completely sent.
+    public var finalLineSent = false
+    /// Client bytes received before the final 354 line was sent.
+    public var prematureBytes = 0
+    /// The client closed, sent RSET or QUIT before the final line.
+    public var gaveUpDuringReply = false
+    /// Message bytes received after the final line.
+    public var bytesAfterFinalLine = 0
+    /// The body ended with `<CRLF>.<CRLF>` and carried the token.
+    public var intact = false
+    /// The message was accepted with 250.
+    public var accepted = false
+    /// Something not SMTP at this point (over-long line, size exceeded, body without the token...).
+    public var protocolProblem: String?
+    /// `quit`, `peer-close`, `timeout`, `limit`, or `none` while the session is still open.
+    public var endedBy = "none"
+    /// The transaction is over (message answered, reset, or session ended).
+    public var finished = false
+    /// Session transcript up to this point (capped).
+    public var transcript = ""
+
+    public init(sessionID: Int, transactionID: Int, peer: String, token: String, claims: TokenClaims, profile: ProbeProfile) {
+        self.sessionID = sessionID
+        self.transactionID = transactionID
+        self.peer = peer
+        self.token = token
+        self.claims = claims
+        self.profile = profile
+    }
+}
+
+/// A recipient token the responder refused (forged, unknown campaign, malformed): logged, never evidence.
+public struct StrayRecord: Sendable, Hashable {
+    public var peer: String
+    public var recipient: String
+    public var reason: String
+}

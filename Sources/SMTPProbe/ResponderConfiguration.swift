@@ -1,0 +1,99 @@
+/// A `HOST:PORT` the responder listens on.
+public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Parses `HOST:PORT` (`[v6]:PORT` for IPv6); nil when malformed.
+    public init?(parsing text: String, defaultPort: Int? = nil) {
+        guard let (host, port) = splitHostPort(text, defaultPort: defaultPort) else { return nil }
+        self.init(host: host, port: port)
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+/// Splits `HOST[:PORT]` / `[V6][:PORT]`; nil when the port is missing (without default) or invalid.
+func splitHostPort(_ text: String, defaultPort: Int?) -> (String, Int)? {
+    var host = Substring(text)
+    var portText: Substring?
+    if host.hasPrefix("[") {
+        guard let close = host.firstIndex(of: "]") else { return nil }
+        let after = host[host.index(after: close)...]
+        host = host[host.index(after: host.startIndex)..<close]
+        if after.hasPrefix(":") { portText = after.dropFirst() } else if !after.isEmpty { return nil }
+    } else if let colon = host.lastIndex(of: ":"), host.filter({ $0 == ":" }).count == 1 {
+        portText = host[host.index(after: colon)...]
+        host = host[..<colon]
+    }
+    guard !host.isEmpty else { return nil }
+    if let portText {
+        guard let port = Int(portText), (0...65535).contains(port) else { return nil }
+        return (String(host), port)
+    }
+    guard let defaultPort else { return nil }
+    return (String(host), defaultPort)
+}
+
+/// Limits the responder enforces; RFC 5321 values by default, timeouts as upper bounds.
+public struct ResponderLimits: Sendable, Hashable {
+    /// Command line, CRLF included (RFC 5321 4.5.3.1.4: 512).
+    public var commandLineOctets: Int
+    /// Text line of the message, CRLF included (4.5.3.1.6: 1000).
+    public var textLineOctets: Int
+    /// Largest message accepted; bigger gets 552.
+    public var maxMessageBytes: Int
+    /// Concurrent sessions; more get `421` and are closed.
+    public var maxConnections: Int
+    /// Recipients per message; more get `452`.
+    public var maxRecipients: Int
+    /// Invalid commands per session before `421` (limit).
+    public var maxErrors: Int
+    /// Waiting for the next command (RFC 5321 server timeout: 5 min).
+    public var commandTimeoutMilliseconds: Int
+    /// Waiting for the next data line, including the first after the final 354 (3 min).
+    public var dataTimeoutMilliseconds: Int
+    /// Pause between the two writes of a `split` final line.
+    public var splitPauseMilliseconds: Int
+    /// Transcript cap per session.
+    public var transcriptBytes: Int
+
+    public init(commandLineOctets: Int = 512, textLineOctets: Int = 1000, maxMessageBytes: Int = 1_048_576,
+                maxConnections: Int = 2000, maxRecipients: Int = 100, maxErrors: Int = 10,
+                commandTimeoutMilliseconds: Int = 300_000, dataTimeoutMilliseconds: Int = 180_000,
+                splitPauseMilliseconds: Int = 500, transcriptBytes: Int = 16_384) {
+        self.commandLineOctets = commandLineOctets
+        self.textLineOctets = textLineOctets
+        self.maxMessageBytes = maxMessageBytes
+        self.maxConnections = maxConnections
+        self.maxRecipients = maxRecipients
+        self.maxErrors = maxErrors
+        self.commandTimeoutMilliseconds = commandTimeoutMilliseconds
+        self.dataTimeoutMilliseconds = dataTimeoutMilliseconds
+        self.splitPauseMilliseconds = splitPauseMilliseconds
+        self.transcriptBytes = transcriptBytes
+    }
+}
+
+/// Where the probe responder listens, which domain it accepts probe mail for, and its limits.
+public struct ResponderConfiguration: Sendable, Hashable {
+    public var listen: [ListenAddress]
+    /// The domain of probe recipients (`probe+TOKEN@probeDomain`); other domains are relay attempts.
+    public var probeDomain: String
+    /// Name in the greeting and EHLO reply.
+    public var hostname: String
+    public var limits: ResponderLimits
+
+    public init(listen: [ListenAddress] = [ListenAddress(host: "127.0.0.1", port: 2525)],
+                probeDomain: String = "probe.invalid", hostname: String = "hotfix-audit-probe",
+                limits: ResponderLimits = ResponderLimits()) {
+        self.listen = listen
+        self.probeDomain = probeDomain.lowercased()
+        self.hostname = hostname
+        self.limits = limits
+    }
+}

@@ -1,0 +1,419 @@
+import AuditCore
+import NIOCore
+
+/// The probe responder's SMTP session as a pure state machine: events in (line, timer, close),
+/// actions out (write, schedule, close, record). Time comes in as `NIODeadline` values, so tests
+/// drive it with any clock.
+struct ResponderStateMachine {
+    /// Timers the machine asks for; `generation` lets it ignore timers of an abandoned reply.
+    enum Timer: Hashable, Sendable {
+        case finalLine(generation: Int)
+        case splitRest(generation: Int)
+    }
+
+    enum Action: Equatable, Sendable {
+        case write(String)
+        case schedule(Timer, milliseconds: Int)
+        case armTimeout(milliseconds: Int)
+        case close
+        case record(DeliveryRecord)
+        case stray(StrayRecord)
+    }
+
+    private enum Phase: Equatable {
+        case greeted, ready, mail, rcpt
+        case replying(generation: Int)
+        case splitting(generation: Int)
+        case data
+        case closed
+    }
+
+    private struct Transaction {
+        var recipients = 0
+        var record: DeliveryRecord?
+        var bodyBytes = 0
+        var tokenSeen = false
+        var bodyComplete = false
+        var lineTooLong = false
+        var sizeExceeded = false
+        var dataStart: NIODeadline?
+    }
+
+    let configuration: ResponderConfiguration
+    let tokens: TokenAuthority
+    let sessionID: Int
+    let peer: String
+    private var phase = Phase.greeted
+    private var transaction = Transaction()
+    private var transactionCount = 0
+    private var generation = 0
+    private var errors = 0
+    private var transcript = Transcript(cap: 16_384)
+    private var endedBy = "none"
+
+    init(configuration: ResponderConfiguration, tokens: TokenAuthority, sessionID: Int, peer: String) {
+        self.configuration = configuration
+        self.tokens = tokens
+        self.sessionID = sessionID
+        self.peer = peer
+        self.transcript = Transcript(cap: configuration.limits.transcriptBytes)
+    }
+
+    private var limits: ResponderLimits { configuration.limits }
+    var isClosed: Bool { phase == .closed }
+    var sessionTranscript: String { transcript.text }
+
+    // MARK: Events
+
+    mutating func start(now: NIODeadline) -> [Action] {
+        [reply("220 \(configuration.hostname) ESMTP hotfix-audit probe responder"),
+         .armTimeout(milliseconds: limits.commandTimeoutMilliseconds)]
+    }
+
+    /// The connection limit was reached: refuse this session.
+    mutating func refuse() -> [Action] {
+        endedBy = "limit"
+        phase = .closed
+        return [reply("421 4.3.2 \(configuration.hostname) too many connections, try later"), .close]
+    }
+
+    mutating func receive(_ line: SMTPInboundLine, now: NIODeadline) -> [Action] {
+        switch phase {
+        case .closed:
+            return []
+        case .replying, .splitting:
+            return receiveDuringReply(line, now: now)
+        case .data:
+            transcript.add("C: \(line.text)")
+            transaction.record?.bytesAfterFinalLine += line.octets
+            var actions = consumeData(line, now: now)
+            if phase == .data { actions.append(.armTimeout(milliseconds: limits.dataTimeoutMilliseconds)) }
+            return actions
+        case .greeted, .ready, .mail, .rcpt:
+            transcript.add("C: \(line.text)")
+            var actions = command(line, now: now)
+            if phase != .closed {
+                actions.append(.armTimeout(milliseconds: limits.commandTimeoutMilliseconds))
+            }
+            return actions
+        }
+    }
+
+    mutating func timerFired(_ timer: Timer, now: NIODeadline) -> [Action] {
+        switch (timer, phase) {
+        case (.finalLine(let g), .replying(let current)) where g == current:
+            guard let profile = transaction.record?.profile else { return [] }
+            let line = profile.bare ? "354" : "354 Start mail input; end with <CRLF>.<CRLF>"
+            if profile.split {
+                let cut = profile.bare ? 2 : 6
+                let first = String(line.prefix(cut))
+                phase = .splitting(generation: g)
+                transcript.add("S: \(first) [split]")
+                return [.write(first), .schedule(.splitRest(generation: g), milliseconds: limits.splitPauseMilliseconds)]
+            }
+            transcript.add("S: \(line)")
+            return [.write(line + "\r\n")] + finalLineSent(line, now: now)
+        case (.splitRest(let g), .splitting(let current)) where g == current:
+            guard let profile = transaction.record?.profile else { return [] }
+            let line = profile.bare ? "354" : "354 Start mail input; end with <CRLF>.<CRLF>"
+            let rest = String(line.dropFirst(profile.bare ? 2 : 6))
+            transcript.add("S: \(rest) [split, rest]")
+            return [.write(rest + "\r\n")] + finalLineSent(line, now: now)
+        default:
+            return []
+        }
+    }
+
+    mutating func timeout(now: NIODeadline) -> [Action] {
+        guard phase != .closed else { return [] }
+        endedBy = "timeout"
+        var actions = [reply("421 4.4.2 \(configuration.hostname) timeout, closing")]
+        actions += endSession()
+        actions.append(.close)
+        return actions
+    }
+
+    mutating func peerClosed(now: NIODeadline) -> [Action] {
+        guard phase != .closed else { return [] }
+        endedBy = "peer-close"
+        transcript.add("-- peer closed the connection")
+        return endSession()
+    }
+
+    // MARK: Reply phase
+
+    private mutating func receiveDuringReply(_ line: SMTPInboundLine, now: NIODeadline) -> [Action] {
+        transcript.add("C: \(line.text) [before final 354]")
+        let verb = line.text.uppercased()
+        if transaction.record?.prematureBytes == 0 && !transaction.bodyComplete && (verb == "QUIT" || verb == "RSET") {
+            transaction.record?.gaveUpDuringReply = true
+            transaction.record?.prematureBytes += line.octets
+            generation += 1
+            if verb == "QUIT" {
+                endedBy = "quit"
+                var actions = [reply("221 2.0.0 Bye")]
+                actions += endSession()
+                return actions + [.close]
+            }
+            var actions = finishTransaction()
+            phase = .ready
+            actions.insert(reply("250 2.0.0 Reset"), at: 0)
+            return actions + [.armTimeout(milliseconds: limits.commandTimeoutMilliseconds)]
+        }
+        let first = transaction.record?.prematureBytes == 0
+        transaction.record?.prematureBytes += line.octets
+        var actions: [Action] = []
+        if !transaction.bodyComplete { actions += consumeData(line, now: now) }
+        if first, let record = transaction.record { actions.append(.record(snapshot(record))) }
+        return actions
+    }
+
+    private mutating func finalLineSent(_ line: String, now: NIODeadline) -> [Action] {
+        let elapsed = offset(now)
+        transaction.record?.replyTimings.append(ReplyLineTiming(text: line, offsetMilliseconds: elapsed))
+        transaction.record?.finalLineSent = true
+        phase = .data
+        if transaction.bodyComplete { return finishData(now: now) }
+        var actions: [Action] = [.armTimeout(milliseconds: limits.dataTimeoutMilliseconds)]
+        if let record = transaction.record { actions.append(.record(snapshot(record))) }
+        return actions
+    }
+
+    // MARK: Data
+
+    private mutating func consumeData(_ line: SMTPInboundLine, now: NIODeadline) -> [Action] {
+        if !line.overlong && line.text == "." {
+            transaction.bodyComplete = true
+            return phase == .data ? finishData(now: now) : []
+        }
+        transaction.bodyBytes += line.octets
+        if line.overlong || line.octets > limits.textLineOctets { transaction.lineTooLong = true }
+        if transaction.bodyBytes > limits.maxMessageBytes { transaction.sizeExceeded = true }
+        if let token = transaction.record?.token, !transaction.tokenSeen, line.text.lowercased().contains(token) {
+            transaction.tokenSeen = true
+        }
+        return []
+    }
+
+    private mutating func finishData(now: NIODeadline) -> [Action] {
+        let text: String
+        let limits = self.limits
+        if transaction.sizeExceeded {
+            text = "552 5.3.4 Message size exceeds \(limits.maxMessageBytes) bytes"
+            transaction.record?.protocolProblem = "message larger than \(limits.maxMessageBytes) bytes"
+        } else if transaction.lineTooLong {
+            text = "500 5.5.2 Line too long"
+            transaction.record?.protocolProblem = "text line longer than \(limits.textLineOctets) octets"
+        } else {
+            text = "250 2.0.0 Ok: probe message received"
+        }
+        transaction.record?.intact = transaction.tokenSeen && !transaction.sizeExceeded && !transaction.lineTooLong
+        if !transaction.tokenSeen, transaction.record?.protocolProblem == nil {
+            transaction.record?.protocolProblem = "message body does not carry the token"
+        }
+        transaction.record?.accepted = text.hasPrefix("250")
+        phase = .ready
+        var actions = [reply(text)]
+        actions += finishTransaction()
+        actions.append(.armTimeout(milliseconds: limits.commandTimeoutMilliseconds))
+        return actions
+    }
+
+    // MARK: Commands
+
+    private mutating func command(_ line: SMTPInboundLine, now: NIODeadline) -> [Action] {
+        if line.overlong || line.octets > limits.commandLineOctets {
+            return error("500 5.5.2 Line too long (limit \(limits.commandLineOctets) octets)")
+        }
+        let text = line.text
+        let verb = text.prefix(while: { $0 != " " }).uppercased()
+        let argument = text.drop(while: { $0 != " " }).drop(while: { $0 == " " })
+        switch verb {
+        case "EHLO":
+            guard !argument.isEmpty else { return error("501 5.5.4 Syntax: EHLO hostname") }
+            let finished = finishTransaction()
+            phase = .ready
+            let lines = ["250-\(configuration.hostname) greets \(argument)", "250-SIZE \(limits.maxMessageBytes)",
+                         "250-8BITMIME", "250 HELP"]
+            lines.forEach { transcript.add("S: \($0)") }
+            return [.write(lines.map { $0 + "\r\n" }.joined())] + finished
+        case "HELO":
+            guard !argument.isEmpty else { return error("501 5.5.4 Syntax: HELO hostname") }
+            let finished = finishTransaction()
+            phase = .ready
+            return [reply("250 \(configuration.hostname)")] + finished
+        case "MAIL":
+            guard phase != .greeted else { return error("503 5.5.1 Send EHLO or HELO first") }
+            guard phase == .ready else { return error("503 5.5.1 Nested MAIL command") }
+            guard argument.uppercased().hasPrefix("FROM:") else { return error("501 5.5.4 Syntax: MAIL FROM:<address>") }
+            if let size = Self.sizeParameter(String(argument)), size > limits.maxMessageBytes {
+                return [reply("552 5.3.4 Message size exceeds fixed limit")]
+            }
+            phase = .mail
+            return [reply("250 2.1.0 Ok")]
+        case "RCPT":
+            guard phase == .mail || phase == .rcpt else { return error("503 5.5.1 Need MAIL command") }
+            guard argument.uppercased().hasPrefix("TO:"), let address = Self.address(String(argument.dropFirst(3))) else {
+                return error("501 5.5.4 Syntax: RCPT TO:<address>")
+            }
+            return recipient(address)
+        case "DATA":
+            guard phase == .mail || phase == .rcpt else {
+                return error(phase == .mail ? "503 5.5.1 Need RCPT command" : "503 5.5.1 Need MAIL command")
+            }
+            guard phase == .rcpt, transaction.record != nil else { return error("503 5.5.1 Need RCPT command") }
+            return startData(now: now)
+        case "RSET":
+            var actions = [reply("250 2.0.0 Ok")]
+            actions += finishTransaction()
+            if phase != .greeted { phase = .ready }
+            return actions
+        case "NOOP":
+            return [reply("250 2.0.0 Ok")]
+        case "VRFY":
+            return [reply("252 2.5.2 Cannot VRFY user")]
+        case "HELP":
+            return [reply("214 2.0.0 hotfix-audit probe responder: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT")]
+        case "QUIT":
+            endedBy = "quit"
+            var actions = [reply("221 2.0.0 Bye")]
+            actions += endSession()
+            return actions + [.close]
+        default:
+            return error("500 5.5.2 Command unrecognized")
+        }
+    }
+
+    private mutating func recipient(_ address: String) -> [Action] {
+        guard let at = address.lastIndex(of: "@") else {
+            return [reply("550 5.1.1 Unknown recipient (only probe+TOKEN@\(configuration.probeDomain))")]
+        }
+        let local = address[..<at].lowercased()
+        let domain = address[address.index(after: at)...].lowercased()
+        guard domain == configuration.probeDomain else {
+            return [reply("550 5.7.1 Relay access denied")]
+        }
+        guard transaction.recipients < limits.maxRecipients else { return [reply("452 4.5.3 Too many recipients")] }
+        guard local.hasPrefix("probe+"), let claims = tokens.verify(String(local.dropFirst(6))) else {
+            let stray = StrayRecord(peer: peer, recipient: address, reason: local.hasPrefix("probe+") ? "unknown or forged token" : "not a probe recipient")
+            return [reply("550 5.1.1 Unknown or invalid probe token"), .stray(stray)]
+        }
+        transaction.recipients += 1
+        phase = .rcpt
+        var actions = [reply("250 2.1.5 Ok")]
+        if transaction.record == nil {
+            transactionCount += 1
+            var record = DeliveryRecord(sessionID: sessionID, transactionID: transactionCount, peer: peer,
+                                        token: String(local.dropFirst(6)), claims: claims, profile: tokens.profile(for: claims))
+            record.transcript = transcript.text
+            transaction.record = record
+            actions.append(.record(record))
+        }
+        return actions
+    }
+
+    private mutating func startData(now: NIODeadline) -> [Action] {
+        guard var record = transaction.record else { return [] }
+        generation += 1
+        transaction.dataStart = now
+        record.dataCommandReceived = true
+        let count = max(1, record.profile.continuationLines)
+        var text = ""
+        for index in 1...count {
+            let line = "354-hotfix-audit probe: reply line \(index) of \(count + 1), the final line follows"
+            record.replyTimings.append(ReplyLineTiming(text: line, offsetMilliseconds: 0))
+            transcript.add("S: \(line)")
+            text += line + "\r\n"
+        }
+        transaction.record = record
+        phase = .replying(generation: generation)
+        return [.write(text), .schedule(.finalLine(generation: generation), milliseconds: max(0, record.profile.delayMilliseconds)),
+                .record(snapshot(record))]
+    }
+
+    // MARK: Helpers
+
+    private mutating func error(_ text: String) -> [Action] {
+        errors += 1
+        if errors > limits.maxErrors {
+            endedBy = "limit"
+            var actions = [reply("421 4.7.0 Too many errors, closing")]
+            actions += endSession()
+            return actions + [.close]
+        }
+        return [reply(text)]
+    }
+
+    private mutating func reply(_ text: String) -> Action {
+        transcript.add("S: \(text)")
+        return .write(text + "\r\n")
+    }
+
+    private func offset(_ now: NIODeadline) -> Int {
+        guard let start = transaction.dataStart else { return 0 }
+        return Int((now - start).nanoseconds / 1_000_000)
+    }
+
+    private func snapshot(_ record: DeliveryRecord) -> DeliveryRecord {
+        var copy = record
+        copy.transcript = transcript.text
+        return copy
+    }
+
+    /// Closes the current transaction: publishes its record as finished.
+    private mutating func finishTransaction() -> [Action] {
+        defer { transaction = Transaction() }
+        guard var record = transaction.record else { return [] }
+        record.finished = true
+        record.endedBy = endedBy
+        record.transcript = transcript.text
+        return [.record(record)]
+    }
+
+    private mutating func endSession() -> [Action] {
+        if case .replying = phase { transaction.record?.gaveUpDuringReply = true }
+        if case .splitting = phase { transaction.record?.gaveUpDuringReply = true }
+        phase = .closed
+        return finishTransaction()
+    }
+
+    static func address(_ text: String) -> String? {
+        let trimmed = text.trimmingCharacters(" ")
+        guard trimmed.hasPrefix("<"), let close = trimmed.firstIndex(of: ">") else { return nil }
+        var inner = trimmed[trimmed.index(after: trimmed.startIndex)..<close]
+        if inner.hasPrefix("@"), let colon = inner.firstIndex(of: ":") { inner = inner[inner.index(after: colon)...] } // source route
+        return String(inner)
+    }
+
+    static func sizeParameter(_ argument: String) -> Int? {
+        for word in argument.split(separator: " ") where word.uppercased().hasPrefix("SIZE=") {
+            return Int(word.dropFirst(5))
+        }
+        return nil
+    }
+}
+
+/// A session transcript with a byte cap; once full, one marker line is added and the rest dropped.
+struct Transcript: Sendable {
+    let cap: Int
+    private(set) var text = ""
+    private var full = false
+
+    init(cap: Int) { self.cap = cap }
+
+    mutating func add(_ line: String) {
+        guard !full else { return }
+        if text.utf8.count + line.utf8.count + 1 > cap {
+            text += "... transcript truncated at \(cap) bytes\n"
+            full = true
+            return
+        }
+        text += line + "\n"
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(_ character: Character) -> String {
+        String(self.drop(while: { $0 == character }).reversed().drop(while: { $0 == character }).reversed())
+    }
+}

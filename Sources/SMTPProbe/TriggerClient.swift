@@ -1,0 +1,109 @@
+import NIOCore
+import NIOPosix
+
+/// What submitting the trigger message to a host gave.
+public struct TriggerResult: Sendable, Hashable {
+    public enum Status: Sendable, Hashable {
+        /// The host accepted the message for delivery (250 after the data).
+        case submitted
+        /// No connection, or the connection broke or timed out.
+        case unreachable(String)
+        /// The host refused (e.g. 5xx to RCPT: relay denied); the reply text.
+        case refused(String)
+    }
+    public var status: Status
+    /// The conversation with the host, `C: ` / `S: ` lines.
+    public var transcript: String
+}
+
+/// The trigger: submits a small probe message addressed to `probe+TOKEN@probe-domain` to a host's
+/// SMTP service, so that the host's own SMTP service delivers it to the responder.
+public struct TriggerClient: Sendable {
+    public var probeDomain: String
+    public var heloName: String
+    public var connectTimeoutMilliseconds: Int
+    public var timeoutMilliseconds: Int
+    private let group: any EventLoopGroup
+
+    public init(probeDomain: String, heloName: String = "hotfix-audit.invalid", connectTimeoutMilliseconds: Int = 5000,
+                timeoutMilliseconds: Int = 60_000, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.probeDomain = probeDomain
+        self.heloName = heloName
+        self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
+        self.timeoutMilliseconds = timeoutMilliseconds
+        self.group = group
+    }
+
+    /// Submits the probe message carrying `token` to `address` (`IP`, `IP:PORT`, `[V6]:PORT`).
+    public func submit(to address: String, defaultPort: Int = 25, token: String) async -> TriggerResult {
+        guard let (host, port) = splitHostPort(address, defaultPort: defaultPort) else {
+            return TriggerResult(status: .unreachable("bad address '\(address)'"), transcript: "")
+        }
+        let recipient = TokenAuthority.recipient(token: token, domain: probeDomain)
+        let sender = "hotfix-audit@\(probeDomain)"
+        let message = Self.message(token: token, sender: sender, recipient: recipient, domain: probeDomain)
+        let helo = heloName
+        do {
+            return try await withSMTPClient(
+                host: host, port: port, group: group, connectTimeoutMilliseconds: connectTimeoutMilliseconds,
+                timeoutMilliseconds: timeoutMilliseconds
+            ) { conversation in
+                func refused(_ reply: SMTPReply, _ step: String) -> TriggerResult {
+                    TriggerResult(status: .refused("\(step): \(reply.description.replacingNewlines())"),
+                                  transcript: conversation.transcript.text)
+                }
+                let greeting = try await conversation.read()
+                guard greeting.isPositiveCompletion else { return refused(greeting, "greeting") }
+                try await conversation.send("EHLO \(helo)")
+                var hello = try await conversation.read()
+                if !hello.isPositiveCompletion {
+                    try await conversation.send("HELO \(helo)")
+                    hello = try await conversation.read()
+                    guard hello.isPositiveCompletion else { return refused(hello, "HELO") }
+                }
+                try await conversation.send("MAIL FROM:<\(sender)>")
+                let mail = try await conversation.read()
+                guard mail.isPositiveCompletion else { return refused(mail, "MAIL") }
+                try await conversation.send("RCPT TO:<\(recipient)>")
+                let rcpt = try await conversation.read()
+                guard rcpt.isPositiveCompletion else { return refused(rcpt, "RCPT") }
+                try await conversation.send("DATA")
+                let data = try await conversation.read()
+                guard data.code == 354 else { return refused(data, "DATA") }
+                try await conversation.sendData(message, summary: "[probe message, \(message.utf8.count) bytes, token \(token)]")
+                let accepted = try await conversation.read()
+                guard accepted.isPositiveCompletion else { return refused(accepted, "end of data") }
+                try? await conversation.send("QUIT")
+                _ = try? await conversation.read()
+                return TriggerResult(status: .submitted, transcript: conversation.transcript.text)
+            } onFailure: { conversation, error in
+                TriggerResult(status: .unreachable("\(error)"), transcript: conversation.transcript.text + "-- \(error)\n")
+            }
+        } catch {
+            return TriggerResult(status: .unreachable("\(error)"), transcript: "-- \(host):\(port): \(error)\n")
+        }
+    }
+
+    /// The probe message (headers, body, terminating dot), dot-stuffed, CRLF line ends.
+    static func message(token: String, sender: String, recipient: String, domain: String) -> String {
+        let lines = [
+            "From: hotfix-audit probe <\(sender)>",
+            "To: <\(recipient)>",
+            "Subject: hotfix-audit SMTP probe \(token)",
+            "Message-ID: <\(token)@\(domain)>",
+            "X-Hotfix-Audit-Token: \(token)",
+            "MIME-Version: 1.0",
+            "Content-Type: text/plain; charset=us-ascii",
+            "",
+            "This message tests how this server's SMTP service reads a multiline reply to DATA",
+            "(KB 912341). It is addressed to the hotfix-audit probe responder and can be discarded.",
+            "token: \(token)",
+            ".",
+        ]
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+}
+
+extension String {
+    func replacingNewlines() -> String { split(separator: "\n").joined(separator: " / ") }
+}

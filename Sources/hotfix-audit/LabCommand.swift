@@ -1,0 +1,81 @@
+import ArgumentParser
+import AuditCore
+import Foundation
+import Logging
+import SMTPProbe
+
+struct LabCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lab",
+        abstract: "Simulated SMTP hosts on loopback, and synthetic fleets for benchmarks.",
+        subcommands: labSubcommands,
+        defaultSubcommand: LabRunCommand.self)
+}
+
+struct LabRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Runs simulated SMTP relays on 127.0.0.x that deliver to a smart host (the probe responder).",
+        discussion: """
+            Example:
+              hotfix-audit lab --hosts fixed=3,legacy=3,closed=1 --smarthost 127.0.0.1:2526 --inventory lab.csv
+            Host kinds: fixed (reads multiline replies as RFC 5321 says), legacy (takes the first reply line as the
+            whole reply, like the unpatched Windows Server 2003 SMTP service: sends the body after 354- and retries),
+            closed (in the inventory, nothing listens). An item may add facts: legacy=1:sp=SP1:arch=x64:version=6.0.3790.2668.
+            Runs until Ctrl-C or --duration. Only loopback addresses are used.
+            """)
+
+    @Option(help: "Lab fleet, e.g. fixed=3,legacy=2,closed=1.") var hosts: String
+    @Option(help: "Where lab hosts deliver (the responder), HOST:PORT on loopback.") var smarthost: String
+    @Option(help: "SMTP port every lab host listens on.") var port = 2525
+    @Option(name: .customLong("first-address"), help: "First loopback address of the lab.") var firstAddress = "127.0.0.10"
+    @Option(help: "Write the lab fleet as a fleet CSV inventory here.") var inventory = "lab-fleet.csv"
+    @Option(help: "Stop after this long (e.g. 10m); default: until Ctrl-C.") var duration: String?
+
+    func validate() throws {
+        do { _ = try LabFleet.parseSpec(hosts, firstAddress: firstAddress) } catch { throw ValidationError("--hosts: \(error)") }
+        guard let address = ListenAddress(parsing: smarthost, defaultPort: 25), address.host.hasPrefix("127.") || address.host == "localhost" else {
+            throw ValidationError("--smarthost must be a loopback HOST:PORT (e.g. 127.0.0.1:2526)")
+        }
+        if let duration, ProbeProfile.milliseconds(duration) == nil { throw ValidationError("--duration '\(duration)' is not a duration") }
+    }
+
+    func run() async throws {
+        let specs = try LabFleet.parseSpec(hosts, firstAddress: firstAddress)
+        let fleet = LabFleet(hosts: specs, port: port, smarthost: smarthost, logger: Logger(label: "hotfix-audit.lab"))
+        try fleet.inventoryCSV().write(toFile: inventory, atomically: true, encoding: .utf8)
+        try await fleet.start()
+        print("Lab: \(specs.count) host(s) on port \(port), delivering to \(smarthost); inventory written to \(inventory)")
+        for spec in specs { print("  \(spec.name)\t\(spec.address):\(port)\t\(spec.behaviour.rawValue)") }
+        let deadline = duration.flatMap(ProbeProfile.milliseconds)
+        await waitForStop(milliseconds: deadline)
+        try await fleet.stop()
+        print("Lab stopped (\(fleet.deliveryAttempts) delivery attempts).")
+    }
+}
+
+/// Waits for SIGINT/SIGTERM, or the given time.
+func waitForStop(milliseconds: Int?) async {
+    let stream = AsyncStream<Void> { continuation in
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: .global()) }
+        for source in sources {
+            source.setEventHandler { continuation.yield() }
+            source.resume()
+        }
+        if let milliseconds {
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { continuation.yield() }
+        }
+        let box = SignalSources(sources)
+        continuation.onTermination = { _ in box.cancel() }
+    }
+    for await _ in stream { break }
+}
+
+/// Keeps the signal sources alive for the wait and cancels them after.
+private final class SignalSources: @unchecked Sendable {
+    let sources: [any DispatchSourceSignal]
+    init(_ sources: [any DispatchSourceSignal]) { self.sources = sources }
+    func cancel() { sources.forEach { $0.cancel() } }
+}

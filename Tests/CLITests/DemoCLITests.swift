@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+@Suite(.serialized) struct DemoCLITests {
+    @Test func demoCoversEveryVerdictAndWritesValidReports() throws {
+        let cli = try CLIRunner()
+        defer { cli.remove() }
+        let out = cli.directory + "/reports"
+        let started = Date()
+        let result = try cli.run(["demo", "--data", CLIRunner.repo("data"), "--out", out])
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(Date().timeIntervalSince(started) < 60)
+        // The summary table: every verdict appears with the count the bundled lab fleet is built for.
+        let expected = ["vulnerable": 5, "service-not-reloaded": 2, "prerequisite-missing": 2, "unknown": 1, "patched": 9, "not-applicable": 3]
+        for (verdict, count) in expected {
+            let line = result.stdout.split(separator: "\n").first { $0.hasPrefix(verdict + " ") }
+            #expect(line?.split(separator: " ").last.map(String.init) == String(count), "\(verdict): \(line ?? "missing")")
+        }
+        let reports = result.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { $0.hasSuffix(".html") || $0.hasSuffix(".xml") }
+        #expect(reports.count == 2)
+        for path in reports { #expect(FileManager.default.fileExists(atPath: path), "\(path)") }
+        if let xml = reports.first(where: { $0.hasSuffix(".xml") }), FileManager.default.isExecutableFile(atPath: "/usr/bin/xmllint") {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/xmllint")
+            process.arguments = ["--noout", "--schema", CLIRunner.repo("data/schema/hotfix-audit-report.xsd"), xml]
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+        }
+        // The probe evidence is in the store: the stale host shows its transcript.
+        let host = try cli.run(["host", "demo-stale-x86", "--db", out + "/demo.sqlite"])
+        #expect(host.stdout.contains("service-not-reloaded"))
+        #expect(host.stdout.contains("354-"))
+        // Running again updates the same database without duplicating hosts.
+        let again = try cli.run(["demo", "--data", CLIRunner.repo("data"), "--out", out])
+        #expect(again.status == 0, "\(again.stderr)")
+        let hosts = try cli.run(["hosts", "--json", "--db", out + "/demo.sqlite"])
+        #expect((try JSONSerialization.jsonObject(with: Data(hosts.stdout.utf8)) as? [Any])?.count == 22)
+    }
+}

@@ -1,0 +1,109 @@
+import AuditCore
+import Foundation
+import Testing
+@testable import SMTPProbe
+
+/// Campaigns over lab relays on loopback: real servers, real sockets. Serialized: the big campaign
+/// saturates the CPU, which would delay the small campaign's legacy retries past the grace period.
+@Suite(.serialized) struct LabCampaignTests {
+    @Test func campaignOverLabHostsTellsFixedFromLegacyAndClosed() async throws {
+        let hosts = try LabFleet.parseSpec("fixed=2,legacy=2,closed=1", firstAddress: "127.0.0.30")
+        let configuration = CampaignConfiguration(
+            campaignID: "lab-small", probeDomain: "probe.test",
+            profiles: [ProbeProfile(delayMilliseconds: 300, continuationLines: 2)],
+            waitMilliseconds: 8000, duplicateGraceMilliseconds: 1500, triggerTimeoutMilliseconds: 5000,
+            connectTimeoutMilliseconds: 2000)
+        let (responder, port) = try await TestSupport.responder(host: "127.0.0.1", tokens: configuration.tokenAuthority)
+        let fleet = LabFleet(hosts: hosts, port: 25301, smarthost: "127.0.0.1:\(port)", retryIntervalMilliseconds: 300,
+                             logger: TestSupport.logger)
+        try await fleet.start()
+        let campaign = ProbeCampaign(configuration: configuration, responder: responder.configuration, logger: TestSupport.logger)
+        let start = ContinuousClock.now
+        let evidence = await campaign.run(targets: fleet.targets, responder: responder)
+        let elapsed = ContinuousClock.now - start
+        try await fleet.stop()
+        try await responder.stop()
+        print("lab campaign (5 hosts, delay 300ms): \(elapsed)")
+        #expect(evidence.map(\.host) == hosts.map(\.name))
+        #expect(evidence[0].outcome == .fixed, "\(evidence[0].note)\n\(evidence[0].transcript)")
+        #expect(evidence[1].outcome == .fixed, "\(evidence[1].note)")
+        for legacy in evidence[2...3] {
+            #expect(legacy.outcome == .vulnerable(.prematureData) || legacy.outcome == .vulnerable(.duplicateDelivery),
+                    "\(legacy.note)\n\(legacy.transcript)")
+            #expect(legacy.prematureBytes > 0)
+            #expect(legacy.deliveries >= 2, "legacy relays retry: duplicate copies")
+            #expect(legacy.peer?.hasPrefix("127.0.0.3") == true)
+        }
+        #expect(evidence[4].outcome == .inconclusive(.unreachable))
+        #expect(evidence[0].replyTimings.count == 3)
+        #expect(evidence[0].triggerTranscript.contains("RCPT TO:<probe+"))
+        #expect(elapsed < .seconds(6))
+    }
+
+    @Test func thousandLabHostsWithATwoSecondDelayFinishInAboutFiveSeconds() async throws {
+        let hosts = try LabFleet.parseSpec("fixed=500,legacy=450,closed=50", firstAddress: "127.0.10.1")
+        let configuration = CampaignConfiguration(
+            campaignID: "lab-1000", probeDomain: "probe.test",
+            profiles: [ProbeProfile(delayMilliseconds: 2000, continuationLines: 1)],
+            concurrency: 1000, waitMilliseconds: 15_000, ratePerSecond: 2000, duplicateGraceMilliseconds: 1000,
+            triggerTimeoutMilliseconds: 10_000, connectTimeoutMilliseconds: 3000)
+        let (responder, port) = try await TestSupport.responder(host: "127.0.0.2", tokens: configuration.tokenAuthority)
+        let fleet = LabFleet(hosts: hosts, port: 25302, smarthost: "127.0.0.2:\(port)", retryIntervalMilliseconds: 300,
+                             maxAttempts: 2, logger: TestSupport.logger)
+        try await fleet.start()
+        let campaign = ProbeCampaign(configuration: configuration, responder: responder.configuration, logger: TestSupport.logger)
+        let start = ContinuousClock.now
+        let finished = LockedBox<[Int]>([])
+        let evidence = await campaign.run(targets: fleet.targets, responder: responder) { _, _ in
+            let second = Int((ContinuousClock.now - start).components.seconds)
+            finished.withLock { $0.append(second) }
+        }
+        let elapsed = ContinuousClock.now - start
+        try await fleet.stop()
+        try await responder.stop()
+        print("lab campaign (1000 hosts, delay 2s): \(elapsed)")
+        print("probes finished per second: \(Dictionary(grouping: finished.withLock { $0 }, by: { $0 }).mapValues(\.count).sorted { $0.key < $1.key })")
+        let counts = Dictionary(grouping: evidence, by: { $0.outcome.description }).mapValues(\.count)
+        print("lab campaign outcomes: \(counts)")
+        for (index, item) in evidence.enumerated() where (index < 500 && item.outcome != .fixed) || (index >= 500 && index < 950 && item.outcome.verdict != "vulnerable") {
+            print("unexpected \(item.host) \(item.outcome): \(item.note)\n\(item.transcript)\n\(item.triggerTranscript)")
+            break
+        }
+        #expect(evidence.count == 1000)
+        #expect(evidence[0..<500].allSatisfy { $0.outcome == .fixed })
+        #expect(evidence[500..<950].allSatisfy { $0.outcome.verdict == "vulnerable" })
+        #expect(evidence[950...].allSatisfy { $0.outcome == .inconclusive(.unreachable) })
+        // About 3.5 s in a release build on an idle machine; debug builds on a shared 2-core box are several times slower.
+        #expect(elapsed < .seconds(30))
+    }
+
+    @Test func listenOnlyAnnouncesRecipientsAndRecordsADelivery() async throws {
+        let configuration = CampaignConfiguration(campaignID: "listen", probeDomain: "probe.test",
+                                                  profiles: [ProbeProfile(delayMilliseconds: 200, continuationLines: 1)])
+        let targets = [ProbeTarget(host: "alpha", address: "127.0.0.26"), ProbeTarget(host: "beta", address: "127.0.0.27")]
+        let announced = LockedBox<[String]>([])
+        let listen = ResponderConfiguration(listen: [ListenAddress(host: "127.0.0.25", port: 25303)], probeDomain: "probe.test")
+        async let evidence = runListenOnly(configuration: configuration, responder: listen, targets: targets,
+                                           durationMilliseconds: 3000, logger: TestSupport.logger) { target, _, recipient in
+            announced.withLock { $0.append("\(target.host) \(recipient)") }
+        }
+        // Deliver alpha's probe the way a host would once its mail is routed to the responder.
+        var recipient: String?
+        for _ in 0..<100 where recipient == nil {
+            try await Task.sleep(for: .milliseconds(20))
+            recipient = announced.withLock { $0.first { $0.hasPrefix("alpha ") } }
+        }
+        let token = String(recipient!.dropFirst("alpha probe+".count).prefix { $0 != "@" })
+        let hosts = [LabHostSpec(name: "alpha", behaviour: .fixed, address: "127.0.0.26")]
+        let fleet = LabFleet(hosts: hosts, port: 25304, smarthost: "127.0.0.25:25303", logger: TestSupport.logger)
+        try await fleet.start()
+        let trigger = TriggerClient(probeDomain: "probe.test", timeoutMilliseconds: 5000)
+        let submitted = await trigger.submit(to: "127.0.0.26:25304", token: token)
+        #expect(submitted.status == .submitted)
+        let results = try await evidence
+        try await fleet.stop()
+        #expect(announced.withLock { $0.count } == 2)
+        #expect(results.map(\.outcome) == [.fixed, .inconclusive(.noDelivery)])
+        #expect(results[0].peer?.hasPrefix("127.0.0.26:") == true)
+    }
+}

@@ -1,0 +1,54 @@
+import AuditCore
+import NIOCore
+import NIOEmbedded
+import Testing
+@testable import SMTPProbe
+
+/// The responder pipeline on an EmbeddedChannel: real handler, virtual time.
+@Suite struct ResponderHandlerTests {
+    private func channel(profile: ProbeProfile) throws -> (EmbeddedChannel, DeliveryBook, String) {
+        let tokens = TokenAuthority(campaign: "emb", secret: [1], profiles: [profile])
+        let book = DeliveryBook()
+        let machine = ResponderStateMachine(configuration: ResponderConfiguration(probeDomain: "probe.test"),
+                                            tokens: tokens, sessionID: 1, peer: "127.0.0.9:1")
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPLineDecoder()))
+        try channel.pipeline.syncOperations.addHandler(ResponderHandler(machine: machine, book: book, connections: LockedBox(0),
+                                                                        logger: TestSupport.logger))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.9", port: 1)).wait()
+        return (channel, book, tokens.issue(hostIndex: 0, profileIndex: 0))
+    }
+
+    private func output(_ channel: EmbeddedChannel) throws -> String {
+        var text = ""
+        while let buffer = try channel.readOutbound(as: ByteBuffer.self) { text += String(buffer: buffer) }
+        return text
+    }
+
+    @Test func finalLineIsSentOnlyAfterTheDelayAndEarlyBytesArePremature() throws {
+        let (channel, book, token) = try channel(profile: ProbeProfile(delayMilliseconds: 5000, continuationLines: 1))
+        #expect(try output(channel).hasPrefix("220 "))
+        let commands = "EHLO legacy\r\nMAIL FROM:<a@b>\r\nRCPT TO:<probe+\(token)@probe.test>\r\nDATA\r\n"
+        for byte in commands.utf8 { try channel.writeInbound(ByteBuffer(bytes: [byte])) }
+        let beforeDelay = try output(channel)
+        #expect(beforeDelay.contains("354-") && !beforeDelay.contains("354 "))
+        try channel.writeInbound(ByteBuffer(string: "Subject: early\r\n\r\n\(token)\r\n.\r\n"))
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(4999))
+        #expect(try !output(channel).contains("354 "))
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(1))
+        let after = try output(channel)
+        #expect(after.hasPrefix("354 ") && after.contains("250 "))
+        let record = book.records(for: token).last!
+        #expect(record.prematureBytes == 16 + 2 + token.count + 2 + 3)
+        #expect(record.replyTimings.last?.offsetMilliseconds == 5000)
+        _ = try channel.finish()
+    }
+
+    @Test func silentSessionTimesOutWith421() throws {
+        let (channel, _, _) = try channel(profile: ProbeProfile())
+        _ = try output(channel)
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(300_000))
+        #expect(try output(channel).hasPrefix("421"))
+        _ = try? channel.finish()
+    }
+}
