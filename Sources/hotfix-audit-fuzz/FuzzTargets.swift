@@ -14,6 +14,10 @@ enum FuzzTarget: String, CaseIterable {
     case osqueryJSON = "osquery-json"
     case ovalSC = "oval-sc"
     case inventoryAuto = "inventory-auto"
+    case smtpLine = "smtp-line"
+    case smtpReply = "smtp-reply"
+    case smtpReplyLegacy = "smtp-reply-legacy"
+    case smtpResponder = "smtp-responder"
 
     /// Feeds one input to the code under test. Errors are expected outcomes; anything else is a bug.
     func run(_ bytes: [UInt8]) {
@@ -27,6 +31,15 @@ enum FuzzTarget: String, CaseIterable {
         case .osqueryJSON: inventory(bytes, format: .osqueryJSON)
         case .ovalSC: inventory(bytes, format: .ovalSystemCharacteristics)
         case .inventoryAuto: inventory(bytes, format: nil)
+        case .smtpLine: SMTPFuzz.lineDecoder(bytes)
+        case .smtpReply: SMTPFuzz.replyDecoder(bytes, mode: .rfc5321)
+        case .smtpReplyLegacy: SMTPFuzz.replyDecoder(bytes, mode: .firstLineOnly)
+        case .smtpResponder:
+            #if DEBUG || FUZZING
+            SMTPFuzz.responder(bytes)
+            #else
+            fatalError("smtp-responder needs a debug or FUZZING build (it drives the internal state machine)")
+            #endif
         }
     }
 
