@@ -23,13 +23,11 @@ import Testing
         let manifestPath = root.appendingPathComponent("data/manifests/KB912341.txt").path
         let manifest = try ManifestImporter.importFile(atPath: manifestPath, options: ManifestImportOptions())
         _ = try store.importManifests([(manifest, SourceFile(path: manifestPath, sha256: String(repeating: "0", count: 64), format: "kb-text"))])
-        let fleet = """
-            host,address,product,service_pack,arch,file,version,os_name
-            "\(script)",127.0.0.2:25,Windows Server 2003,SP1,x86,smtpsvc.dll,6.0.3790.1830,"\(formula)"
-            "\(formula)",127.0.0.3:25,Windows Server 2003,SP1,x86,smtpsvc.dll,6.0.3790.2668,"+cmd"
-            "ctl\u{1}\u{1B}[31mhost",127.0.0.4:25,Windows Server 2003,SP1,x86,smtpsvc.dll,6.0.3790.1830,"@x"
-
-            """
+        func quoted(_ text: String) -> String { "\"" + text.replacing("\"", with: "\"\"") + "\"" }
+        let fleet = "host,address,product,service_pack,arch,file,version,os_name\n"
+            + "\(quoted(script)),127.0.0.2:25,Windows Server 2003,SP1,x86,smtpsvc.dll,6.0.3790.1830,\(quoted(formula))\n"
+            + "\(quoted(formula)),127.0.0.3:25,Windows Server 2003,SP1,x86,smtpsvc.dll,6.0.3790.2668,+cmd\n"
+            + "\(quoted("ctl\u{1}\u{1B}[31mhost")),127.0.0.4:25,Windows Server 2003,SP1,x86,smtpsvc.dll,6.0.3790.1830,@x\n"
         _ = try store.importInventories([(source: SourceFile(path: "<fleet>.csv", sha256: String(repeating: "1", count: 64), format: "fleet-csv"),
                                           read: { sink in
             _ = try InventoryReader.read(bytes: Array(fleet.utf8), fileName: "fleet.csv", options: InventoryReadOptions(), sink: sink)
