@@ -47,7 +47,8 @@ import Testing
         (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     }
 
-    @Test(.timeLimit(.minutes(2))) func killNineDuringAMillionRowImportLeavesTheStoreExactlyAsBefore() throws {
+    @Test(.timeLimit(.minutes(2))) func killNineDuringAMillionRowImportLeavesTheStoreExactlyAsBefore() async throws { try await offCooperativePool { try killNineDuringAMillionRowImportLeavesTheStoreExactlyAsBeforeBody() } }
+    func killNineDuringAMillionRowImportLeavesTheStoreExactlyAsBeforeBody() throws {
         let cli = try CLIRunner()
         defer { cli.remove() }
         try cli.importGoodData()
@@ -81,7 +82,8 @@ import Testing
         #expect(hosts.status == 0)
     }
 
-    @Test func twoImportsAtOnceBothSucceedAndNothingIsLost() throws {
+    @Test func twoImportsAtOnceBothSucceedAndNothingIsLost() async throws { try await offCooperativePool { try twoImportsAtOnceBothSucceedAndNothingIsLostBody() } }
+    func twoImportsAtOnceBothSucceedAndNothingIsLostBody() throws {
         let cli = try CLIRunner()
         defer { cli.remove() }
         try cli.importGoodData()
@@ -111,7 +113,8 @@ import Testing
         return (object?["hosts"] as? [Any])?.count
     }
 
-    @Test func readersAndReportsDuringAnImportSeeEitherAllOfItOrNoneOfIt() throws {
+    @Test func readersAndReportsDuringAnImportSeeEitherAllOfItOrNoneOfIt() async throws { try await offCooperativePool { try readersAndReportsDuringAnImportSeeEitherAllOfItOrNoneOfItBody() } }
+    func readersAndReportsDuringAnImportSeeEitherAllOfItOrNoneOfItBody() throws {
         let cli = try CLIRunner()
         defer { cli.remove() }
         try cli.importGoodData()

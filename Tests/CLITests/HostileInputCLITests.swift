@@ -68,7 +68,8 @@ import Testing
         ]
     }
 
-    @Test func everyBadInputNamesFileAndLineExitsOneAndLeavesTheStoreUntouched() throws {
+    @Test func everyBadInputNamesFileAndLineExitsOneAndLeavesTheStoreUntouched() async throws { try await offCooperativePool { try everyBadInputNamesFileAndLineExitsOneAndLeavesTheStoreUntouchedBody() } }
+    func everyBadInputNamesFileAndLineExitsOneAndLeavesTheStoreUntouchedBody() throws {
         let cli = try CLIRunner()
         defer { cli.remove() }
         try cli.importGoodData()
@@ -98,7 +99,8 @@ import Testing
         #expect(try StoreState.integrity(cli.database) == "ok")
     }
 
-    @Test func aBadFileAmongGoodOnesImportsNothingFromAnyOfThem() throws {
+    @Test func aBadFileAmongGoodOnesImportsNothingFromAnyOfThem() async throws { try await offCooperativePool { try aBadFileAmongGoodOnesImportsNothingFromAnyOfThemBody() } }
+    func aBadFileAmongGoodOnesImportsNothingFromAnyOfThemBody() throws {
         let cli = try CLIRunner()
         defer { cli.remove() }
         try cli.importGoodData()
@@ -118,7 +120,8 @@ import Testing
         #expect(try StoreState.read(cli.database) == before)
     }
 
-    @Test func everyCorpusFileIsListedWithItsExpectedLine() throws {
+    @Test func everyCorpusFileIsListedWithItsExpectedLine() async throws { try await offCooperativePool { try everyCorpusFileIsListedWithItsExpectedLineBody() } }
+    func everyCorpusFileIsListedWithItsExpectedLineBody() throws {
         let listed = Set(try Self.corpus().map(\.name))
         let present = Set(try FileManager.default.contentsOfDirectory(atPath: Self.corpusDirectory)).subtracting(["EXPECTED.tsv"])
         #expect(listed == present)

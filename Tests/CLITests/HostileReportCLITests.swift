@@ -18,7 +18,8 @@ import Testing
 
         """
 
-    @Test func hostileHostNamesAreEscapedInEveryFormatAndTheXMLValidates() throws {
+    @Test func hostileHostNamesAreEscapedInEveryFormatAndTheXMLValidates() async throws { try await offCooperativePool { try hostileHostNamesAreEscapedInEveryFormatAndTheXMLValidatesBody() } }
+    func hostileHostNamesAreEscapedInEveryFormatAndTheXMLValidatesBody() throws {
         let cli = try CLIRunner()
         defer { cli.remove() }
         #expect(try cli.run(["import-manifest", CLIRunner.repo("data/manifests/KB912341.txt")]).status == 0)

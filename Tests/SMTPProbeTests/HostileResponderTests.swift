@@ -94,7 +94,8 @@ import Testing
         #expect(failure.withLock { $0 } == nil, "\(failure.withLock { $0 } ?? "")")
     }
 
-    @Test func hundredKilobyteCommandLineIsRefusedAndTheSessionGoesOn() async throws {
+    @Test func hundredKilobyteCommandLineIsRefusedAndTheSessionGoesOn() async throws { try await offCooperativePool { try await hundredKilobyteCommandLineIsRefusedAndTheSessionGoesOnBody() } }
+    func hundredKilobyteCommandLineIsRefusedAndTheSessionGoesOnBody() async throws {
         var lab = try await Self.lab()
         let port = lab.port
         try Self.whileHostile(&lab) {
@@ -107,7 +108,8 @@ import Testing
         try await lab.stop()
     }
 
-    @Test func endlessDataWithoutCRLFIsCutOffByTheCommandTimeout() async throws {
+    @Test func endlessDataWithoutCRLFIsCutOffByTheCommandTimeout() async throws { try await offCooperativePool { try await endlessDataWithoutCRLFIsCutOffByTheCommandTimeoutBody() } }
+    func endlessDataWithoutCRLFIsCutOffByTheCommandTimeoutBody() async throws {
         var lab = try await Self.lab()
         let port = lab.port
         try Self.whileHostile(&lab) {
@@ -128,7 +130,8 @@ import Testing
         try await lab.stop()
     }
 
-    @Test func slowlorisOneBytePerSecondIsCutOffByTheCommandTimeout() async throws {
+    @Test func slowlorisOneBytePerSecondIsCutOffByTheCommandTimeout() async throws { try await offCooperativePool { try await slowlorisOneBytePerSecondIsCutOffByTheCommandTimeoutBody() } }
+    func slowlorisOneBytePerSecondIsCutOffByTheCommandTimeoutBody() async throws {
         var lab = try await Self.lab()
         let port = lab.port
         try Self.whileHostile(&lab) {
@@ -146,7 +149,8 @@ import Testing
         try await lab.stop()
     }
 
-    @Test(.enabled(if: loadTests, "set HOTFIX_AUDIT_LOAD_TESTS=1")) func thousandIdleConnectionsDoNotDelayAProbeAndAreClosedOnTimeout() async throws {
+    @Test(.enabled(if: loadTests, "set HOTFIX_AUDIT_LOAD_TESTS=1")) func thousandIdleConnectionsDoNotDelayAProbeAndAreClosedOnTimeout() async throws { try await offCooperativePool { try await thousandIdleConnectionsDoNotDelayAProbeAndAreClosedOnTimeoutBody() } }
+    func thousandIdleConnectionsDoNotDelayAProbeAndAreClosedOnTimeoutBody() async throws {
         var lab = try await Self.lab()
         let port = lab.port
         let rssBefore = residentKilobytes()
@@ -169,7 +173,8 @@ import Testing
         try await lab.stop()
     }
 
-    @Test func pipelinedGarbageAndBinaryHitTheErrorLimit() async throws {
+    @Test func pipelinedGarbageAndBinaryHitTheErrorLimit() async throws { try await offCooperativePool { try await pipelinedGarbageAndBinaryHitTheErrorLimitBody() } }
+    func pipelinedGarbageAndBinaryHitTheErrorLimitBody() async throws {
         var lab = try await Self.lab()
         let port = lab.port
         try Self.whileHostile(&lab) {
@@ -193,7 +198,8 @@ import Testing
         try await lab.stop()
     }
 
-    @Test func dataBeforeRcptRelayForgedAndForeignTokensAreRefused() async throws {
+    @Test func dataBeforeRcptRelayForgedAndForeignTokensAreRefused() async throws { try await offCooperativePool { try await dataBeforeRcptRelayForgedAndForeignTokensAreRefusedBody() } }
+    func dataBeforeRcptRelayForgedAndForeignTokensAreRefusedBody() async throws {
         var lab = try await Self.lab()
         let port = lab.port
         let foreign = TokenAuthority(campaign: "hostile", secret: Array("another-secret".utf8), profiles: [Self.profile])
@@ -220,7 +226,8 @@ import Testing
         try await lab.stop()
     }
 
-    @Test(.enabled(if: loadTests, "set HOTFIX_AUDIT_LOAD_TESTS=1")) func tenThousandRecipientsAreCappedAndRepliesStayPrompt() async throws {
+    @Test(.enabled(if: loadTests, "set HOTFIX_AUDIT_LOAD_TESTS=1")) func tenThousandRecipientsAreCappedAndRepliesStayPrompt() async throws { try await offCooperativePool { try await tenThousandRecipientsAreCappedAndRepliesStayPromptBody() } }
+    func tenThousandRecipientsAreCappedAndRepliesStayPromptBody() async throws {
         var lab = try await Self.lab()
         let port = lab.port
         let token = lab.token()
@@ -241,7 +248,8 @@ import Testing
         try await lab.stop()
     }
 
-    @Test(.enabled(if: loadTests, "set HOTFIX_AUDIT_LOAD_TESTS=1")) func forgedRecipientFloodIsBoundedInMemory() async throws {
+    @Test(.enabled(if: loadTests, "set HOTFIX_AUDIT_LOAD_TESTS=1")) func forgedRecipientFloodIsBoundedInMemory() async throws { try await offCooperativePool { try await forgedRecipientFloodIsBoundedInMemoryBody() } }
+    func forgedRecipientFloodIsBoundedInMemoryBody() async throws {
         let lab = try await Self.lab()
         let client = try RawClient(port: lab.port)
         client.read(until: { $0.contains("220 ") }, timeout: .seconds(5))
@@ -260,7 +268,8 @@ import Testing
         try await lab.stop()
     }
 
-    @Test(.enabled(if: loadTests, "set HOTFIX_AUDIT_LOAD_TESTS=1")) func memoryStaysBoundedAcrossTheWholeBarrage() async throws {
+    @Test(.enabled(if: loadTests, "set HOTFIX_AUDIT_LOAD_TESTS=1")) func memoryStaysBoundedAcrossTheWholeBarrage() async throws { try await offCooperativePool { try await memoryStaysBoundedAcrossTheWholeBarrageBody() } }
+    func memoryStaysBoundedAcrossTheWholeBarrageBody() async throws {
         var lab = try await Self.lab()
         let port = lab.port
         let before = residentKilobytes()
