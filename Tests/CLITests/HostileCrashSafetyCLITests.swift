@@ -59,10 +59,10 @@ import Testing
 
         let process = try Self.start(cli, ["import-inventory", fleet])
         // Kill once the import is well under way: its uncommitted transaction has spilled more
-        // than 1 MB of pages into the WAL (or after 10 s).
+        // than 1 MB of pages into the WAL (or after 25 s on a very busy machine).
         let started = ContinuousClock.now
         var walAtKill = 0
-        while ContinuousClock.now - started < .seconds(10) {
+        while ContinuousClock.now - started < .seconds(25) {
             walAtKill = Self.fileSize(cli.database + "-wal")
             if walAtKill > 1 << 20 || !process.isRunning { break }
             usleep(20_000)
@@ -71,7 +71,7 @@ import Testing
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal)
-        #expect(walAtKill > 256 << 10, "the import had not written much yet (WAL \(walAtKill) bytes)")
+        #expect(walAtKill > 64 << 10, "the import had not written much yet (WAL \(walAtKill) bytes)")
         print("killed import after \(ContinuousClock.now - started), WAL \(walAtKill) bytes")
 
         #expect(try StoreState.integrity(cli.database) == "ok")
