@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// The HTML report's inline script runs in a real browser: it counts the visible hosts and reports no error.
-@Suite struct ChromiumTests {
+@Suite(.timeLimit(.minutes(3))) struct ChromiumTests {
     static func dumpDOM(_ path: String) throws -> String? {
         guard let chromium = TestSupport.which("chromium") ?? TestSupport.which("chromium-browser") else {
             print("note: chromium is not installed; skipping the browser test")

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite(.serialized) struct DemoCLITests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct DemoCLITests {
     @Test func demoCoversEveryVerdictAndWritesValidReports() throws {
         let cli = try CLIRunner()
         defer { cli.remove() }

@@ -5,7 +5,7 @@ import Testing
 
 /// The responder driven by real SMTP clients on loopback: each waits for the final 354 line and
 /// delivers intact, so each is classified `fixed`.
-@Suite struct InteropTests {
+@Suite(.timeLimit(.minutes(3))) struct InteropTests {
     static let profiles = [ProbeProfile(delayMilliseconds: 300, continuationLines: 2)]
 
     private func check(_ responder: ProbeResponder, token: String, client: String) async throws {

@@ -5,7 +5,7 @@ import Testing
 
 /// Campaigns over lab relays on loopback: real servers, real sockets. Serialized: the big campaign
 /// saturates the CPU, which would delay the small campaign's legacy retries past the grace period.
-@Suite(.serialized) struct LabCampaignTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct LabCampaignTests {
     @Test func campaignOverLabHostsTellsFixedFromLegacyAndClosed() async throws {
         let hosts = try LabFleet.parseSpec("fixed=2,legacy=2,closed=1", firstAddress: "127.0.0.30")
         let configuration = CampaignConfiguration(
@@ -13,17 +13,23 @@ import Testing
             profiles: [ProbeProfile(delayMilliseconds: 300, continuationLines: 2)],
             waitMilliseconds: 8000, duplicateGraceMilliseconds: 1500, triggerTimeoutMilliseconds: 5000,
             connectTimeoutMilliseconds: 2000)
-        let (responder, port) = try await TestSupport.responder(host: "127.0.0.1", tokens: configuration.tokenAuthority)
-        let fleet = LabFleet(hosts: hosts, port: 25301, smarthost: "127.0.0.1:\(port)", retryIntervalMilliseconds: 300,
+        // The campaign starts and stops its own responder (the CLI's path), listening on two addresses.
+        let listen = ResponderConfiguration(listen: [ListenAddress(host: "127.0.0.3", port: 25306),
+                                                     ListenAddress(host: "127.0.0.4", port: 25306)],
+                                            probeDomain: "probe.test")
+        let fleet = LabFleet(hosts: hosts, port: 25301, smarthost: "127.0.0.4:25306", retryIntervalMilliseconds: 300,
                              logger: TestSupport.logger)
         try await fleet.start()
-        let campaign = ProbeCampaign(configuration: configuration, responder: responder.configuration, logger: TestSupport.logger)
+        let campaign = ProbeCampaign(configuration: configuration, responder: listen, logger: TestSupport.logger)
+        let progress = LockedBox<[Int]>([])
         let start = ContinuousClock.now
-        let evidence = await campaign.run(targets: fleet.targets, responder: responder)
+        let evidence = try await campaign.run(targets: fleet.targets) { done, total in
+            progress.withLock { $0.append(done * 100 + total) }
+        }
         let elapsed = ContinuousClock.now - start
         try await fleet.stop()
-        try await responder.stop()
         print("lab campaign (5 hosts, delay 300ms): \(elapsed)")
+        #expect(progress.withLock { $0.sorted() } == [105, 205, 305, 405, 505])
         #expect(evidence.map(\.host) == hosts.map(\.name))
         #expect(evidence[0].outcome == .fixed, "\(evidence[0].note)\n\(evidence[0].transcript)")
         #expect(evidence[1].outcome == .fixed, "\(evidence[1].note)")
