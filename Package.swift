@@ -39,6 +39,9 @@ let package = Package(
                            argumentParser, logging, nioPosix, crypto]
         ),
 
+        // libFuzzer entry points for the importers (scripts/fuzz builds it with -DFUZZING); a corpus replayer otherwise.
+        .executableTarget(name: "hotfix-audit-fuzz", dependencies: ["AuditCore", "ManifestImport", "InventoryImport", "SMTPProbe", nioCore, nioEmbedded]),
+
         .testTarget(name: "AuditCoreTests", dependencies: ["AuditCore"], exclude: ["Fixtures"]),
         .testTarget(name: "ManifestImportTests", dependencies: ["ManifestImport"], exclude: ["Fixtures"]),
         .testTarget(name: "InventoryImportTests", dependencies: ["InventoryImport"], exclude: ["Fixtures"]),

@@ -123,7 +123,7 @@ final class CSVTable {
         if let record = first, record.fields.count == 1, record.fields[0].hasPrefix("#TYPE") {
             first = try reader.next()
         }
-        guard let record = first else { throw ImportError(file: fileName, reason: "empty file (no header row)") }
+        guard let record = first else { throw ImportError(file: fileName, line: reader.line, reason: "empty file (no header row)") }
         header = record.fields.map { String($0.trimmingSpaces()).lowercased() }
         headerLine = record.line
         var map: [String: Int] = [:]

@@ -63,7 +63,7 @@ public enum InventoryReader {
     static func detect(_ input: TextInput) throws(ImportError) -> InventoryFormat {
         let head = input.head
         guard let firstIndex = head.firstIndex(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) else {
-            throw ImportError(file: input.fileName, reason: "empty file (only white space)")
+            throw ImportError(file: input.fileName, line: 1, reason: "empty file (only white space)")
         }
         switch head[firstIndex] {
         case UInt8(ascii: "<"): return .ovalSystemCharacteristics

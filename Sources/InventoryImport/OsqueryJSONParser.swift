@@ -8,7 +8,7 @@ enum OsqueryJSONParser {
     static func parse(_ input: TextInput, options: InventoryReadOptions, emitter: RecordEmitter) throws {
         let stream = JSONStream(input: input)
         let context = Context(fileName: input.fileName, options: options, fileHost: HostName.fromFileName(input.fileName), emitter: emitter)
-        guard let first = try stream.skipSpace() else { throw ImportError(file: input.fileName, reason: "empty file") }
+        guard let first = try stream.skipSpace() else { throw ImportError(file: input.fileName, line: 1, reason: "empty file") }
         if first == UInt8(ascii: "[") {
             try stream.consume()
             if try stream.skipSpace() == UInt8(ascii: "]") {

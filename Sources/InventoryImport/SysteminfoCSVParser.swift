@@ -8,6 +8,10 @@ enum SysteminfoCSVParser {
         let file = input.fileName
         let hostColumn = table.column("host name"), osName = table.column("os name"), osVersion = table.column("os version")
         let systemType = table.column("system type"), hotfixes = table.column("hotfix(s)")
+        // Without any systeminfo column every row would become a host without facts (issue 8).
+        guard hostColumn != nil || osName != nil || hotfixes != nil else {
+            throw ImportError(file: file, line: table.headerLine, reason: "systeminfo CSV header has none of 'Host Name', 'OS Name', 'Hotfix(s)'")
+        }
         let fileHost = HostName.fromFileName(file)
         while let row = try table.nextRow() {
             guard let host = options.hostOverride ?? row.value(hostColumn) ?? fileHost else {

@@ -19,7 +19,7 @@ final class TextInput {
     init(raw: RawSource) throws(ImportError) {
         self.raw = raw
         var first = try raw.readChunk()
-        guard !first.isEmpty else { throw ImportError(file: raw.fileName, reason: "empty file") }
+        guard !first.isEmpty else { throw ImportError(file: raw.fileName, line: 1, reason: "empty file") }
         if first.starts(with: [0xEF, 0xBB, 0xBF]) {
             encoding = .utf8
             first.removeFirst(3)
@@ -39,7 +39,7 @@ final class TextInput {
         buffer = []
         buffer = try decode(first)
         if buffer.isEmpty { try refill() }
-        if buffer.isEmpty { throw ImportError(file: raw.fileName, reason: "empty file (only a byte-order mark)") }
+        if buffer.isEmpty { throw ImportError(file: raw.fileName, line: 1, reason: "empty file (only a byte-order mark)") }
     }
 
     /// UTF-16 text without a BOM shows as ASCII letters alternating with zero bytes.

@@ -86,7 +86,7 @@ public enum ManifestImporter {
         let format = options.format == .auto ? detectFormat(lines: lines, baseName: baseName) : options.format
         let metadata = ArticleMetadata.scan(lines: lines, baseName: baseName, isCSV: format == .msCSV)
         guard let kb = options.kb ?? metadata.kb else {
-            throw ImportError(file: fileName, reason: "cannot tell the KB number: add a title line such as 'KB912341: title', "
+            throw ImportError(file: fileName, line: 1, reason: "cannot tell the KB number: add a title line such as 'KB912341: title', "
                               + "name the file KB912341.txt, or pass the KB number as an option")
         }
         let fallback = RowFallback(products: options.product.map { [$0] } ?? metadata.titleProducts,

@@ -7,10 +7,10 @@ enum TextDecoder {
     static let maximumLineLength = 1 << 20
 
     static func lines(of bytes: [UInt8], file: String) throws(ImportError) -> [String] {
-        guard !bytes.isEmpty else { throw ImportError(file: file, reason: "empty file") }
+        guard !bytes.isEmpty else { throw ImportError(file: file, line: 1, reason: "empty file") }
         if bytes.count >= 2, bytes[0] == 0xFF, bytes[1] == 0xFE {
             if bytes.count >= 4, bytes[2] == 0, bytes[3] == 0 {
-                throw ImportError(file: file, reason: "UTF-32 text is not supported; save the file as UTF-8")
+                throw ImportError(file: file, line: 1, reason: "UTF-32 text is not supported; save the file as UTF-8")
             }
             return try utf16Lines(bytes, from: 2, bigEndian: false, file: file)
         }
@@ -27,7 +27,8 @@ enum TextDecoder {
     private static func utf8Lines(_ bytes: [UInt8], from start: Int, file: String) throws(ImportError) -> [String] {
         if let nul = bytes[start...].firstIndex(where: isBinaryByte) {
             let what = bytes[start...].contains(0) ? "NUL bytes" : "control byte 0x\(String(bytes[nul], radix: 16, uppercase: true))"
-            throw ImportError(file: file, reason: "not a text file (\(what)); expected UTF-8 or UTF-16 text with a BOM")
+            let line = bytes[start..<nul].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            throw ImportError(file: file, line: line, reason: "not a text file (\(what)); expected UTF-8 or UTF-16 text with a BOM")
         }
         var lines: [String] = []
         var lineStart = start
@@ -53,7 +54,11 @@ enum TextDecoder {
 
     private static func utf16Lines(_ bytes: [UInt8], from start: Int, bigEndian: Bool, file: String) throws(ImportError) -> [String] {
         guard (bytes.count - start) % 2 == 0 else {
-            throw ImportError(file: file, reason: "truncated UTF-16 text (odd number of bytes)")
+            let lines = stride(from: start, to: bytes.count - 1, by: 2).reduce(1) { count, index in
+                let unit = bigEndian ? UInt16(bytes[index]) << 8 | UInt16(bytes[index + 1]) : UInt16(bytes[index + 1]) << 8 | UInt16(bytes[index])
+                return unit == 0x0A ? count + 1 : count
+            }
+            throw ImportError(file: file, line: lines, reason: "truncated UTF-16 text (odd number of bytes)")
         }
         var units: [UInt16] = []
         units.reserveCapacity((bytes.count - start) / 2)
@@ -62,7 +67,7 @@ enum TextDecoder {
             let unit = bigEndian ? UInt16(bytes[index]) << 8 | UInt16(bytes[index + 1])
                                  : UInt16(bytes[index + 1]) << 8 | UInt16(bytes[index])
             if unit < 0x80, isBinaryByte(UInt8(unit)) {
-                throw ImportError(file: file, reason: "not a text file (NUL or control characters in UTF-16 text)")
+                throw ImportError(file: file, line: units.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }, reason: "not a text file (NUL or control characters in UTF-16 text)")
             }
             units.append(unit)
             index += 2

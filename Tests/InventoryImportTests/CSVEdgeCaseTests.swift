@@ -93,11 +93,11 @@ import Testing
 }
 
 @Test func emptyFilesAreRefused() {
-    #expect(importError(bytes: [], file: "e.csv") == ImportError(file: "e.csv", reason: "empty file"))
+    #expect(importError(bytes: [], file: "e.csv") == ImportError(file: "e.csv", line: 1, reason: "empty file"))
     #expect(importError(bytes: [0xEF, 0xBB, 0xBF], file: "e.csv")?.reason.hasPrefix("empty file") == true)
     #expect(importError(bytes: [0xFF, 0xFE], file: "e.csv")?.reason.hasPrefix("empty file") == true)
     #expect(importError("  \n\n", file: "e.csv")?.reason.hasPrefix("empty file") == true)
-    #expect(importError("", file: "e.csv", format: .fleetCSV) == ImportError(file: "e.csv", reason: "empty file"))
+    #expect(importError("", file: "e.csv", format: .fleetCSV) == ImportError(file: "e.csv", line: 1, reason: "empty file"))
 }
 
 @Test func headerOnlyFileYieldsNothing() throws {

@@ -1,0 +1,108 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A deliberately dumb blocking TCP client for hostile-peer tests: sends whatever it is told,
+/// reads with deadlines, and says whether the server closed the connection.
+final class RawClient {
+    let fd: Int32
+    private(set) var received: [UInt8] = []
+    private(set) var closedByPeer = false
+
+    init(port: Int, host: String = "127.0.0.1") throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure("socket: \(errno)") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        inet_pton(AF_INET, host, &address.sin_addr)
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else { let code = errno; close(fd); throw Failure("connect: \(code)") }
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    deinit { close(fd) }
+
+    struct Failure: Error, CustomStringConvertible { var description: String; init(_ d: String) { description = d } }
+
+    var text: String { String(decoding: received, as: UTF8.self) }
+
+    /// Sends all bytes; false when the peer has closed (EPIPE/ECONNRESET).
+    @discardableResult
+    func send(_ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if sent <= 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN { _ = poll(timeoutMilliseconds: 50); continue }
+                return false
+            }
+            offset += sent
+        }
+        return true
+    }
+
+    @discardableResult
+    func send(_ text: String) -> Bool { send(Array(text.utf8)) }
+
+    /// Waits up to `timeoutMilliseconds` for readable data; reads what is there.
+    func poll(timeoutMilliseconds: Int) -> Bool {
+        var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard Glibc.poll(&descriptor, 1, Int32(timeoutMilliseconds)) > 0 else { return false }
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        let got = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+        if got > 0 { received += buffer[0..<got]; return true }
+        if got == 0 || (errno != EAGAIN && errno != EINTR) { closedByPeer = true }
+        return false
+    }
+
+    /// Reads until `predicate` holds for the text so far, the peer closes, or the deadline passes.
+    @discardableResult
+    func read(until predicate: (String) -> Bool, timeout: Duration) -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !predicate(text) {
+            if closedByPeer || ContinuousClock.now >= deadline { return predicate(text) }
+            _ = poll(timeoutMilliseconds: 20)
+        }
+        return true
+    }
+
+    /// Reads until the peer closes or the deadline passes; true when it closed.
+    func waitForClose(timeout: Duration) -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !closedByPeer && ContinuousClock.now < deadline { _ = poll(timeoutMilliseconds: 20) }
+        return closedByPeer
+    }
+}
+
+/// Resident set size of this process (VmRSS), in KiB.
+func residentKilobytes() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+        return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    }
+    return 0
+}
+
+/// Runs jobs on a private serial dispatch queue (its own thread), not on Swift's cooperative pool.
+final class BlockingWorkExecutor: TaskExecutor, @unchecked Sendable {
+    private let queue = DispatchQueue(label: "hotfix-audit.hostile-tests.blocking")
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
+    }
+}
+
+/// Runs a test body that blocks (waits on processes, sockets, sleeps) on its own thread, so that
+/// it cannot starve the cooperative pool that other suites' async tests (probe campaigns, lab
+/// relays) run on — on 2 cores that pool has 2 threads. Task locals (the current test) carry over,
+/// so `#expect` inside still reports to this test.
+func offCooperativePool<T>(_ body: () async throws -> T) async throws -> T {
+    try await withTaskExecutorPreference(BlockingWorkExecutor()) { try await body() }
+}
