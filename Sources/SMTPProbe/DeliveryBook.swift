@@ -6,6 +6,7 @@ public final class DeliveryBook: Sendable {
         var byToken: [String: [Key: DeliveryRecord]] = [:]
         var order: [String: [Key]] = [:]
         var strays: [StrayRecord] = []
+        var strayCount = 0
         var watchers: [String: AsyncStream<Void>.Continuation] = [:]
     }
     private let state = LockedBox(State())
@@ -33,9 +34,18 @@ public final class DeliveryBook: Sendable {
         _ = state.withLock { $0.watchers.removeValue(forKey: token.lowercased()) }
     }
 
+    /// Strays kept for the log; later ones are only counted, so hostile peers cannot grow memory.
+    public static let strayLimit = 1000
+
     public func addStray(_ stray: StrayRecord) {
-        state.withLock { $0.strays.append(stray) }
+        state.withLock { state in
+            state.strayCount += 1
+            if state.strays.count < Self.strayLimit { state.strays.append(stray) }
+        }
     }
+
+    /// How many strays arrived, including those beyond ``strayLimit``.
+    public var strayCount: Int { state.withLock { $0.strayCount } }
 
     /// Delivery attempts for one token, in arrival order.
     public func records(for token: String) -> [DeliveryRecord] {

@@ -286,17 +286,18 @@ struct ResponderStateMachine {
 
     private mutating func recipient(_ address: String) -> [Action] {
         guard let at = address.lastIndex(of: "@") else {
-            return [reply("550 5.1.1 Unknown recipient (only probe+TOKEN@\(configuration.probeDomain))")]
+            return error("550 5.1.1 Unknown recipient (only probe+TOKEN@\(configuration.probeDomain))")
         }
         let local = address[..<at].lowercased()
         let domain = address[address.index(after: at)...].lowercased()
         guard domain == configuration.probeDomain else {
-            return [reply("550 5.7.1 Relay access denied")]
+            return error("550 5.7.1 Relay access denied")
         }
-        guard transaction.recipients < limits.maxRecipients else { return [reply("452 4.5.3 Too many recipients")] }
+        // Refused recipients count towards maxErrors, so a flood of them is cut off with 421.
+        guard transaction.recipients < limits.maxRecipients else { return error("452 4.5.3 Too many recipients") }
         guard local.hasPrefix("probe+"), let claims = tokens.verify(String(local.dropFirst(6))) else {
             let stray = StrayRecord(peer: peer, recipient: address, reason: local.hasPrefix("probe+") ? "unknown or forged token" : "not a probe recipient")
-            return [reply("550 5.1.1 Unknown or invalid probe token"), .stray(stray)]
+            return [.stray(stray)] + error("550 5.1.1 Unknown or invalid probe token")
         }
         transaction.recipients += 1
         phase = .rcpt
