@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 @Suite(.serialized, .timeLimit(.minutes(3))) struct DemoCLITests {
-    @Test func demoCoversEveryVerdictAndWritesValidReports() throws {
+    @Test func demoCoversEveryVerdictAndWritesValidReports() async throws { try await offCooperativePool { try demoCoversEveryVerdictAndWritesValidReportsBody() } }
+    func demoCoversEveryVerdictAndWritesValidReportsBody() throws {
         let cli = try CLIRunner()
         defer { cli.remove() }
         let out = cli.directory + "/reports"

@@ -16,7 +16,8 @@ import Testing
         return result
     }
 
-    @Test func sameSeedWritesTheSameBytesAndAnotherSeedDoesNot() throws {
+    @Test func sameSeedWritesTheSameBytesAndAnotherSeedDoesNot() async throws { try await offCooperativePool { try sameSeedWritesTheSameBytesAndAnotherSeedDoesNotBody() } }
+    func sameSeedWritesTheSameBytesAndAnotherSeedDoesNotBody() throws {
         let cli = try CLIRunner()
         defer { cli.remove() }
         for (out, seed) in [("a", "7"), ("b", "7"), ("c", "8")] {
@@ -37,7 +38,8 @@ import Testing
         #expect(a.keys.contains { $0.hasSuffix("-osquery.json") })
     }
 
-    @Test func generatedFleetImportsAndAssessesToSeveralVerdicts() throws {
+    @Test func generatedFleetImportsAndAssessesToSeveralVerdicts() async throws { try await offCooperativePool { try generatedFleetImportsAndAssessesToSeveralVerdictsBody() } }
+    func generatedFleetImportsAndAssessesToSeveralVerdictsBody() throws {
         let cli = try CLIRunner()
         defer { cli.remove() }
         #expect(try cli.run(["lab", "generate", "--hosts", "500", "--files-per-host", "10", "--seed", "3", "--out", "fleet"]).status == 0)

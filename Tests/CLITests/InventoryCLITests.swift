@@ -14,7 +14,8 @@ import Testing
         return expected
     }
 
-    @Test func sampleFleetGetsTheVerdictsTheReadmeStatesAndExitsThree() throws {
+    @Test func sampleFleetGetsTheVerdictsTheReadmeStatesAndExitsThree() async throws { try await offCooperativePool { try sampleFleetGetsTheVerdictsTheReadmeStatesAndExitsThreeBody() } }
+    func sampleFleetGetsTheVerdictsTheReadmeStatesAndExitsThreeBody() throws {
         let cli = try CLIRunner()
         defer { cli.remove() }
         #expect(try cli.run(["import-manifest", CLIRunner.repo("data/manifests/KB912341.txt")]).status == 0)
@@ -42,7 +43,8 @@ import Testing
         #expect((object?["files"] as? [[String: Any]])?.isEmpty == false)
     }
 
-    @Test func compliantFleetExitsZero() throws {
+    @Test func compliantFleetExitsZero() async throws { try await offCooperativePool { try compliantFleetExitsZeroBody() } }
+    func compliantFleetExitsZeroBody() throws {
         let cli = try CLIRunner()
         defer { cli.remove() }
         let fleet = cli.directory + "/fleet.csv"
@@ -59,7 +61,8 @@ import Testing
         #expect(assessed.stdout.contains("All 2 hosts are compliant"))
     }
 
-    @Test func badInventoryNamesFileAndLineAndWritesNothing() throws {
+    @Test func badInventoryNamesFileAndLineAndWritesNothing() async throws { try await offCooperativePool { try badInventoryNamesFileAndLineAndWritesNothingBody() } }
+    func badInventoryNamesFileAndLineAndWritesNothingBody() throws {
         let cli = try CLIRunner()
         defer { cli.remove() }
         let good = cli.directory + "/good.csv", bad = cli.directory + "/bad.csv"

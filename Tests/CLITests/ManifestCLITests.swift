@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 @Suite struct ManifestCLITests {
-    @Test func importedKB912341ShowsItsThreeRowsAsJSON() throws {
+    @Test func importedKB912341ShowsItsThreeRowsAsJSON() async throws { try await offCooperativePool { try importedKB912341ShowsItsThreeRowsAsJSONBody() } }
+    func importedKB912341ShowsItsThreeRowsAsJSONBody() throws {
         let cli = try CLIRunner()
         defer { cli.remove() }
         let imported = try cli.run(["import-manifest", CLIRunner.repo("data/manifests/KB912341.txt")])
@@ -35,7 +36,8 @@ import Testing
         #expect(kbs?.first?["rowCount"] as? Int == 3)
     }
 
-    @Test func malformedRowNamesFileAndLineAndImportsNothing() throws {
+    @Test func malformedRowNamesFileAndLineAndImportsNothing() async throws { try await offCooperativePool { try malformedRowNamesFileAndLineAndImportsNothingBody() } }
+    func malformedRowNamesFileAndLineAndImportsNothingBody() throws {
         let cli = try CLIRunner()
         defer { cli.remove() }
         let good = cli.directory + "/KB111111.txt"
@@ -50,7 +52,8 @@ import Testing
         #expect(listed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]" || listed.stdout.contains("[]"), "\(listed.stdout)")
     }
 
-    @Test func usageErrorsExitWithTwo() throws {
+    @Test func usageErrorsExitWithTwo() async throws { try await offCooperativePool { try usageErrorsExitWithTwoBody() } }
+    func usageErrorsExitWithTwoBody() throws {
         let cli = try CLIRunner()
         defer { cli.remove() }
         #expect(try cli.run(["manifest", "not-a-kb"]).status == 2)
@@ -60,7 +63,8 @@ import Testing
         #expect(help.stdout.contains("Example"))
     }
 
-    @Test func unknownKBIsAFailureWithAHint() throws {
+    @Test func unknownKBIsAFailureWithAHint() async throws { try await offCooperativePool { try unknownKBIsAFailureWithAHintBody() } }
+    func unknownKBIsAFailureWithAHintBody() throws {
         let cli = try CLIRunner()
         defer { cli.remove() }
         let result = try cli.run(["manifest", "KB1234567"])

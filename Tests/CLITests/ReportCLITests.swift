@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 @Suite struct ReportCLITests {
-    @Test func reportAfterAssessWritesHTMLAndXMLThatValidates() throws {
+    @Test func reportAfterAssessWritesHTMLAndXMLThatValidates() async throws { try await offCooperativePool { try reportAfterAssessWritesHTMLAndXMLThatValidatesBody() } }
+    func reportAfterAssessWritesHTMLAndXMLThatValidatesBody() throws {
         let cli = try CLIRunner()
         defer { cli.remove() }
         #expect(try cli.run(["import-manifest", CLIRunner.repo("data/manifests/KB912341.txt")]).status == 0)
@@ -34,7 +35,8 @@ import Testing
         }
     }
 
-    @Test func reportOfAnEmptyDatabaseSaysThereIsNothingYet() throws {
+    @Test func reportOfAnEmptyDatabaseSaysThereIsNothingYet() async throws { try await offCooperativePool { try reportOfAnEmptyDatabaseSaysThereIsNothingYetBody() } }
+    func reportOfAnEmptyDatabaseSaysThereIsNothingYetBody() throws {
         let cli = try CLIRunner()
         defer { cli.remove() }
         let out = cli.directory + "/empty.html"

@@ -13,8 +13,9 @@ import Testing
     static let profile = ProbeProfile(delayMilliseconds: 200, continuationLines: 1)
     static let normalBound = Duration.seconds(2)
     /// The load tests (1,000 connections, 10,000-line floods) saturate a 2-core machine for a few
-    /// seconds, which upsets timing-sensitive lab tests running beside them in a full `swift test`:
-    /// run them with `HOTFIX_AUDIT_LOAD_TESTS=1 swift test --filter HostileResponderTests`.
+    /// seconds, which upsets the deadline checks of suites running beside them in a full `swift test`
+    /// (seen: the tarpit campaign took 22 s instead of < 10 s): run them with
+    /// `HOTFIX_AUDIT_LOAD_TESTS=1 swift test --filter HostileResponderTests`.
     static let loadTests = ProcessInfo.processInfo.environment["HOTFIX_AUDIT_LOAD_TESTS"] != nil
 
     /// A responder on its own event loop (so that floods here do not stall other suites' loops),
@@ -231,8 +232,7 @@ import Testing
         var lab = try await Self.lab()
         let port = lab.port
         let token = lab.token()
-        try Self.whileHostile(&lab, latencyKnownIssue: "SMTPProbe: 10,000 pipelined RCPTs are all answered on the session's event loop "
-                              + "(no cutoff); on a loaded machine other sessions on that loop wait seconds") {
+        try Self.whileHostile(&lab) {
             let client = try RawClient(port: port)
             client.read(until: { $0.contains("220 ") }, timeout: .seconds(5))
             client.send("EHLO many.example\r\nMAIL FROM:<a@many.example>\r\n")

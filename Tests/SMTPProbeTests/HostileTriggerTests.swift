@@ -130,8 +130,9 @@ extension Sequence {
         #expect(evidence.count == 2)
         #expect(evidence.allSatisfy { if case .inconclusive = $0.outcome { true } else { false } }, "\(evidence.map(\.outcome))")
         // Deadlines: connect 0.5 s + trigger 1 s (+ wait 1 s); neither host ever closes (they would hold
-        // a campaign without deadlines forever), yet it ends within them plus slack for a loaded 2-core machine.
-        #expect(elapsed < .seconds(10), "campaign took \(elapsed)")
+        // a campaign without deadlines forever), yet it ends within them plus slack for a loaded 2-core machine
+        // (about 1 s alone; up to ~25 s seen while other suites block both cooperative threads).
+        #expect(elapsed < .seconds(45), "campaign took \(elapsed)")
         #expect(silent.connections == 1 && dribble.connections == 1)
     }
 
