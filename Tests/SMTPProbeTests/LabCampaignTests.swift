@@ -10,9 +10,11 @@ import Testing
         let hosts = try LabFleet.parseSpec("fixed=2,legacy=2,closed=1", firstAddress: "127.0.0.30")
         let configuration = CampaignConfiguration(
             campaignID: "lab-small", probeDomain: "probe.test",
-            profiles: [ProbeProfile(delayMilliseconds: 300, continuationLines: 2)],
-            waitMilliseconds: 8000, duplicateGraceMilliseconds: 1500, triggerTimeoutMilliseconds: 5000,
-            connectTimeoutMilliseconds: 2000)
+            // A delay of seconds, not milliseconds: on a loaded 2-core machine a legacy relay may be scheduled
+            // late, and it must still be sending its body before the final line.
+            profiles: [ProbeProfile(delayMilliseconds: 2000, continuationLines: 2)],
+            waitMilliseconds: 30_000, duplicateGraceMilliseconds: 2000, triggerTimeoutMilliseconds: 15_000,
+            connectTimeoutMilliseconds: 5000)
         // The campaign starts and stops its own responder (the CLI's path), listening on two addresses.
         let listen = ResponderConfiguration(listen: [ListenAddress(host: "127.0.0.3", port: 25306),
                                                      ListenAddress(host: "127.0.0.4", port: 25306)],
@@ -28,7 +30,7 @@ import Testing
         }
         let elapsed = ContinuousClock.now - start
         try await fleet.stop()
-        print("lab campaign (5 hosts, delay 300ms): \(elapsed)")
+        print("lab campaign (5 hosts, delay 2s): \(elapsed)")
         #expect(progress.withLock { $0.sorted() } == [105, 205, 305, 405, 505])
         #expect(evidence.map(\.host) == hosts.map(\.name))
         #expect(evidence[0].outcome == .fixed, "\(evidence[0].note)\n\(evidence[0].transcript)")
