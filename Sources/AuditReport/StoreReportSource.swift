@@ -64,10 +64,11 @@ public struct StoreReportSource: ReportSource {
                     reason: result.reason, fileName: result.fileName,
                     requiredVersion: result.requiredVersion.flatMap { try? FileVersion(parsing: $0) },
                     foundVersion: result.foundVersion.flatMap { try? FileVersion(parsing: $0) }, path: result.path,
-                    anomalies: result.anomalies.map { text in
+                    anomalies: result.anomalies.compactMap { text in
+                        // Stored as `kind: detail` by the assessment (kinds come from AnomalyKind).
                         let parts = text.split(separator: ":", maxSplits: 1)
-                        let kind = AnomalyKind(rawValue: String(parts[0])) ?? .foreignBranch
-                        return Anomaly(kind: kind, detail: parts.count > 1 ? String(parts[1].trimmingSpaces()) : text)
+                        guard let kind = AnomalyKind(rawValue: String(parts[0])) else { return nil }
+                        return Anomaly(kind: kind, detail: parts.count > 1 ? String(parts[1].trimmingSpaces()) : "")
                     },
                     applicableRows: applicable)
             }

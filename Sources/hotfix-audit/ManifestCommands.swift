@@ -41,19 +41,30 @@ struct ImportManifestCommand: AsyncParsableCommand {
     func run() async throws {
         let options = ManifestImportOptions(format: ManifestFormat(rawValue: format) ?? .auto,
                                             kb: kb.flatMap { KBNumber($0) }, requiresServicePack: requiresSP)
-        var parsed: [(Manifest, SourceFile)] = []
-        for file in files {
-            let manifest = try ManifestImporter.importFile(atPath: file, options: options)
-            parsed.append((manifest, SourceFile(path: file, sha256: try FileDigest.sha256(path: file), format: options.format.rawValue)))
-        }
-        let store = try database.open()
-        for summary in try store.importManifests(parsed) {
+        for summary in try ManifestImportRun(files: files, options: options).run(on: try database.open()) {
             let prerequisite = summary.prerequisiteServicePack.map { "SP\($0)" } ?? "none"
             print("\(summary.kb): \(summary.rowCount) rows (products: \(summary.products.joined(separator: ", ")); "
                   + "platforms: \(summary.platforms.joined(separator: ", ")); prerequisite: \(prerequisite))"
                   + (summary.replacedRows > 0 ? "; replaced \(summary.replacedRows) earlier rows" : ""))
             if let title = summary.title { print("  \(title)") }
         }
+    }
+}
+
+/// Parses every file first (nothing is written if one is bad), records each with its SHA-256 and the
+/// format actually detected, then stores all in one transaction. Shared by `import-manifest` and `scan`.
+struct ManifestImportRun {
+    var files: [String]
+    var options = ManifestImportOptions()
+
+    /// `store` is opened only after every file parsed, so bad input leaves no new database behind.
+    func run(on store: @autoclosure () throws -> AuditDatabase) throws -> [ManifestImportSummary] {
+        var parsed: [(Manifest, SourceFile)] = []
+        for file in files {
+            let result = try ManifestImporter.importFileDetailed(atPath: file, options: options)
+            parsed.append((result.manifest, SourceFile(path: file, sha256: try FileDigest.sha256(path: file), format: result.format.rawValue)))
+        }
+        return try store().importManifests(parsed)
     }
 }
 

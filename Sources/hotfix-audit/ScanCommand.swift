@@ -68,12 +68,7 @@ struct ScanPipeline {
 
         if !manifests.isEmpty {
             let started = begin("Importing \(manifests.count) manifest(s)")
-            var parsed: [(Manifest, SourceFile)] = []
-            for file in manifests {
-                let manifest = try ManifestImporter.importFile(atPath: file, options: ManifestImportOptions())
-                parsed.append((manifest, SourceFile(path: file, sha256: try FileDigest.sha256(path: file), format: "auto")))
-            }
-            let summaries = try store.importManifests(parsed)
+            let summaries = try ManifestImportRun(files: manifests).run(on: store)
             done(started, summaries.map { "\($0.kb): \($0.rowCount) rows" }.joined(separator: ", "))
         }
         if !inventories.isEmpty {
