@@ -6,7 +6,6 @@ let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let nioEmbedded = Target.Dependency.product(name: "NIOEmbedded", package: "swift-nio")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
-let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
 let mustache = Target.Dependency.product(name: "Mustache", package: "swift-mustache")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
@@ -21,27 +20,30 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Values and verdict rules: no I/O, no dependencies.
         .target(name: "AuditCore"),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // SHA-256 and HMAC from the system's libcrypto (no BoringSSL to compile on every clean build).
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "Digest", dependencies: ["CLibCrypto"]),
         .target(name: "ManifestImport", dependencies: ["AuditCore"]),
         .target(name: "InventoryImport", dependencies: ["AuditCore", "CLibXML2"]),
         .target(name: "AuditStore", dependencies: ["AuditCore", grdb, logging]),
-        .target(name: "SMTPProbe", dependencies: ["AuditCore", nioCore, nioPosix, crypto, logging]),
+        .target(name: "SMTPProbe", dependencies: ["AuditCore", nioCore, nioPosix, "Digest", logging]),
         .target(name: "AuditReport", dependencies: ["AuditCore", "AuditStore", "CLibXML2", mustache]),
         .executableTarget(
             name: "hotfix-audit",
             dependencies: ["AuditCore", "ManifestImport", "InventoryImport", "AuditStore", "SMTPProbe", "AuditReport",
-                           argumentParser, logging, nioPosix, crypto]
+                           argumentParser, logging, nioPosix, "Digest"]
         ),
 
         // libFuzzer entry points for the importers (scripts/fuzz builds it with -DFUZZING); a corpus replayer otherwise.
         .executableTarget(name: "hotfix-audit-fuzz", dependencies: ["AuditCore", "ManifestImport", "InventoryImport", "SMTPProbe", nioCore, nioEmbedded]),
 
+        .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "AuditCoreTests", dependencies: ["AuditCore"], exclude: ["Fixtures"]),
         .testTarget(name: "ManifestImportTests", dependencies: ["ManifestImport"], exclude: ["Fixtures"]),
         .testTarget(name: "InventoryImportTests", dependencies: ["InventoryImport"], exclude: ["Fixtures"]),

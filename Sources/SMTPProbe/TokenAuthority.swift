@@ -1,5 +1,5 @@
 import AuditCore
-import Crypto
+import Digest
 
 /// What a valid probe token says: which campaign, host and profile it was issued for.
 public struct TokenClaims: Sendable, Hashable {
@@ -55,7 +55,7 @@ public struct TokenAuthority: Sendable {
               let host = Int(parts[1], radix: 36), let profile = Int(parts[2], radix: 36),
               host >= 0, profile >= 0, profile < profiles.count else { return nil }
         let body = "\(parts[0]).\(parts[1]).\(parts[2])"
-        guard Self.constantTimeEqual(Array(mac(body).utf8), Array(parts[3].utf8)) else { return nil }
+        guard HMACSHA256.constantTimeEqual(Array(mac(body).utf8), Array(parts[3].utf8)) else { return nil }
         return TokenClaims(campaign: campaign, hostIndex: host, profileIndex: profile)
     }
 
@@ -63,17 +63,6 @@ public struct TokenAuthority: Sendable {
     public func profile(for claims: TokenClaims) -> ProbeProfile { profiles[claims.profileIndex] }
 
     private func mac(_ body: String) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: Array(body.utf8), using: SymmetricKey(data: secret))
-        return code.prefix(10).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
-    }
-
-    private static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
+        Array(HMACSHA256.authenticationCode(key: secret, message: Array(body.utf8)).prefix(10)).hexString
     }
 }

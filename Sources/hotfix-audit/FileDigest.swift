@@ -1,4 +1,4 @@
-import Crypto
+import Digest
 import Foundation
 
 /// SHA-256 of a file, read in chunks, as recorded for every input in the store and reports.
@@ -6,8 +6,8 @@ enum FileDigest {
     static func sha256(path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw CommandFailure("\(path): cannot open") }
         defer { try? handle.close() }
-        var hasher = SHA256()
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        var hasher = SHA256Hasher()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(chunk) }
+        return hasher.finalize().hexString
     }
 }
