@@ -41,8 +41,9 @@ public struct AssessmentSummary: Sendable, Hashable {
 }
 
 extension AuditDatabase {
-    /// Assesses every host against `kbs` (all KBs in the store when empty): one join over hosts and
-    /// their relevant files, the pure verdict rules per host × KB, results stored as a new run.
+    /// Assesses every host against `kbs` (all KBs in the store when empty): one pass over hosts and
+    /// their relevant files, the pure verdict rules per host × KB, results stored as a new run
+    /// (the previous run's results are replaced; its `assessment_run` row stays).
     public func assess(kbs requested: [KBNumber] = []) throws -> AssessmentSummary {
         let now = Self.now()
         return try write { db in
@@ -58,9 +59,9 @@ extension AuditDatabase {
             let kbList = manifests.map { String($0.kb.number) }.joined(separator: ",")
 
             let hostCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM host") ?? 0
-            let fileCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM installed_file") ?? 0
+            let fileCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM host_file") ?? 0
             let rowCount = manifests.reduce(0) { $0 + $1.rows.count }
-            try db.execute(sql: "DELETE FROM assessment_result")
+            try db.execute(sql: "DELETE FROM assessment_verdict; DELETE FROM assessment_evidence")
             try db.execute(sql: "INSERT INTO assessment_run (at, kbs, host_count, file_count, manifest_row_count) VALUES (?, ?, ?, ?, ?)",
                            arguments: [now, manifests.map(\.kb.description).joined(separator: ","), hostCount, fileCount, rowCount])
             let runID = db.lastInsertedRowID
@@ -78,57 +79,54 @@ extension AuditDatabase {
                 if let outcome = ProbeOutcome(verdict: row[1], detail: row[2]) { probes[row[0], default: []].append(outcome) }
             }
 
+            // The interned (path, file name) of every file whose name a manifest lists, and which manifests
+            // list it: VerdictRules only ever looks at a host's files whose lowercased name equals a row's.
+            var refs: [Int64: (path: String, fileName: String, manifests: [Int])] = [:]
+            let manifestKeys = manifests.map { Set($0.rows.map { $0.fileName.lowercased() }) }
+            let refCursor = try Row.fetchCursor(db, sql: """
+                SELECT id, path, file_name, file_key FROM file_ref
+                WHERE file_key IN (SELECT file_key FROM manifest_row WHERE kb_number IN (\(kbList)))
+                """)
+            while let row = try refCursor.next() {
+                let key: String = row[3]
+                refs[row[0]] = (row[1], row[2], manifestKeys.indices.filter { manifestKeys[$0].contains(key) })
+            }
+
             var summary = AssessmentSummary(runID: runID, at: now, kbs: manifests.map(\.kb), hostCount: 0, resultCount: 0,
                                             byVerdict: [:], byPlatform: [:], byKB: [:], nonCompliantHosts: 0)
-
-            // The lowercased file names each manifest lists: VerdictRules only ever looks at a host's files
-            // whose lowercased name equals a row's, so each KB gets just those (same result, far less work).
-            let manifestKeys = manifests.map { Set($0.rows.map { $0.fileName.lowercased() }) }
-            var relevant: [InstalledFile] = []
             // Counts per verdict, platform and KB in flat arrays; folded into the summary dictionaries at the end.
             let verdicts = Verdict.allCases
             let platformNames = Platform.allCases.map(\.rawValue) + ["unknown"]
             var verdictCounts = [Int](repeating: 0, count: verdicts.count)
             var platformCounts = [Int](repeating: 0, count: verdicts.count * platformNames.count)
             var kbCounts = [Int](repeating: 0, count: verdicts.count * manifests.count)
-            // Results go in by multi-row INSERTs: one statement execution per batch instead of per row
-            // (each execution of the insert sets up the CHECK constraints' IN lists again).
-            let batchRows = 64
-            let columns = "(run_id, host_id, kb_number, verdict, file_verdict, probe_outcome, probe_detail, reason, file_name, required_version, found_version, path, anomalies)"
-            func batchStatement(_ rows: Int) throws -> Statement {
-                let tuple = "(" + Array(repeating: "?", count: 13).joined(separator: ", ") + ")"
-                return try db.makeStatement(sql: "INSERT INTO assessment_result \(columns) VALUES "
-                                            + Array(repeating: tuple, count: rows).joined(separator: ", "))
-            }
-            let fullBatch = try batchStatement(batchRows)
-            var statement = fullBatch.sqliteStatement
-            var pending = 0
-            sqlite3_reset(statement)
-            func flush(_ batch: Statement) throws {
-                let code = sqlite3_step(batch.sqliteStatement)
-                guard code == SQLITE_DONE else {
-                    let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
-                    sqlite3_reset(batch.sqliteStatement)
-                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: batch.sql)
-                }
-                sqlite3_reset(batch.sqliteStatement)
-                pending = 0
-            }
-            /// Pending rows are bound into the full-batch statement; the remainder at the end is re-bound
-            /// into a statement of its size.
-            var tail: [[String?]] = []
-            var tailInts: [(Int64, Int64, Int64)] = []
+
             // VerdictRules is pure: hosts with the same facts and the same relevant files get the same
-            // FileAssessment, so it is computed once per distinct input (bounded memo).
+            // FileAssessment, so it is computed once per distinct input (bounded memo) and its evidence,
+            // combined with the host's probe outcome, is stored once and referred to by id.
             struct MemoKey: Hashable {
                 var manifest: Int
                 var context: VerdictRules.HostContext
-                var files: [InstalledFile]
+                var files: [HostFileRow]
                 var recorded: Bool
             }
-            var memo: [MemoKey: FileAssessment] = [:]
+            struct EvidenceKey: Hashable {
+                var memoSlot: Int
+                var probe: ProbeOutcome?
+            }
+            var memo: [MemoKey: (assessment: FileAssessment, slot: Int)] = [:]
+            var evidence: [EvidenceKey: (id: Int64, verdict: Int)] = [:]
+            var nextSlot = 0
+            let memoLimit = 50_000
+            let insertEvidence = try db.makeStatement(sql: """
+                INSERT INTO assessment_evidence (run_id, verdict, file_verdict, probe_outcome, probe_detail, reason, file_name,
+                                                 required_version, found_version, path, anomalies)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            var verdictRows = try VerdictRowWriter(db: db, runID: runID)
 
-            func decide(hostID: Int64, context: VerdictRules.HostContext, files: [InstalledFile], fileKeys: [String]) throws {
+            var relevant: [HostFileRow] = []
+            func decide(hostID: Int64, context: VerdictRules.HostContext, files: [HostFileRow]) throws {
                 summary.hostCount += 1
                 var compliant = true
                 let probe = ProbeOutcome.combine(probes[hostID] ?? [])
@@ -137,109 +135,118 @@ extension AuditDatabase {
                 for (manifestIndex, manifest) in manifests.enumerated() {
                     let recorded = hostHotfixes?.contains(manifest.kb.number) ?? false
                     relevant.removeAll(keepingCapacity: true)
-                    let keys = manifestKeys[manifestIndex]
-                    for (file, key) in zip(files, fileKeys) where keys.contains(key) { relevant.append(file) }
+                    for file in files where refs[file.ref]?.manifests.contains(manifestIndex) == true { relevant.append(file) }
                     let key = MemoKey(manifest: manifestIndex, context: context, files: relevant, recorded: recorded)
+                    let slot: Int
                     let fileResult: FileAssessment
                     if let known = memo[key] {
-                        fileResult = known
+                        (fileResult, slot) = known
                     } else {
+                        let installed = relevant.map { row in
+                            let ref = refs[row.ref]!
+                            return InstalledFile(host: "", path: ref.path, fileName: ref.fileName, version: row.version,
+                                                 versionText: row.versionText, size: row.size)
+                        }
                         fileResult = VerdictRules.assess(host: context, kb: manifest.kb,
                                                          prerequisiteServicePack: manifest.prerequisiteServicePack,
-                                                         rows: manifest.rows, files: relevant, hotfixRecorded: recorded)
-                        if memo.count >= 50_000 { memo.removeAll(keepingCapacity: true) }
-                        memo[key] = fileResult
+                                                         rows: manifest.rows, files: installed, hotfixRecorded: recorded)
+                        if memo.count >= memoLimit {
+                            memo.removeAll(keepingCapacity: true)
+                            evidence.removeAll(keepingCapacity: true)
+                        }
+                        slot = nextSlot
+                        nextSlot += 1
+                        memo[key] = (fileResult, slot)
                     }
-                    let combined = VerdictRules.combine(file: fileResult, probe: probe)
-                    let anomalies = combined.anomalies.isEmpty ? ""
-                        : combined.anomalies.map { "\($0.kind.rawValue): \($0.detail)" }.joined(separator: "\n")
-                    // Raw binds into the next row of the batch (same values as the GRDB arguments were).
-                    let texts: [String?] = [combined.verdict.rawValue, fileResult.verdict.rawValue, probe?.verdict, probe?.detail,
-                                            combined.reason, fileResult.fileName, fileResult.requiredVersion?.description,
-                                            fileResult.foundVersion?.description, fileResult.path, anomalies]
-                    let base = Int32(pending * 13)
-                    sqlite3_bind_int64(statement, base + 1, runID)
-                    sqlite3_bind_int64(statement, base + 2, hostID)
-                    sqlite3_bind_int64(statement, base + 3, Int64(manifest.kb.number))
-                    for (offset, text) in texts.enumerated() { bindText(statement, base + 4 + Int32(offset), text) }
-                    tail.append(texts)
-                    tailInts.append((runID, hostID, Int64(manifest.kb.number)))
-                    pending += 1
-                    if pending == batchRows {
-                        try flush(fullBatch)
-                        tail.removeAll(keepingCapacity: true)
-                        tailInts.removeAll(keepingCapacity: true)
+                    let evidenceKey = EvidenceKey(memoSlot: slot, probe: probe)
+                    let stored: (id: Int64, verdict: Int)
+                    if let known = evidence[evidenceKey] {
+                        stored = known
+                    } else {
+                        let combined = VerdictRules.combine(file: fileResult, probe: probe)
+                        let anomalies = combined.anomalies.isEmpty ? ""
+                            : combined.anomalies.map { "\($0.kind.rawValue): \($0.detail)" }.joined(separator: "\n")
+                        try insertEvidence.execute(arguments: [
+                            runID, combined.verdict.rawValue, fileResult.verdict.rawValue, probe?.verdict, probe?.detail,
+                            combined.reason, fileResult.fileName, fileResult.requiredVersion?.description,
+                            fileResult.foundVersion?.description, fileResult.path, anomalies,
+                        ])
+                        stored = (db.lastInsertedRowID, verdicts.firstIndex(of: combined.verdict)!)
+                        evidence[evidenceKey] = stored
                     }
+                    try verdictRows.append(hostID: hostID, kb: Int64(manifest.kb.number), evidence: stored.id)
                     summary.resultCount += 1
-                    let verdictIndex = verdicts.firstIndex(of: combined.verdict)!
-                    verdictCounts[verdictIndex] += 1
-                    platformCounts[platformIndex * verdicts.count + verdictIndex] += 1
-                    kbCounts[manifestIndex * verdicts.count + verdictIndex] += 1
-                    if !combined.verdict.isCompliant { compliant = false }
+                    verdictCounts[stored.verdict] += 1
+                    platformCounts[platformIndex * verdicts.count + stored.verdict] += 1
+                    kbCounts[manifestIndex * verdicts.count + stored.verdict] += 1
+                    if !verdicts[stored.verdict].isCompliant { compliant = false }
                 }
                 if !compliant { summary.nonCompliantHosts += 1 }
             }
 
-            func foldCounts() {
-                for (v, verdict) in verdicts.enumerated() {
-                    if verdictCounts[v] > 0 { summary.byVerdict[verdict] = verdictCounts[v] }
-                    for (p, platform) in platformNames.enumerated() where platformCounts[p * verdicts.count + v] > 0 {
-                        summary.byPlatform[platform, default: [:]][verdict] = platformCounts[p * verdicts.count + v]
-                    }
-                    for (k, manifest) in manifests.enumerated() where kbCounts[k * verdicts.count + v] > 0 {
-                        summary.byKB[manifest.kb, default: [:]][verdict] = kbCounts[k * verdicts.count + v]
-                    }
-                }
-            }
-
-            // One join: every host with the files whose names appear in the manifests, in host order.
-            let cursor = try Row.fetchCursor(db, sql: """
+            // One pass: every host with its files whose names appear in the manifests, in host order
+            // (read with raw sqlite3 calls: a million rows, no per-row Row objects).
+            let cursor = try db.makeStatement(sql: """
                 SELECT h.id, h.product, h.platform, h.sp_level, h.sp_branch, h.arch_text,
-                       f.path, f.file_name, f.v_major, f.v_minor, f.v_build, f.v_revision, f.version_branch, f.version_text, f.size
+                       f.ref_id, f.v_major, f.v_minor, f.v_build, f.v_revision, f.version_branch, f.version_text, f.size
                 FROM host h
-                LEFT JOIN installed_file f ON f.host_id = h.id
-                    AND f.file_key IN (SELECT file_key FROM manifest_row WHERE kb_number IN (\(kbList)))
+                LEFT JOIN host_file f ON f.host_id = h.id
+                    AND f.ref_id IN (SELECT id FROM file_ref WHERE file_key IN (SELECT file_key FROM manifest_row WHERE kb_number IN (\(kbList))))
                 ORDER BY h.id
                 """)
+            let raw = cursor.sqliteStatement
             var currentID: Int64?
             var context = VerdictRules.HostContext(product: nil, platform: nil, servicePack: nil)
-            var files: [InstalledFile] = []
-            var fileKeys: [String] = []
-            while let row = try cursor.next() {
-                let id: Int64 = row[0]
+            var files: [HostFileRow] = []
+            var products: [String: Product] = [:]
+            while true {
+                let code = sqlite3_step(raw)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code),
+                                        message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: cursor.sql)
+                }
+                let id = sqlite3_column_int64(raw, 0)
                 if id != currentID {
-                    if let currentID { try decide(hostID: currentID, context: context, files: files, fileKeys: fileKeys) }
+                    if let currentID { try decide(hostID: currentID, context: context, files: files) }
                     currentID = id
                     files.removeAll(keepingCapacity: true)
-                    fileKeys.removeAll(keepingCapacity: true)
+                    let product = columnText(raw, 1).map { name in
+                        if let known = products[name] { return known }
+                        let product = Product(name: name)
+                        products[name] = product
+                        return product
+                    }
                     context = VerdictRules.HostContext(
-                        product: (row[1] as String?).map { Product(name: $0) },
-                        platform: (row[2] as String?).flatMap(Platform.init(rawValue:)),
-                        servicePack: (row[3] as Int?).map { ServicePack(level: $0, branch: row[4]) },
-                        architectureText: row[5])
+                        product: product,
+                        platform: columnText(raw, 2).flatMap(Platform.init(rawValue:)),
+                        servicePack: columnInt(raw, 3).map { ServicePack(level: $0, branch: columnText(raw, 4)) },
+                        architectureText: columnText(raw, 5))
                 }
-                if let name = row[7] as String? {
-                    files.append(InstalledFile(host: "", path: row[6], fileName: name,
-                                               version: fileVersion(row, from: 8, branch: row[12]), versionText: row[13], size: row[14]))
-                    fileKeys.append(name.lowercased())
+                if sqlite3_column_type(raw, 6) != SQLITE_NULL {
+                    var version: FileVersion?
+                    if let major = columnInt(raw, 7), let minor = columnInt(raw, 8), let build = columnInt(raw, 9),
+                       let revision = columnInt(raw, 10) {
+                        version = FileVersion(major, minor, build, revision, branch: columnText(raw, 11))
+                    }
+                    let text = columnText(raw, 12)
+                    files.append(HostFileRow(ref: sqlite3_column_int64(raw, 6), version: version,
+                                             storedText: text, size: columnInt(raw, 13)))
                 }
             }
-            if let currentID { try decide(hostID: currentID, context: context, files: files, fileKeys: fileKeys) }
-            if pending > 0 {
-                sqlite3_reset(fullBatch.sqliteStatement)
-                sqlite3_clear_bindings(fullBatch.sqliteStatement)
-                let last = try batchStatement(pending)
-                statement = last.sqliteStatement
-                for (row, (texts, ints)) in zip(tail, tailInts).enumerated() {
-                    let base = Int32(row * 13)
-                    sqlite3_bind_int64(statement, base + 1, ints.0)
-                    sqlite3_bind_int64(statement, base + 2, ints.1)
-                    sqlite3_bind_int64(statement, base + 3, ints.2)
-                    for (offset, text) in texts.enumerated() { bindText(statement, base + 4 + Int32(offset), text) }
+            sqlite3_reset(raw)
+            if let currentID { try decide(hostID: currentID, context: context, files: files) }
+            try verdictRows.finish()
+
+            for (v, verdict) in verdicts.enumerated() {
+                if verdictCounts[v] > 0 { summary.byVerdict[verdict] = verdictCounts[v] }
+                for (p, platform) in platformNames.enumerated() where platformCounts[p * verdicts.count + v] > 0 {
+                    summary.byPlatform[platform, default: [:]][verdict] = platformCounts[p * verdicts.count + v]
                 }
-                try flush(last)
+                for (k, manifest) in manifests.enumerated() where kbCounts[k * verdicts.count + v] > 0 {
+                    summary.byKB[manifest.kb, default: [:]][verdict] = kbCounts[k * verdicts.count + v]
+                }
             }
-            foldCounts()
             return summary
         }
     }
@@ -283,10 +290,74 @@ extension AuditDatabase {
     }
 }
 
-private let transientDestructor = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+/// One installed file of a host as `assess` reads it: the interned (source, path, name) id and the version.
+struct HostFileRow: Hashable {
+    var ref: Int64
+    var version: FileVersion?
+    /// The version text as stored: nil when it is exactly the four parts.
+    var storedText: String?
+    var size: Int?
 
-/// Binds text or NULL to a raw prepared statement (SQLite copies the bytes).
+    var versionText: String { storedText ?? version.map { "\($0.major).\($0.minor).\($0.build).\($0.revision)" } ?? "" }
+}
+
+/// Appends (run, host, KB, evidence) rows with multi-row INSERTs: one statement execution per batch.
+struct VerdictRowWriter {
+    private static let batch = 200
+    private let db: Database
+    private let runID: Int64
+    private let full: Statement
+    private var rows: [(host: Int64, kb: Int64, evidence: Int64)] = []
+
+    init(db: Database, runID: Int64) throws {
+        self.db = db
+        self.runID = runID
+        full = try Self.statement(db, rows: Self.batch)
+        rows.reserveCapacity(Self.batch)
+    }
+
+    private static func statement(_ db: Database, rows: Int) throws -> Statement {
+        try db.makeStatement(sql: "INSERT INTO assessment_verdict (run_id, host_id, kb_number, evidence_id) VALUES "
+                             + Array(repeating: "(?, ?, ?, ?)", count: rows).joined(separator: ", "))
+    }
+
+    mutating func append(hostID: Int64, kb: Int64, evidence: Int64) throws {
+        rows.append((hostID, kb, evidence))
+        if rows.count == Self.batch { try flush(full) }
+    }
+
+    mutating func finish() throws {
+        if !rows.isEmpty { try flush(Self.statement(db, rows: rows.count)) }
+    }
+
+    private mutating func flush(_ statement: Statement) throws {
+        let raw = statement.sqliteStatement
+        sqlite3_reset(raw)
+        for (index, row) in rows.enumerated() {
+            let base = Int32(index * 4)
+            sqlite3_bind_int64(raw, base + 1, runID)
+            sqlite3_bind_int64(raw, base + 2, row.host)
+            sqlite3_bind_int64(raw, base + 3, row.kb)
+            sqlite3_bind_int64(raw, base + 4, row.evidence)
+        }
+        let code = sqlite3_step(raw)
+        guard code == SQLITE_DONE else {
+            let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+            sqlite3_reset(raw)
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
+        }
+        sqlite3_reset(raw)
+        rows.removeAll(keepingCapacity: true)
+    }
+}
+
 @inline(__always)
-private func bindText(_ statement: SQLiteStatement, _ index: Int32, _ value: String?) {
-    if let value { sqlite3_bind_text(statement, index, value, -1, transientDestructor) } else { sqlite3_bind_null(statement, index) }
+func columnText(_ statement: SQLiteStatement, _ index: Int32) -> String? {
+    guard let text = sqlite3_column_text(statement, index) else { return nil }
+    return String(cString: text)
+}
+
+@inline(__always)
+func columnInt(_ statement: SQLiteStatement, _ index: Int32) -> Int? {
+    sqlite3_column_type(statement, index) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(statement, index))
 }

@@ -46,7 +46,7 @@ public struct HostDetail: Sendable {
 extension AuditDatabase {
     static let hostColumns = """
         h.id, h.name, h.address, h.product, h.os_name, h.sp_level, h.sp_branch, h.platform, h.arch_text, h.sources, h.last_seen,
-        (SELECT count(*) FROM installed_file f WHERE f.host_id = h.id),
+        (SELECT count(*) FROM host_file f WHERE f.host_id = h.id),
         (SELECT count(*) FROM installed_hotfix x WHERE x.host_id = h.id),
         (SELECT group_concat(r.kb_number || '=' || r.verdict, ',') FROM assessment_result r
             WHERE r.host_id = h.id AND r.run_id = (SELECT max(id) FROM assessment_run))

@@ -35,13 +35,23 @@ public final class InventoryWriter {
     private var touched: Set<Int64> = []
     private let insertFile: Statement
     private let insertHotfix: Statement
+    /// Interned (source, path, file name) → file_ref id; bounded (cleared when full: then looked up again).
+    private struct RefKey: Hashable {
+        var source: String
+        var path: String
+        var fileName: String
+    }
+    private var refIDs: [RefKey: Int64] = [:]
+    private static let refCacheLimit = 100_000
+    /// The next `seq` of each host this import has written files for.
+    private var nextSeq: [Int64: Int64] = [:]
 
     init(db: Database, now: String) throws {
         self.db = db
         self.now = now
         insertFile = try db.makeStatement(sql: """
-            INSERT INTO installed_file (host_id, source, path, file_name, file_key, v_major, v_minor, v_build, v_revision,
-                version_branch, version_text, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO host_file (host_id, seq, ref_id, v_major, v_minor, v_build, v_revision, version_branch, version_text, size)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertHotfix = try db.makeStatement(sql: """
             INSERT INTO installed_hotfix (host_id, kb_number, source, installed_on) VALUES (?, ?, ?, ?)
@@ -112,8 +122,12 @@ public final class InventoryWriter {
                                    WHEN sources = '' THEN ? ELSE sources || ',' || ? END
                 WHERE id = ?
                 """).execute(arguments: [now, source, source, source, id])
-            try db.cachedStatement(sql: "DELETE FROM installed_file WHERE host_id = ? AND source = ?").execute(arguments: [id, source])
+            try db.cachedStatement(sql: """
+                DELETE FROM host_file WHERE host_id = ? AND ref_id IN (SELECT id FROM file_ref WHERE source = ?)
+                """).execute(arguments: [id, source])
             summary.replacedFiles += db.changesCount
+            nextSeq[id] = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(seq) + 1 FROM host_file WHERE host_id = ?"),
+                                             arguments: [id]) ?? 0
             try db.cachedStatement(sql: "DELETE FROM installed_hotfix WHERE host_id = ? AND source = ?").execute(arguments: [id, source])
         }
         return id
@@ -142,27 +156,68 @@ public final class InventoryWriter {
 
     var hostCount: Int { touched.count }
 
+    /// The file_ref id of (current source, path, file name), interning it on first sight.
+    private func refID(path: String, fileName: String) throws -> Int64 {
+        let key = RefKey(source: source, path: path, fileName: fileName)
+        if let id = refIDs[key] { return id }
+        let id: Int64
+        if let known = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM file_ref WHERE source = ? AND path = ? AND file_name = ?"),
+                                          arguments: [source, path, fileName]) {
+            id = known
+        } else {
+            try db.cachedStatement(sql: "INSERT INTO file_ref (source, path, file_name, file_key) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [source, path, fileName, fileName.lowercased()])
+            id = db.lastInsertedRowID
+        }
+        if refIDs.count >= Self.refCacheLimit { refIDs.removeAll(keepingCapacity: true) }
+        refIDs[key] = id
+        return id
+    }
+
     /// Inserts one installed file through the prepared statement with raw sqlite3 binds: the bulk path
-    /// of a million-row import, without building an argument array per row (same values as before).
+    /// of a million-row import. Only a version text that differs from the four parts is stored.
     private func insertInstalledFile(hostID: Int64, _ file: InstalledFile) throws {
+        let ref = try refID(path: file.path, fileName: file.fileName)
+        let seq = nextSeq[hostID, default: 0]
+        nextSeq[hostID] = seq + 1
         let statement = insertFile.sqliteStatement
         sqlite3_reset(statement)
-        func text(_ index: Int32, _ value: String?) { Self.bind(statement, index, value) }
-        func integer(_ index: Int32, _ value: Int?) { Self.bind(statement, index, value) }
         let v = file.version
         sqlite3_bind_int64(statement, 1, hostID)
-        text(2, source)
-        text(3, file.path)
-        text(4, file.fileName)
-        text(5, file.fileName.lowercased())
-        integer(6, v?.major)
-        integer(7, v?.minor)
-        integer(8, v?.build)
-        integer(9, v?.revision)
-        text(10, v?.branch)
-        text(11, file.versionText)
-        integer(12, file.size)
+        sqlite3_bind_int64(statement, 2, seq)
+        sqlite3_bind_int64(statement, 3, ref)
+        Self.bind(statement, 4, v?.major)
+        Self.bind(statement, 5, v?.minor)
+        Self.bind(statement, 6, v?.build)
+        Self.bind(statement, 7, v?.revision)
+        Self.bind(statement, 8, v?.branch)
+        Self.bind(statement, 9, v.map { Self.isPlain(file.versionText, $0) } == true ? nil : file.versionText)
+        Self.bind(statement, 10, file.size)
         try step(insertFile)
+    }
+
+    /// True when `text` is exactly "major.minor.build.revision" of `version` (then the text is not stored).
+    static func isPlain(_ text: String, _ version: FileVersion) -> Bool {
+        guard version.branch == nil else { return false }
+        var utf8 = text.utf8[...]
+        for (index, part) in [version.major, version.minor, version.build, version.revision].enumerated() {
+            var value = 0
+            var digits = 0
+            let leadingZero = utf8.first == UInt8(ascii: "0")
+            while let byte = utf8.first, byte >= 0x30, byte <= 0x39 {
+                value = value * 10 + Int(byte - 0x30)
+                digits += 1
+                utf8 = utf8.dropFirst()
+                if digits > 5 { return false }
+            }
+            // No leading zeros: "6.00.3790.1830" must keep its text.
+            guard digits > 0, value == part, !(leadingZero && digits > 1) else { return false }
+            if index < 3 {
+                guard utf8.first == UInt8(ascii: ".") else { return false }
+                utf8 = utf8.dropFirst()
+            }
+        }
+        return utf8.isEmpty
     }
 
     /// Same for one hotfix row (upsert on host, KB, source).

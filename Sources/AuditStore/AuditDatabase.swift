@@ -34,10 +34,10 @@ public final class AuditDatabase: Sendable {
         try pool.read { db in try Schema.migrator.appliedMigrations(db) }
     }
 
-    /// Row count of every table, for tests that check an import left nothing behind.
+    /// Row count of every table and view, for tests that check an import left nothing behind.
     public func tableCounts() throws -> [String: Int] {
         try pool.read { db in
-            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'")
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'")
             var counts: [String: Int] = [:]
             for table in tables {
                 counts[table] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.quotedDatabaseIdentifier)") ?? 0

@@ -157,6 +157,107 @@ enum Schema {
                 CREATE INDEX assessment_result_by_verdict ON assessment_result(run_id, verdict);
                 """)
         }
+        // Fleet scale: installed files and assessment results as narrow rows. The (source, path, file name)
+        // of a file and the evidence of a verdict repeat across a fleet, so they are stored once and referred
+        // to by id; `installed_file` and `assessment_result` stay as views with their former columns.
+        migrator.registerMigration("2026-11-29-v2-narrow-files-and-results") { db in
+            try db.execute(sql: """
+                CREATE TABLE file_ref (
+                    id INTEGER PRIMARY KEY,
+                    source TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    file_name TEXT NOT NULL CHECK (file_name <> ''),
+                    file_key TEXT NOT NULL,
+                    UNIQUE (source, path, file_name)
+                );
+                CREATE INDEX file_ref_by_key ON file_ref(file_key);
+
+                -- seq numbers a host's files in import order; version_text is NULL when it is exactly
+                -- v_major.v_minor.v_build.v_revision (the view puts it back).
+                CREATE TABLE host_file (
+                    host_id INTEGER NOT NULL REFERENCES host(id) ON DELETE CASCADE,
+                    seq INTEGER NOT NULL CHECK (seq >= 0),
+                    ref_id INTEGER NOT NULL REFERENCES file_ref(id),
+                    v_major INTEGER CHECK (v_major BETWEEN 0 AND 65535),
+                    v_minor INTEGER CHECK (v_minor BETWEEN 0 AND 65535),
+                    v_build INTEGER CHECK (v_build BETWEEN 0 AND 65535),
+                    v_revision INTEGER CHECK (v_revision BETWEEN 0 AND 65535),
+                    version_branch TEXT,
+                    version_text TEXT,
+                    size INTEGER CHECK (size IS NULL OR size >= 0),
+                    CHECK ((v_major IS NULL) = (v_revision IS NULL)),
+                    CHECK (v_major IS NOT NULL OR version_text IS NOT NULL),
+                    PRIMARY KEY (host_id, seq)
+                ) WITHOUT ROWID;
+
+                INSERT INTO file_ref (source, path, file_name, file_key)
+                SELECT DISTINCT source, path, file_name, file_key FROM installed_file;
+                INSERT INTO host_file (host_id, seq, ref_id, v_major, v_minor, v_build, v_revision, version_branch, version_text, size)
+                SELECT f.host_id, row_number() OVER (PARTITION BY f.host_id ORDER BY f.id) - 1, r.id,
+                       f.v_major, f.v_minor, f.v_build, f.v_revision, f.version_branch,
+                       CASE WHEN f.v_major IS NOT NULL
+                             AND f.version_text = f.v_major || '.' || f.v_minor || '.' || f.v_build || '.' || f.v_revision
+                            THEN NULL ELSE f.version_text END,
+                       f.size
+                FROM installed_file f JOIN file_ref r ON r.source = f.source AND r.path = f.path AND r.file_name = f.file_name;
+                DROP TABLE installed_file;
+
+                CREATE VIEW installed_file AS
+                SELECT f.host_id, f.seq, r.source, r.path, r.file_name, r.file_key,
+                       f.v_major, f.v_minor, f.v_build, f.v_revision, f.version_branch,
+                       COALESCE(f.version_text, f.v_major || '.' || f.v_minor || '.' || f.v_build || '.' || f.v_revision) AS version_text,
+                       f.size
+                FROM host_file f JOIN file_ref r ON r.id = f.ref_id;
+
+                -- One row per distinct evidence of a run; no foreign key from assessment_verdict to it, so that
+                -- clearing a run's evidence is not a lookup per row (both are always cleared together).
+                CREATE TABLE assessment_evidence (
+                    id INTEGER PRIMARY KEY,
+                    run_id INTEGER NOT NULL REFERENCES assessment_run(id) ON DELETE CASCADE,
+                    verdict TEXT NOT NULL CHECK (verdict IN ('patched', 'vulnerable', 'service-not-reloaded',
+                                                             'prerequisite-missing', 'not-applicable', 'unknown')),
+                    file_verdict TEXT NOT NULL CHECK (file_verdict IN ('patched', 'vulnerable', 'prerequisite-missing',
+                                                                       'not-applicable', 'unknown')),
+                    probe_outcome TEXT CHECK (probe_outcome IS NULL OR probe_outcome IN ('fixed', 'vulnerable', 'inconclusive')),
+                    probe_detail TEXT,
+                    reason TEXT NOT NULL,
+                    file_name TEXT,
+                    required_version TEXT,
+                    found_version TEXT,
+                    path TEXT,
+                    anomalies TEXT NOT NULL DEFAULT ''
+                );
+                CREATE TABLE assessment_verdict (
+                    run_id INTEGER NOT NULL REFERENCES assessment_run(id) ON DELETE CASCADE,
+                    host_id INTEGER NOT NULL REFERENCES host(id) ON DELETE CASCADE,
+                    kb_number INTEGER NOT NULL REFERENCES kb(number) ON DELETE CASCADE,
+                    evidence_id INTEGER NOT NULL,
+                    PRIMARY KEY (run_id, host_id, kb_number)
+                ) WITHOUT ROWID;
+
+                CREATE TEMP TABLE evidence_map AS
+                SELECT DISTINCT run_id, verdict, file_verdict, probe_outcome, probe_detail, reason, file_name,
+                       required_version, found_version, path, anomalies
+                FROM assessment_result;
+                INSERT INTO assessment_evidence (id, run_id, verdict, file_verdict, probe_outcome, probe_detail, reason, file_name,
+                                                 required_version, found_version, path, anomalies)
+                SELECT rowid, * FROM evidence_map;
+                INSERT INTO assessment_verdict (run_id, host_id, kb_number, evidence_id)
+                SELECT r.run_id, r.host_id, r.kb_number, e.id
+                FROM assessment_result r JOIN assessment_evidence e
+                  ON e.run_id = r.run_id AND e.verdict = r.verdict AND e.file_verdict = r.file_verdict
+                 AND e.probe_outcome IS r.probe_outcome AND e.probe_detail IS r.probe_detail AND e.reason = r.reason
+                 AND e.file_name IS r.file_name AND e.required_version IS r.required_version
+                 AND e.found_version IS r.found_version AND e.path IS r.path AND e.anomalies = r.anomalies;
+                DROP TABLE evidence_map;
+                DROP TABLE assessment_result;
+
+                CREATE VIEW assessment_result AS
+                SELECT v.run_id, v.host_id, v.kb_number, e.verdict, e.file_verdict, e.probe_outcome, e.probe_detail, e.reason,
+                       e.file_name, e.required_version, e.found_version, e.path, e.anomalies
+                FROM assessment_verdict v JOIN assessment_evidence e ON e.id = v.evidence_id;
+                """)
+        }
         return migrator
     }
 }

@@ -41,12 +41,62 @@ func feed(_ path: String, _ format: String, _ records: [InventoryRecord]) -> Aud
 
 @Test func migrationsHaveStringIDsAndCreateTheSchema() throws {
     let temp = try TempStore()
-    #expect(try temp.store.appliedMigrations() == ["2026-11-29-v1-manifests-hosts-probes-assessments"])
+    #expect(try temp.store.appliedMigrations() == ["2026-11-29-v1-manifests-hosts-probes-assessments",
+                                                   "2026-11-29-v2-narrow-files-and-results"])
     let counts = try temp.store.tableCounts()
-    for table in ["kb", "manifest_row", "host", "installed_file", "installed_hotfix", "probe_session", "assessment_result"] {
+    for table in ["kb", "manifest_row", "host", "installed_file", "installed_hotfix", "probe_session", "assessment_result",
+                  "file_ref", "host_file", "assessment_evidence", "assessment_verdict"] {
         #expect(counts[table] == 0, "\(table)")
     }
     #expect(try temp.store.integrityCheck() == "ok")
+}
+
+/// A store written by the first schema keeps every file and result when it is migrated to the narrow tables:
+/// the `installed_file` and `assessment_result` views show exactly the rows the old tables held.
+@Test func migratingAFirstSchemaStoreKeepsFilesAndResults() throws {
+    let directory = NSTemporaryDirectory() + "hotfix-audit-migrate-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let path = directory + "/old.sqlite"
+    let fileColumns = "host_id, source, path, file_name, file_key, v_major, v_minor, v_build, v_revision, version_branch, version_text, size"
+    let resultColumns = "run_id, host_id, kb_number, verdict, file_verdict, probe_outcome, probe_detail, reason, file_name, required_version, found_version, path, anomalies"
+    var before: (files: [Row], results: [Row]) = ([], [])
+    do {
+        let queue = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(queue, upTo: "2026-11-29-v1-manifests-hosts-probes-assessments")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO kb (number, source_file, source_sha256, imported_at) VALUES (912341, 'k', '\(sha)', 't');
+                INSERT INTO host (id, name, name_key, short_key, last_seen) VALUES (1, 'a', 'a', 'a', 't'), (2, 'b', 'b', 'b', 't');
+                INSERT INTO installed_file (host_id, source, path, file_name, file_key, v_major, v_minor, v_build, v_revision, version_branch, version_text, size) VALUES
+                  (1, 'fleet-csv', 'C:\\x\\smtpsvc.dll', 'smtpsvc.dll', 'smtpsvc.dll', 6, 0, 3790, 1830, NULL, '6.0.3790.1830', 10),
+                  (1, 'fleet-csv', 'C:\\x\\b.dll', 'B.dll', 'b.dll', 1, 2, 3, 4, 'srv03_sp1_rtm', '1.2.3.4 (srv03_sp1_rtm.050324-1447)', NULL),
+                  (2, 'fleet-csv', 'C:\\x\\smtpsvc.dll', 'smtpsvc.dll', 'smtpsvc.dll', 6, 0, 3790, 2668, NULL, '6.0.3790.2668', 10),
+                  (2, 'oval-sc', 'C:\\x\\smtpsvc.dll', 'smtpsvc.dll', 'smtpsvc.dll', NULL, NULL, NULL, NULL, NULL, 'garbled', NULL),
+                  (2, 'fleet-csv', 'C:\\x\\c.dll', 'c.dll', 'c.dll', 6, 0, 3790, 7, NULL, '6.00.3790.0007', NULL);
+                INSERT INTO assessment_run (id, at, kbs, host_count, file_count, manifest_row_count) VALUES (1, 't', 'KB912341', 2, 5, 0);
+                INSERT INTO assessment_result (\(resultColumns)) VALUES
+                  (1, 1, 912341, 'vulnerable', 'vulnerable', NULL, NULL, 'old', 'smtpsvc.dll', '6.0.3790.2668', '6.0.3790.1830', 'C:\\x', ''),
+                  (1, 2, 912341, 'service-not-reloaded', 'patched', 'vulnerable', 'premature-data', 'probe', 'smtpsvc.dll', '6.0.3790.2668', '6.0.3790.2668', 'C:\\x', 'a: b');
+                """)
+            before = (try Row.fetchAll(db, sql: "SELECT \(fileColumns) FROM installed_file ORDER BY id"),
+                      try Row.fetchAll(db, sql: "SELECT \(resultColumns) FROM assessment_result ORDER BY host_id"))
+        }
+    }
+    let store = try AuditDatabase(path: path)
+    let after = try store.read { db in
+        (files: try Row.fetchAll(db, sql: "SELECT \(fileColumns) FROM installed_file ORDER BY host_id, seq"),
+         results: try Row.fetchAll(db, sql: "SELECT \(resultColumns) FROM assessment_result ORDER BY host_id"),
+         plainTexts: try Int.fetchOne(db, sql: "SELECT count(*) FROM host_file WHERE version_text IS NULL"),
+         refs: try Int.fetchOne(db, sql: "SELECT count(*) FROM file_ref"))
+    }
+    #expect(after.files == before.files)
+    #expect(after.results == before.results)
+    // Plain version texts are not stored twice; distinct (source, path, name) triples are stored once.
+    #expect(after.plainTexts == 2)
+    #expect(after.refs == 4)
+    #expect(try store.integrityCheck() == "ok")
+    #expect(before.files.count == 5 && before.results.count == 2)
 }
 
 @Test func reimportingAKBReplacesItsRows() throws {
