@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The whole content of a store as the `sqlite3` CLI sees it, to prove that a failed or killed
-/// import left it exactly as before: every table's rows (a full `.dump`), row counts, integrity.
+/// import left it exactly as before: every table's and view's rows, row counts, integrity.
 struct StoreState: Equatable, CustomStringConvertible {
     var dump: String
     var counts: [String: Int]
@@ -11,7 +11,7 @@ struct StoreState: Equatable, CustomStringConvertible {
 
     /// Reads the database at `path` (queries only; a hot WAL left by a killed writer is recovered, as any reader would).
     static func read(_ path: String) throws -> StoreState {
-        let tables = try query(path, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        let tables = try query(path, "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name")
             .split(separator: "\n").map(String.init)
         var counts: [String: Int] = [:]
         var dump = ""

@@ -10,7 +10,8 @@ WITH applicable AS (
              < ((m.v_major << 48) | (m.v_minor << 32) | (m.v_build << 16) | m.v_revision)) AS older
     FROM host h
     JOIN manifest_row m ON m.product = h.product AND m.platform = h.platform AND m.is_wow = 0
-    JOIN installed_file f ON f.host_id = h.id AND f.file_key = m.file_key
+    JOIN file_ref r ON r.file_key = m.file_key
+    JOIN host_file f ON f.host_id = h.id AND f.ref_id = r.id
     GROUP BY h.id, m.kb_number
 )
 SELECT h.id, k.number,
