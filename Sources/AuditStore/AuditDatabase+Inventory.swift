@@ -1,4 +1,5 @@
 import AuditCore
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -28,13 +29,31 @@ public final class InventoryWriter {
     private var lastHostID: Int64 = 0
     /// The id `resolve` just inserted (nil when it found an existing host).
     private var createdHost: Int64?
+    /// The id of the host the last `hostID(_:facts:)` call inserted with those facts.
+    private var createdWithFacts: Int64?
     var summary = InventoryImportSummary()
+    /// Every host of the store by name key, and how many hosts have each short key: loaded once, kept
+    /// current by this writer, so that resolving a name is a dictionary lookup and not three queries.
+    private var nameKeys: [String: Int64] = [:]
+    private var shortKeys: [String: (id: Int64, count: Int)] = [:]
+    /// Names resolved in this import (a short name may resolve to its FQDN host).
     private var hostIDs: [String: Int64] = [:]
     private var lastFacts: [Int64: HostFacts] = [:]
     private var cleared: Set<String> = []
     private var touched: Set<Int64> = []
-    private let insertFile: Statement
+    private let insertFiles: Statement
     private let insertHotfix: Statement
+    /// Installed files waiting for the next multi-row INSERT (the bulk of a large import).
+    private struct PendingFile {
+        var host: Int64
+        var seq: Int64
+        var ref: Int64
+        var version: FileVersion?
+        var storedText: String?
+        var size: Int?
+    }
+    private var pendingFiles: [PendingFile] = []
+    private static let fileBatch = 100
     /// Interned (source, path, file name) → file_ref id; bounded (cleared when full: then looked up again).
     private struct RefKey: Hashable {
         var source: String
@@ -49,10 +68,15 @@ public final class InventoryWriter {
     init(db: Database, now: String) throws {
         self.db = db
         self.now = now
-        insertFile = try db.makeStatement(sql: """
-            INSERT INTO host_file (host_id, seq, ref_id, v_major, v_minor, v_build, v_revision, version_branch, version_text, size)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let hosts = try Row.fetchCursor(db, sql: "SELECT id, name_key, short_key FROM host")
+        while let row = try hosts.next() {
+            let id: Int64 = row[0]
+            nameKeys[row[1]] = id
+            let short: String = row[2]
+            shortKeys[short] = (id, (shortKeys[short]?.count ?? 0) + 1)
+        }
+        insertFiles = try Self.fileInsert(db, rows: Self.fileBatch)
+        pendingFiles.reserveCapacity(Self.fileBatch)
         insertHotfix = try db.makeStatement(sql: """
             INSERT INTO installed_hotfix (host_id, kb_number, source, installed_on) VALUES (?, ?, ?, ?)
             ON CONFLICT (host_id, kb_number, source) DO UPDATE SET installed_on = COALESCE(excluded.installed_on, installed_on)
@@ -64,9 +88,11 @@ public final class InventoryWriter {
         summary.records += 1
         switch record {
         case .host(let facts):
-            let id = try hostID(facts.name)
+            let id = try hostID(facts.name, facts: facts)
             if lastFacts[id] == facts { return }
             lastFacts[id] = facts
+            // A host created just now from these facts already has them.
+            if createdWithFacts == id { return }
             try db.cachedStatement(sql: """
                 UPDATE host SET address = COALESCE(?, address), product = COALESCE(?, product), os_name = COALESCE(?, os_name),
                     sp_level = COALESCE(?, sp_level), sp_branch = CASE WHEN ? IS NULL THEN sp_branch ELSE ? END,
@@ -91,15 +117,18 @@ public final class InventoryWriter {
 
     /// The id of the host called `name`, creating it or merging a short name with its FQDN;
     /// the first time a host is seen from this source, its facts from earlier imports of the same kind are cleared.
-    func hostID(_ name: String) throws -> Int64 {
-        if name == lastHostName { return lastHostID }
-        let id = try resolveAndClear(name)
+    func hostID(_ name: String, facts: HostFacts? = nil) throws -> Int64 {
+        if name == lastHostName {
+            createdWithFacts = nil
+            return lastHostID
+        }
+        let id = try resolveAndClear(name, facts: facts)
         lastHostName = name
         lastHostID = id
         return id
     }
 
-    private func resolveAndClear(_ name: String) throws -> Int64 {
+    private func resolveAndClear(_ name: String, facts: HostFacts?) throws -> Int64 {
         let key = HostFacts.key(name)
         guard !key.isEmpty else { throw StoreError.emptyHostName }
         let id: Int64
@@ -108,11 +137,12 @@ public final class InventoryWriter {
             id = known
         } else {
             createdHost = nil
-            id = try resolve(name: String(name.trimmingSpaces()), key: key)
+            id = try resolve(name: String(name.trimmingSpaces()), key: key, facts: facts)
             isNew = createdHost == id
             hostIDs[key] = id
         }
         touched.insert(id)
+        createdWithFacts = isNew && facts != nil ? id : nil
         let clearKey = "\(id)|\(source)"
         // A host inserted just now already has last_seen and sources set, and nothing to clear.
         if cleared.insert(clearKey).inserted && !isNew {
@@ -126,32 +156,55 @@ public final class InventoryWriter {
                 DELETE FROM host_file WHERE host_id = ? AND ref_id IN (SELECT id FROM file_ref WHERE source = ?)
                 """).execute(arguments: [id, source])
             summary.replacedFiles += db.changesCount
-            nextSeq[id] = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(seq) + 1 FROM host_file WHERE host_id = ?"),
-                                             arguments: [id]) ?? 0
+            // Rows of this host from an earlier source of this import may still be queued: take the larger.
+            let stored = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(seq) + 1 FROM host_file WHERE host_id = ?"),
+                                            arguments: [id]) ?? 0
+            nextSeq[id] = max(stored, nextSeq[id] ?? 0)
             try db.cachedStatement(sql: "DELETE FROM installed_hotfix WHERE host_id = ? AND source = ?").execute(arguments: [id, source])
         }
         return id
     }
 
-    private func resolve(name: String, key: String) throws -> Int64 {
-        if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM host WHERE name_key = ?"), arguments: [key]) { return id }
+    private func resolve(name: String, key: String, facts: HostFacts?) throws -> Int64 {
+        if let id = nameKeys[key] { return id }
         let short = HostFacts.shortKey(key)
         if short != key {
             // An FQDN: a host known so far by its short name becomes this FQDN.
-            if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM host WHERE name_key = ?"), arguments: [short]) {
+            if let id = nameKeys[short] {
                 try db.cachedStatement(sql: "UPDATE host SET name = ?, name_key = ? WHERE id = ?").execute(arguments: [name, key, id])
+                nameKeys[short] = nil
+                nameKeys[key] = id
                 return id
             }
-        } else {
+        } else if let known = shortKeys[short], known.count == 1 {
             // A short name: the one FQDN host with this first label, if there is exactly one.
-            let ids = try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM host WHERE short_key = ? LIMIT 2"), arguments: [short])
-            if ids.count == 1 { return ids[0] }
+            return known.id
         }
-        try db.cachedStatement(sql: "INSERT INTO host (name, name_key, short_key, last_seen, sources) VALUES (?, ?, ?, ?, ?)").execute(
-                       arguments: [name, key, short, now, source])
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO host (name, name_key, short_key, last_seen, sources, address, product, os_name, sp_level, sp_branch,
+                              platform, arch_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let raw = insert.sqliteStatement
+        sqlite3_reset(raw)
+        Self.bind(raw, 1, name)
+        Self.bind(raw, 2, key)
+        Self.bind(raw, 3, short)
+        Self.bind(raw, 4, now)
+        Self.bind(raw, 5, source)
+        Self.bind(raw, 6, facts?.address)
+        Self.bind(raw, 7, facts?.product?.name)
+        Self.bind(raw, 8, facts?.osName)
+        Self.bind(raw, 9, facts?.servicePack?.level)
+        Self.bind(raw, 10, facts?.servicePack?.branch)
+        Self.bind(raw, 11, facts?.platform?.rawValue)
+        Self.bind(raw, 12, facts?.platform == nil ? facts?.architectureText : nil)
+        try step(insert)
+        let id = db.lastInsertedRowID
+        nameKeys[key] = id
+        shortKeys[short] = (id, (shortKeys[short]?.count ?? 0) + 1)
         summary.newHosts += 1
-        createdHost = db.lastInsertedRowID
-        return db.lastInsertedRowID
+        createdHost = id
+        return id
     }
 
     var hostCount: Int { touched.count }
@@ -174,26 +227,49 @@ public final class InventoryWriter {
         return id
     }
 
-    /// Inserts one installed file through the prepared statement with raw sqlite3 binds: the bulk path
-    /// of a million-row import. Only a version text that differs from the four parts is stored.
+    private static func fileInsert(_ db: Database, rows: Int) throws -> Statement {
+        try db.makeStatement(sql: """
+            INSERT INTO host_file (host_id, seq, ref_id, v_major, v_minor, v_build, v_revision, version_branch, version_text, size)
+            VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", "))
+            """)
+    }
+
+    /// Queues one installed file for the next multi-row INSERT (raw sqlite3 binds, no argument arrays).
+    /// Only a version text that differs from the four parts is stored.
     private func insertInstalledFile(hostID: Int64, _ file: InstalledFile) throws {
         let ref = try refID(path: file.path, fileName: file.fileName)
         let seq = nextSeq[hostID, default: 0]
         nextSeq[hostID] = seq + 1
-        let statement = insertFile.sqliteStatement
+        let plain = file.version.map { Self.isPlain(file.versionText, $0) } ?? false
+        pendingFiles.append(PendingFile(host: hostID, seq: seq, ref: ref, version: file.version,
+                                        storedText: plain ? nil : file.versionText, size: file.size))
+        if pendingFiles.count == Self.fileBatch { try flushFiles(insertFiles) }
+    }
+
+    /// Writes the queued files; called when a batch is full and before the import's transaction ends.
+    func finish() throws {
+        if !pendingFiles.isEmpty { try flushFiles(Self.fileInsert(db, rows: pendingFiles.count)) }
+    }
+
+    private func flushFiles(_ insert: Statement) throws {
+        let statement = insert.sqliteStatement
         sqlite3_reset(statement)
-        let v = file.version
-        sqlite3_bind_int64(statement, 1, hostID)
-        sqlite3_bind_int64(statement, 2, seq)
-        sqlite3_bind_int64(statement, 3, ref)
-        Self.bind(statement, 4, v?.major)
-        Self.bind(statement, 5, v?.minor)
-        Self.bind(statement, 6, v?.build)
-        Self.bind(statement, 7, v?.revision)
-        Self.bind(statement, 8, v?.branch)
-        Self.bind(statement, 9, v.map { Self.isPlain(file.versionText, $0) } == true ? nil : file.versionText)
-        Self.bind(statement, 10, file.size)
-        try step(insertFile)
+        for (index, file) in pendingFiles.enumerated() {
+            let base = Int32(index * 10)
+            let v = file.version
+            sqlite3_bind_int64(statement, base + 1, file.host)
+            sqlite3_bind_int64(statement, base + 2, file.seq)
+            sqlite3_bind_int64(statement, base + 3, file.ref)
+            Self.bind(statement, base + 4, v?.major)
+            Self.bind(statement, base + 5, v?.minor)
+            Self.bind(statement, base + 6, v?.build)
+            Self.bind(statement, base + 7, v?.revision)
+            Self.bind(statement, base + 8, v?.branch)
+            Self.bind(statement, base + 9, file.storedText)
+            Self.bind(statement, base + 10, file.size)
+        }
+        pendingFiles.removeAll(keepingCapacity: true)
+        try step(insert)
     }
 
     /// True when `text` is exactly "major.minor.build.revision" of `version` (then the text is not stored).
@@ -275,20 +351,131 @@ extension AuditDatabase {
     /// One inventory file to import: its record, and a function that streams its records into a sink.
     public typealias InventoryFeed = (source: SourceFile, read: ((InventoryRecord) throws -> Void) throws -> Void)
 
-    /// Imports every feed in one transaction: all of them or nothing.
+    /// Imports every feed in one transaction: all of them or nothing. The files are read and parsed on a
+    /// thread of their own while this one writes: records pass between them in batches, a few batches ahead
+    /// at most, so a large import uses two cores and bounded memory. A reading error reaches the writer
+    /// after the records before it, exactly as in a single pass; a writing error stops the reader.
     public func importInventories(_ feeds: [InventoryFeed]) throws -> InventoryImportSummary {
         let now = Self.now()
         return try write { db in
             let writer = try InventoryWriter(db: db, now: now)
+            let pipe = RecordPipe(depth: 8)
+            let reading = UncheckedSendable(feeds)
+            let reader = Thread {
+                do {
+                    for feed in reading.value {
+                        var batch: [InventoryRecord] = []
+                        batch.reserveCapacity(RecordPipe.batchSize)
+                        try feed.read { record in
+                            batch.append(record)
+                            if batch.count == RecordPipe.batchSize {
+                                try pipe.put(.records(batch))
+                                batch.removeAll(keepingCapacity: true)
+                            }
+                        }
+                        if !batch.isEmpty { try pipe.put(.records(batch)) }
+                        try pipe.put(.endOfFeed)
+                    }
+                    pipe.finish(nil)
+                } catch {
+                    pipe.finish(error)
+                }
+            }
+            // Deeply nested documents are parsed recursively: the same stack as a main thread.
+            reader.stackSize = 16 << 20
+            reader.start()
+            defer { pipe.cancelAndWait() }
+
             for feed in feeds {
                 let before = writer.summary.records
                 writer.source = feed.source.format
-                try feed.read { try writer.write($0) }
+                feedLoop: while let item = try pipe.take() {
+                    switch item {
+                    case .records(let records):
+                        for record in records { try writer.write(record) }
+                    case .endOfFeed:
+                        break feedLoop
+                    }
+                }
+                try writer.finish()
                 writer.summary.files += 1
                 try recordSource(db, kind: "inventory", source: feed.source, count: writer.summary.records - before, at: now)
             }
             writer.summary.hosts = writer.hostCount
             return writer.summary
         }
+    }
+}
+
+/// A value handed to another thread by a caller that guarantees only one thread uses it at a time.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// Batches of records from the reading thread to the writing one, at most `depth` batches in flight.
+final class RecordPipe: @unchecked Sendable {
+    enum Item {
+        case records([InventoryRecord])
+        case endOfFeed
+    }
+
+    static let batchSize = 2048
+    private let condition = NSCondition()
+    private let depth: Int
+    private var items: [Item] = []
+    private var head = 0
+    private var finished = false
+    private var failure: (any Error)?
+    private var cancelled = false
+
+    init(depth: Int) { self.depth = depth }
+
+    /// Reader side: blocks while `depth` batches wait; throws once the writer gave up.
+    func put(_ item: Item) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count - head >= depth && !cancelled { condition.wait() }
+        if cancelled { throw CancellationError() }
+        items.append(item)
+        condition.broadcast()
+    }
+
+    /// Reader side: no more items; `error` (if any) is thrown to the writer after the items before it.
+    func finish(_ error: (any Error)?) {
+        condition.lock()
+        finished = true
+        failure = error
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Writer side: the next item, nil at the end; rethrows the reader's error in its place.
+    func take() throws -> Item? {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == items.count && !finished { condition.wait() }
+        if head < items.count {
+            let item = items[head]
+            head += 1
+            if head > 64 {
+                items.removeFirst(head)
+                head = 0
+            }
+            condition.broadcast()
+            return item
+        }
+        if let failure { throw failure }
+        return nil
+    }
+
+    /// Writer side, on the way out: stops the reader (if still reading) and waits until it has ended,
+    /// so that nothing of the import outlives its transaction.
+    func cancelAndWait() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        while !finished { condition.wait() }
+        condition.unlock()
     }
 }
