@@ -54,16 +54,19 @@ public final class InventoryWriter {
     }
     private var pendingFiles: [PendingFile] = []
     private static let fileBatch = 100
-    /// Interned (source, path, file name) → file_ref id; bounded (cleared when full: then looked up again).
+    /// Interned (path, file name) → file_ref id for the current source; bounded (cleared when full and
+    /// when the source changes: then looked up again).
     private struct RefKey: Hashable {
-        var source: String
         var path: String
         var fileName: String
     }
     private var refIDs: [RefKey: Int64] = [:]
+    private var refSource = ""
     private static let refCacheLimit = 100_000
-    /// The next `seq` of each host this import has written files for.
+    /// The next `seq` of each host this import has written files for (but `seqHost`'s, which is `seqNext`).
     private var nextSeq: [Int64: Int64] = [:]
+    private var seqHost: Int64 = -1
+    private var seqNext: Int64 = 0
 
     init(db: Database, now: String) throws {
         self.db = db
@@ -159,7 +162,11 @@ public final class InventoryWriter {
             // Rows of this host from an earlier source of this import may still be queued: take the larger.
             let stored = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(seq) + 1 FROM host_file WHERE host_id = ?"),
                                             arguments: [id]) ?? 0
-            nextSeq[id] = max(stored, nextSeq[id] ?? 0)
+            if seqHost == id {
+                seqNext = max(stored, seqNext)
+            } else {
+                nextSeq[id] = max(stored, nextSeq[id] ?? 0)
+            }
             try db.cachedStatement(sql: "DELETE FROM installed_hotfix WHERE host_id = ? AND source = ?").execute(arguments: [id, source])
         }
         return id
@@ -211,7 +218,11 @@ public final class InventoryWriter {
 
     /// The file_ref id of (current source, path, file name), interning it on first sight.
     private func refID(path: String, fileName: String) throws -> Int64 {
-        let key = RefKey(source: source, path: path, fileName: fileName)
+        if refSource != source {
+            refIDs.removeAll(keepingCapacity: true)
+            refSource = source
+        }
+        let key = RefKey(path: path, fileName: fileName)
         if let id = refIDs[key] { return id }
         let id: Int64
         if let known = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM file_ref WHERE source = ? AND path = ? AND file_name = ?"),
@@ -238,8 +249,14 @@ public final class InventoryWriter {
     /// Only a version text that differs from the four parts is stored.
     private func insertInstalledFile(hostID: Int64, _ file: InstalledFile) throws {
         let ref = try refID(path: file.path, fileName: file.fileName)
-        let seq = nextSeq[hostID, default: 0]
-        nextSeq[hostID] = seq + 1
+        // A host's files come together: the current host's counter lives outside the dictionary meanwhile.
+        if hostID != seqHost {
+            if seqHost >= 0 { nextSeq[seqHost] = seqNext }
+            seqHost = hostID
+            seqNext = nextSeq[hostID] ?? 0
+        }
+        let seq = seqNext
+        seqNext += 1
         let plain = file.version.map { Self.isPlain(file.versionText, $0) } ?? false
         pendingFiles.append(PendingFile(host: hostID, seq: seq, ref: ref, version: file.version,
                                         storedText: plain ? nil : file.versionText, size: file.size))

@@ -17,6 +17,8 @@ final class CSVReader {
     private var fileName: String { input.fileName }
     /// The physical line the next byte belongs to.
     private(set) var line = 1
+    /// Fields in the previous record: the next one reserves as many.
+    private var lastFieldCount = 0
 
     init(input: TextInput) { self.input = input }
 
@@ -28,7 +30,10 @@ final class CSVReader {
             guard var byte = try input.next() else { return nil }
             let startLine = line
             var fields: [String] = []
+            fields.reserveCapacity(lastFieldCount)
             var field: [UInt8] = []
+            /// Bytes of the current field at or above 0x80: without any, the field is ASCII and needs no validation.
+            var nonASCII = false
             var fieldLine = line
             var quotedLine = line
             var anyQuoted = false
@@ -36,11 +41,16 @@ final class CSVReader {
             var state = State.fieldStart
 
             func finishField() throws(ImportError) {
-                guard let text = String(validating: field, as: UTF8.self) else {
-                    throw ImportError(file: fileName, line: fieldLine, reason: "invalid UTF-8")
+                if nonASCII {
+                    guard let text = String(validating: field, as: UTF8.self) else {
+                        throw ImportError(file: fileName, line: fieldLine, reason: "invalid UTF-8")
+                    }
+                    fields.append(text)
+                } else {
+                    fields.append(field.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) })
                 }
-                fields.append(text)
                 field.removeAll(keepingCapacity: true)
+                nonASCII = false
                 if fields.count > CSVReader.maxColumns {
                     throw ImportError(file: fileName, line: startLine, reason: "more than \(CSVReader.maxColumns) columns")
                 }
@@ -54,6 +64,7 @@ final class CSVReader {
                 if byte == 0 {
                     throw ImportError(file: fileName, line: line, reason: "NUL byte in text (binary file?)")
                 }
+                if byte >= 0x80 { nonASCII = true }
                 switch state {
                 case .quoted:
                     if byte == UInt8(ascii: "\"") {
@@ -101,6 +112,7 @@ final class CSVReader {
                 byte = following
             }
             if fields.count == 1 && fields[0].isEmpty && !anyQuoted { continue }
+            lastFieldCount = fields.count
             return CSVRecord(fields: fields, line: startLine)
         }
     }
