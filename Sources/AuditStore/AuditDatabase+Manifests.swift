@@ -34,6 +34,10 @@ extension AuditDatabase {
                 let number = manifest.kb.number
                 let replaced = try Int.fetchOne(db, sql: "SELECT count(*) FROM manifest_row WHERE kb_number = ?", arguments: [number]) ?? 0
                 try db.execute(sql: "DELETE FROM kb WHERE number = ?", arguments: [number])
+                // Results against the replaced rows go with them (assessment_verdict has no foreign keys, see Schema).
+                if replaced > 0 {
+                    try db.execute(sql: "DELETE FROM assessment_verdict WHERE kb_number = ?", arguments: [number])
+                }
                 try db.execute(sql: """
                     INSERT INTO kb (number, title, prerequisite_sp, source_file, source_sha256, imported_at)
                     VALUES (?, ?, ?, ?, ?, ?)

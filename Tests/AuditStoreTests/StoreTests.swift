@@ -229,3 +229,38 @@ func feed(_ path: String, _ format: String, _ records: [InventoryRecord]) -> Aud
     #expect(throws: StoreError.self) { try temp.store.assess() }
     #expect(throws: StoreError.self) { try temp.store.assess(kbs: [KBNumber(1)]) }
 }
+
+@Test func reimportingAKBDropsItsVerdictsOfTheLastRun() throws {
+    let temp = try TempStore()
+    let source = SourceFile(path: "k", sha256: sha, format: "kb-text")
+    _ = try temp.store.importManifests([(kb912341(), source)])
+    _ = try temp.store.importInventories([feed("fleet.csv", "fleet-csv", [host("old", .x86, sp: 1), smtpsvc("old", "6.0.3790.1830")])])
+    _ = try temp.store.assess()
+    #expect(try temp.store.tableCounts()["assessment_result"] == 1)
+    _ = try temp.store.importManifests([(kb912341(), source)])
+    #expect(try temp.store.tableCounts()["assessment_result"] == 0)
+    #expect(try temp.store.assess().resultCount == 1)
+}
+
+/// One import with several feeds touching the same hosts: files queued for a multi-row insert and the
+/// per-host numbering survive a second source, a short name and its FQDN, and a re-import in the same run.
+@Test func oneImportOfSeveralFeedsKeepsEveryFileOfEveryHost() throws {
+    let temp = try TempStore()
+    let summary = try temp.store.importInventories([
+        feed("a.csv", "fleet-csv", [host("web01", .x86, sp: 1), smtpsvc("web01", "6.0.3790.1830"), smtpsvc("web02", "6.0.3790.1830")]),
+        feed("b.json", "osquery-json", [smtpsvc("web01.corp.example", "6.0.3790.2668"), smtpsvc("web02", "6.0.3790.2668")]),
+        feed("c.csv", "fleet-csv", [smtpsvc("web01", "6.0.3790.3959")]),
+    ])
+    #expect(summary.installedFiles == 5 && summary.hosts == 2 && summary.newHosts == 2)
+    let web01 = try #require(try temp.store.host(named: "web01.corp.example"))
+    // c.csv is the same kind of source as a.csv, but the same import: both fleet-csv rows stay.
+    #expect(web01.files.map(\.version).sorted() == ["6.0.3790.1830", "6.0.3790.2668", "6.0.3790.3959"])
+    let web02 = try #require(try temp.store.host(named: "web02"))
+    #expect(web02.files.map(\.source).sorted() == ["fleet-csv", "osquery-json"])
+    // A second FQDN with the same first label is another host, not a second rename of web01.
+    _ = try temp.store.importInventories([feed("d.json", "osquery-json", [smtpsvc("web01.lab.example", "6.0.3790.1830")])])
+    var names: [String] = []
+    try temp.store.forEachHost { names.append($0.name) }
+    #expect(names == ["web01.corp.example", "web01.lab.example", "web02"])
+    #expect(try temp.store.integrityCheck() == "ok")
+}
