@@ -81,7 +81,8 @@ extension AuditDatabase {
 
             // The interned (path, file name) of every file whose name a manifest lists, and which manifests
             // list it: VerdictRules only ever looks at a host's files whose lowercased name equals a row's.
-            var refs: [Int64: (path: String, fileName: String, manifests: [Int])] = [:]
+            var refs: [Int64: (path: String, fileName: String)] = [:]
+            var refManifests: [Int64: [Int]] = [:]
             let manifestKeys = manifests.map { Set($0.rows.map { $0.fileName.lowercased() }) }
             let refCursor = try Row.fetchCursor(db, sql: """
                 SELECT id, path, file_name, file_key FROM file_ref
@@ -89,7 +90,8 @@ extension AuditDatabase {
                 """)
             while let row = try refCursor.next() {
                 let key: String = row[3]
-                refs[row[0]] = (row[1], row[2], manifestKeys.indices.filter { manifestKeys[$0].contains(key) })
+                refs[row[0]] = (row[1], row[2])
+                refManifests[row[0]] = manifestKeys.indices.filter { manifestKeys[$0].contains(key) }
             }
 
             var summary = AssessmentSummary(runID: runID, at: now, kbs: manifests.map(\.kb), hostCount: 0, resultCount: 0,
@@ -125,8 +127,9 @@ extension AuditDatabase {
                 """)
             var verdictRows = try VerdictRowWriter(db: db, runID: runID)
 
-            var relevant: [HostFileRow] = []
-            func decide(hostID: Int64, context: VerdictRules.HostContext, files: [HostFileRow]) throws {
+            // A host's files sorted into the manifests that name them (filled while reading its rows).
+            var buckets = [[HostFileRow]](repeating: [], count: manifests.count)
+            func decide(hostID: Int64, context: VerdictRules.HostContext) throws {
                 summary.hostCount += 1
                 var compliant = true
                 let probe = ProbeOutcome.combine(probes[hostID] ?? [])
@@ -134,8 +137,7 @@ extension AuditDatabase {
                 let platformIndex = context.platform.flatMap { Platform.allCases.firstIndex(of: $0) } ?? platformNames.count - 1
                 for (manifestIndex, manifest) in manifests.enumerated() {
                     let recorded = hostHotfixes?.contains(manifest.kb.number) ?? false
-                    relevant.removeAll(keepingCapacity: true)
-                    for file in files where refs[file.ref]?.manifests.contains(manifestIndex) == true { relevant.append(file) }
+                    let relevant = buckets[manifestIndex]
                     let key = MemoKey(manifest: manifestIndex, context: context, files: relevant, recorded: recorded)
                     let slot: Int
                     let fileResult: FileAssessment
@@ -197,7 +199,6 @@ extension AuditDatabase {
             let raw = cursor.sqliteStatement
             var currentID: Int64?
             var context = VerdictRules.HostContext(product: nil, platform: nil, servicePack: nil)
-            var files: [HostFileRow] = []
             var products: [String: Product] = [:]
             while true {
                 let code = sqlite3_step(raw)
@@ -208,9 +209,9 @@ extension AuditDatabase {
                 }
                 let id = sqlite3_column_int64(raw, 0)
                 if id != currentID {
-                    if let currentID { try decide(hostID: currentID, context: context, files: files) }
+                    if let currentID { try decide(hostID: currentID, context: context) }
                     currentID = id
-                    files.removeAll(keepingCapacity: true)
+                    for index in buckets.indices { buckets[index].removeAll(keepingCapacity: true) }
                     let product = columnText(raw, 1).map { name in
                         if let known = products[name] { return known }
                         let product = Product(name: name)
@@ -229,13 +230,13 @@ extension AuditDatabase {
                        let revision = columnInt(raw, 10) {
                         version = FileVersion(major, minor, build, revision, branch: columnText(raw, 11))
                     }
-                    let text = columnText(raw, 12)
-                    files.append(HostFileRow(ref: sqlite3_column_int64(raw, 6), version: version,
-                                             storedText: text, size: columnInt(raw, 13)))
+                    let ref = sqlite3_column_int64(raw, 6)
+                    let row = HostFileRow(ref: ref, version: version, storedText: columnText(raw, 12), size: columnInt(raw, 13))
+                    for manifestIndex in refManifests[ref] ?? [] { buckets[manifestIndex].append(row) }
                 }
             }
             sqlite3_reset(raw)
-            if let currentID { try decide(hostID: currentID, context: context, files: files) }
+            if let currentID { try decide(hostID: currentID, context: context) }
             try verdictRows.finish()
 
             for (v, verdict) in verdicts.enumerated() {
@@ -253,12 +254,12 @@ extension AuditDatabase {
 
     /// The results of the latest assessment run, in host-name order; `nonCompliantOnly` skips
     /// patched and not-applicable ones. Streams: `body` sees one result at a time.
-    public func latestResults(nonCompliantOnly: Bool = false, kbs: [KBNumber] = [], host: String? = nil,
+    public func latestResults(nonCompliantOnly: Bool = false, kbs: [KBNumber] = [], host: String? = nil, limit: Int? = nil,
                               _ body: (AssessedResult) throws -> Void) throws {
-        try read { db in try Self.latestResults(db, nonCompliantOnly: nonCompliantOnly, kbs: kbs, host: host, body) }
+        try read { db in try Self.latestResults(db, nonCompliantOnly: nonCompliantOnly, kbs: kbs, host: host, limit: limit, body) }
     }
 
-    static func latestResults(_ db: Database, nonCompliantOnly: Bool, kbs: [KBNumber], host: String?,
+    static func latestResults(_ db: Database, nonCompliantOnly: Bool, kbs: [KBNumber], host: String?, limit: Int? = nil,
                               _ body: (AssessedResult) throws -> Void) throws {
         do {
             var conditions = ["r.run_id = (SELECT max(id) FROM assessment_run)"]
@@ -274,7 +275,7 @@ extension AuditDatabase {
                        r.probe_outcome, r.probe_detail, r.reason, r.file_name, r.required_version, r.found_version, r.path, r.anomalies
                 FROM assessment_result r JOIN host h ON h.id = r.host_id
                 WHERE \(conditions.joined(separator: " AND "))
-                ORDER BY h.name_key, r.kb_number
+                ORDER BY h.name_key, r.kb_number\(limit.map { " LIMIT \($0)" } ?? "")
                 """, arguments: StatementArguments(arguments))
             while let row = try cursor.next() {
                 let anomalies: String = row[15]

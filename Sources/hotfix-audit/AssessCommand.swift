@@ -78,13 +78,13 @@ struct AssessmentPrinter {
         }
         Swift.print("\nNot compliant (\(summary.nonCompliantHosts) hosts):")
         var rows: [[String]] = []
-        var more = 0
-        try store.latestResults(nonCompliantOnly: true) { result in
-            if limit > 0, rows.count >= limit { more += 1; return }
+        let nonCompliant = summary.byVerdict.filter { !$0.key.isCompliant }.values.reduce(0, +)
+        try store.latestResults(nonCompliantOnly: true, limit: limit > 0 ? limit : nil) { result in
             rows.append([result.host, result.kb, result.verdict, result.foundVersion ?? "-", result.requiredVersion ?? "-",
                          result.reason + (result.anomalies.isEmpty ? "" : " [" + result.anomalies.joined(separator: "; ") + "]")])
         }
         Swift.print(Output.table(["host", "KB", "verdict", "found", "required", "reason"], rows))
+        let more = nonCompliant - rows.count
         if more > 0 { Swift.print("… and \(more) more (use --limit 0, --json or `hotfix-audit report`).") }
     }
 }
