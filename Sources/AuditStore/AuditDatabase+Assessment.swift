@@ -262,20 +262,23 @@ extension AuditDatabase {
     static func latestResults(_ db: Database, nonCompliantOnly: Bool, kbs: [KBNumber], host: String?, limit: Int? = nil,
                               _ body: (AssessedResult) throws -> Void) throws {
         do {
-            var conditions = ["r.run_id = (SELECT max(id) FROM assessment_run)"]
+            // Driven by host in name order (CROSS JOIN keeps host the outer loop, read through its name_key
+            // index), each host's verdicts by primary key: rows come out sorted, with no sort of the whole run,
+            // and a LIMIT stops early.
+            var conditions = ["v.run_id = (SELECT max(id) FROM assessment_run)", "v.host_id = h.id", "e.id = v.evidence_id"]
             var arguments: [DatabaseValueConvertible?] = []
-            if nonCompliantOnly { conditions.append("r.verdict NOT IN ('patched', 'not-applicable')") }
-            if !kbs.isEmpty { conditions.append("r.kb_number IN (\(kbs.map { String($0.number) }.joined(separator: ",")))") }
+            if nonCompliantOnly { conditions.append("e.verdict NOT IN ('patched', 'not-applicable')") }
+            if !kbs.isEmpty { conditions.append("v.kb_number IN (\(kbs.map { String($0.number) }.joined(separator: ",")))") }
             if let host {
                 conditions.append("h.name_key = ?")
                 arguments.append(HostFacts.key(host))
             }
             let cursor = try Row.fetchCursor(db, sql: """
-                SELECT h.name, h.address, h.platform, h.sp_level, h.sp_branch, r.kb_number, r.verdict, r.file_verdict,
-                       r.probe_outcome, r.probe_detail, r.reason, r.file_name, r.required_version, r.found_version, r.path, r.anomalies
-                FROM assessment_result r JOIN host h ON h.id = r.host_id
+                SELECT h.name, h.address, h.platform, h.sp_level, h.sp_branch, v.kb_number, e.verdict, e.file_verdict,
+                       e.probe_outcome, e.probe_detail, e.reason, e.file_name, e.required_version, e.found_version, e.path, e.anomalies
+                FROM host h CROSS JOIN assessment_verdict v CROSS JOIN assessment_evidence e
                 WHERE \(conditions.joined(separator: " AND "))
-                ORDER BY h.name_key, r.kb_number\(limit.map { " LIMIT \($0)" } ?? "")
+                ORDER BY h.name_key, v.kb_number\(limit.map { " LIMIT \($0)" } ?? "")
                 """, arguments: StatementArguments(arguments))
             while let row = try cursor.next() {
                 let anomalies: String = row[15]
