@@ -43,13 +43,16 @@ let package = Package(
         // libFuzzer entry points for the importers (scripts/fuzz builds it with -DFUZZING); a corpus replayer otherwise.
         .executableTarget(name: "hotfix-audit-fuzz", dependencies: ["AuditCore", "ManifestImport", "InventoryImport", "SMTPProbe", nioCore, nioEmbedded]),
 
+        // Shared by the test targets: the gate that keeps load tests apart from timing-sensitive ones.
+        .target(name: "TestHarness", path: "Tests/TestHarness"),
+
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "AuditCoreTests", dependencies: ["AuditCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "ManifestImportTests", dependencies: ["ManifestImport"], exclude: ["Fixtures"]),
-        .testTarget(name: "InventoryImportTests", dependencies: ["InventoryImport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ManifestImportTests", dependencies: ["TestHarness", "ManifestImport"], exclude: ["Fixtures"]),
+        .testTarget(name: "InventoryImportTests", dependencies: ["TestHarness", "InventoryImport"], exclude: ["Fixtures"]),
         .testTarget(name: "AuditStoreTests", dependencies: ["AuditStore", "ManifestImport", "InventoryImport", grdb], exclude: ["Fixtures"]),
-        .testTarget(name: "SMTPProbeTests", dependencies: ["SMTPProbe", nioCore, nioPosix, nioEmbedded], exclude: ["Fixtures"]),
-        .testTarget(name: "AuditReportTests", dependencies: ["AuditReport", "AuditStore", "ManifestImport", "InventoryImport"], exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: ["hotfix-audit"], exclude: ["Fixtures"]),
+        .testTarget(name: "SMTPProbeTests", dependencies: ["TestHarness", "SMTPProbe", nioCore, nioPosix, nioEmbedded], exclude: ["Fixtures"]),
+        .testTarget(name: "AuditReportTests", dependencies: ["TestHarness", "AuditReport", "AuditStore", "ManifestImport", "InventoryImport"], exclude: ["Fixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["TestHarness", "hotfix-audit"], exclude: ["Fixtures"]),
     ]
 )

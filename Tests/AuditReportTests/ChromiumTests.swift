@@ -1,9 +1,10 @@
 import AuditReport
 import Foundation
+import TestHarness
 import Testing
 
 /// The HTML report's inline script runs in a real browser: it counts the visible hosts and reports no error.
-@Suite(.timeLimit(.minutes(3))) struct ChromiumTests {
+@Suite(.resourceHeavy, .timeLimit(.minutes(3))) struct ChromiumTests {
     static func dumpDOM(_ path: String) throws -> String? {
         guard let chromium = TestSupport.which("chromium") ?? TestSupport.which("chromium-browser") else {
             print("note: chromium is not installed; skipping the browser test")

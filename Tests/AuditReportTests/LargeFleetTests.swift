@@ -1,6 +1,7 @@
 import AuditCore
 import AuditReport
 import Foundation
+import TestHarness
 import Testing
 
 /// A generated fleet whose hosts are made one at a time inside `forEachHost`, as the store streams them.
@@ -36,7 +37,7 @@ struct GeneratedFleetSource: ReportSource {
     }
 }
 
-@Suite struct LargeFleetTests {
+@Suite(.resourceHeavy) struct LargeFleetTests {
     @Test func twentyThousandHostFleetRendersAllFormatsAndTheXMLValidates() throws {
         let source = GeneratedFleetSource(count: 20_000, vulnerableEvery: 50)
         let started = Date()
@@ -57,7 +58,7 @@ struct GeneratedFleetSource: ReportSource {
 
 /// Peak memory does not grow with the fleet. Opt-in (slow in debug builds):
 /// `REPORT_SCALE_HOSTS=100000 swift test --filter peakMemoryStaysBoundedForLargeFleets`.
-@Test func peakMemoryStaysBoundedForLargeFleets() throws {
+@Test(.resourceHeavy) func peakMemoryStaysBoundedForLargeFleets() throws {
     guard let text = ProcessInfo.processInfo.environment["REPORT_SCALE_HOSTS"], let count = Int(text) else { return }
     func peakKB() -> Int {
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""

@@ -1,7 +1,8 @@
 import Foundation
+import TestHarness
 import Testing
 
-@Suite(.serialized, .timeLimit(.minutes(3))) struct DemoCLITests {
+@Suite(.serialized, .timingSensitive, .timeLimit(.minutes(3))) struct DemoCLITests {
     @Test func demoCoversEveryVerdictAndWritesValidReports() async throws { try await offCooperativePool { try demoCoversEveryVerdictAndWritesValidReportsBody() } }
     func demoCoversEveryVerdictAndWritesValidReportsBody() throws {
         let cli = try CLIRunner()

@@ -1,9 +1,10 @@
 import Foundation
+import TestHarness
 import Testing
 
 /// Issue 8, crash safety: a killed import, concurrent imports and reads during an import never
 /// corrupt the store nor show half an import.
-@Suite(.serialized) struct HostileCrashSafetyCLITests {
+@Suite(.serialized, .timingSensitive) struct HostileCrashSafetyCLITests {
     /// Writes a fleet CSV of `hosts` × `filesPerHost` rows (`host,arch,file,version`) quickly.
     static func writeFleet(_ path: String, hosts: Int, filesPerHost: Int, prefix: String = "fleet") throws {
         FileManager.default.createFile(atPath: path, contents: nil)

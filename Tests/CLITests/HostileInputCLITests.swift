@@ -1,9 +1,10 @@
 import Foundation
+import TestHarness
 import Testing
 
 /// Issue 8: every hostile input gives `FILE:LINE: reason`, exits 1 quickly, and leaves the store
 /// exactly as it was (all tables, row for row).
-@Suite(.serialized) struct HostileInputCLITests {
+@Suite(.serialized, .timingSensitive) struct HostileInputCLITests {
     struct Case: CustomStringConvertible {
         var name: String
         var command: String

@@ -1,4 +1,5 @@
 import Foundation
+import TestHarness
 import Testing
 
 /// Issue 8, trigger safety at the command line: `probe` only ever targets hosts in the store —

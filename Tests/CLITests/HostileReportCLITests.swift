@@ -1,4 +1,5 @@
 import Foundation
+import TestHarness
 import Testing
 
 /// Issue 8, outputs: hostile host names, OS names and addresses imported from an inventory come out

@@ -1,11 +1,12 @@
 import AuditCore
 import Foundation
+import TestHarness
 import Testing
 @testable import InventoryImport
 
 /// Replays the inputs libFuzzer found (scripts/fuzz; Fixtures/fuzz-regressions/TARGET/*) through the
 /// reader with the same format forced: each must read or give an ImportError with a line, quickly.
-@Suite struct HostileFuzzRegressionTests {
+@Suite(.timingSensitive) struct HostileFuzzRegressionTests {
     static let formats: [String: InventoryFormat?] = [
         "fleet-csv": .fleetCSV, "ps-versioninfo-csv": .psVersionInfoCSV, "ps-hotfix-csv": .psHotfixCSV,
         "systeminfo-csv": .systeminfoCSV, "osquery-json": .osqueryJSON, "oval-sc": .ovalSystemCharacteristics,

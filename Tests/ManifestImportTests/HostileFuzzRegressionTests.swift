@@ -1,10 +1,11 @@
 import AuditCore
 import Foundation
+import TestHarness
 import Testing
 @testable import ManifestImport
 
 /// Replays the inputs libFuzzer found for the manifest parsers (Fixtures/fuzz-regressions/{kb-text,ms-csv}).
-@Suite struct HostileManifestFuzzRegressionTests {
+@Suite(.timingSensitive) struct HostileManifestFuzzRegressionTests {
     static func inputs(_ target: String) -> [String] {
         let directory = FixtureSupport.fixturePath("fuzz-regressions/" + target)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []

@@ -1,6 +1,7 @@
 import AuditCore
 import Foundation
 import NIOPosix
+import TestHarness
 import Testing
 @testable import SMTPProbe
 
@@ -103,7 +104,7 @@ extension Sequence {
 
 /// Issue 8, trigger safety: the probe connects only to its targets' SMTP ports, keeps to its rate
 /// limit and to one connection per host at a time, and a tarpit cannot hold a campaign past its deadline.
-@Suite(.serialized) struct HostileTriggerTests {
+@Suite(.serialized, .timingSensitive) struct HostileTriggerTests {
     /// Campaigns here run on their own event loop, away from other suites' load.
     static let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 

@@ -1,11 +1,12 @@
 import AuditCore
 import Foundation
+import TestHarness
 import Testing
 @testable import SMTPProbe
 
 /// The responder driven by real SMTP clients on loopback: each waits for the final 354 line and
 /// delivers intact, so each is classified `fixed`.
-@Suite(.timeLimit(.minutes(3))) struct InteropTests {
+@Suite(.timingSensitive, .timeLimit(.minutes(3))) struct InteropTests {
     static let profiles = [ProbeProfile(delayMilliseconds: 300, continuationLines: 2)]
 
     private func check(_ responder: ProbeResponder, token: String, client: String) async throws {

@@ -1,11 +1,12 @@
 import AuditCore
 import Foundation
+import TestHarness
 import Testing
 @testable import SMTPProbe
 
 /// Campaigns over lab relays on loopback: real servers, real sockets. Serialized: the big campaign
 /// saturates the CPU, which would delay the small campaign's legacy retries past the grace period.
-@Suite(.serialized, .timeLimit(.minutes(5))) struct LabCampaignTests {
+@Suite(.serialized, .timingSensitive, .timeLimit(.minutes(5))) struct LabCampaignTests {
     @Test func campaignOverLabHostsTellsFixedFromLegacyAndClosed() async throws {
         let hosts = try LabFleet.parseSpec("fixed=2,legacy=2,closed=1", firstAddress: "127.0.0.30")
         let configuration = CampaignConfiguration(

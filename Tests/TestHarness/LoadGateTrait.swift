@@ -1,0 +1,43 @@
+import Testing
+
+/// Runs each test case (or each test case of a suite) inside ``LoadGate``, shared or exclusive.
+///
+/// Wall-clock measurements inside a test start after the gate is entered, so time spent waiting
+/// for a load test to finish never counts against a deadline.
+public struct LoadGateTrait: TestTrait, SuiteTrait, TestScoping {
+    /// Whether the test holds the gate alone (a load test) or beside other shared holders.
+    public let exclusive: Bool
+
+    public var isRecursive: Bool { true }
+
+    public func scopeProvider(for test: Test, testCase: Test.Case?) -> Self? {
+        guard testCase != nil else { return nil }
+        // A load test inside a timing-sensitive suite enters exclusive only (shared then exclusive would wait on itself).
+        if !exclusive, test.traits.contains(where: { ($0 as? LoadGateTrait)?.exclusive == true }) { return nil }
+        return self
+    }
+
+    public func provideScope(for test: Test, testCase: Test.Case?,
+                             performing function: @Sendable () async throws -> Void) async throws {
+        // A suite trait and a test trait may both ask: enter once (a second shared entry queued behind a
+        // waiting load test would wait on this very test).
+        guard !LoadGate.isHeld else { return try await function() }
+        try await LoadGate.$isHeld.withValue(true) {
+            try await LoadGate.shared.with(exclusive: exclusive) { try await function() }
+        }
+    }
+}
+
+extension Trait where Self == LoadGateTrait {
+    /// The test asserts wall-clock bounds (deadlines, "answered within its usual time"): it never
+    /// runs while a `.loadTest` saturates the machine.
+    public static var timingSensitive: Self { LoadGateTrait(exclusive: false) }
+
+    /// The test takes much CPU or memory itself, enough to blur a load test's latency and RSS
+    /// figures: it never runs beside a `.loadTest` either.
+    public static var resourceHeavy: Self { LoadGateTrait(exclusive: false) }
+
+    /// The test saturates the machine on purpose (floods, thousands of connections): it runs while
+    /// no `.timingSensitive` or `.resourceHeavy` test does.
+    public static var loadTest: Self { LoadGateTrait(exclusive: true) }
+}
