@@ -3,7 +3,10 @@ import Testing
 /// Runs each test case (or each test case of a suite) inside ``LoadGate``, shared or exclusive.
 ///
 /// Wall-clock measurements inside a test start after the gate is entered, so time spent waiting
-/// for a load test to finish never counts against a deadline.
+/// for a load test to finish never counts against a deadline. The test then runs off the cooperative
+/// pool (``offCooperativePool``): on 2 cores that pool has 2 threads, and synchronous tests of other
+/// suites can hold both for tens of seconds, which stalled campaign continuations far past their
+/// deadlines (a 1 s tarpit campaign took 48 s); a heavy test, for its part, does not hold them.
 public struct LoadGateTrait: TestTrait, SuiteTrait, TestScoping {
     /// Whether the test holds the gate alone (a load test) or beside other shared holders.
     public let exclusive: Bool
@@ -23,7 +26,7 @@ public struct LoadGateTrait: TestTrait, SuiteTrait, TestScoping {
         // waiting load test would wait on this very test).
         guard !LoadGate.isHeld else { return try await function() }
         try await LoadGate.$isHeld.withValue(true) {
-            try await LoadGate.shared.with(exclusive: exclusive) { try await function() }
+            try await LoadGate.shared.with(exclusive: exclusive) { try await offCooperativePool { try await function() } }
         }
     }
 }
