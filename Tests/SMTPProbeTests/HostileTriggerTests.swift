@@ -68,7 +68,8 @@ final class TarpitListener: @unchecked Sendable {
     }
 
     private func serve(_ client: Int32) {
-        defer { lock.withLock { open -= 1 } }
+        var counted = true
+        defer { if counted { lock.withLock { open -= 1 } } }
         switch behaviour {
         case .silent:
             var byte: UInt8 = 0
@@ -82,6 +83,10 @@ final class TarpitListener: @unchecked Sendable {
             }
         case .refuse(let hold):
             usleep(useconds_t(hold * 1000))
+            // No longer open before the prober can see the refusal: otherwise its next connection could be
+            // counted while this thread has not yet got round to the decrement (seen on a loaded machine).
+            lock.withLock { open -= 1 }
+            counted = false
             _ = "554 5.7.1 go away\r\n".withCString { send(client, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
             shutdown(client, Int32(SHUT_RDWR))
         }
