@@ -87,7 +87,7 @@ import Testing
     #expect(error?.reason.hasPrefix("bad version 'six'") == true)
 }
 
-@Test func streamingTwoHundredThousandRowsFromATempFile() throws {
+@Test(.resourceHeavy) func streamingTwoHundredThousandRowsFromATempFile() throws {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("inventory-\(UUID().uuidString).csv").path
     defer { try? FileManager.default.removeItem(atPath: path) }
     #expect(FileManager.default.createFile(atPath: path, contents: nil))

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 /// Runs each test case (or each test case of a suite) inside ``LoadGate``, shared or exclusive.
@@ -26,8 +27,25 @@ public struct LoadGateTrait: TestTrait, SuiteTrait, TestScoping {
         // waiting load test would wait on this very test).
         guard !LoadGate.isHeld else { return try await function() }
         try await LoadGate.$isHeld.withValue(true) {
-            try await LoadGate.shared.with(exclusive: exclusive) { try await offCooperativePool { try await function() } }
+            let asked = ContinuousClock.now
+            try await LoadGate.shared.with(exclusive: exclusive) {
+                let entered = ContinuousClock.now
+                defer { log(test, waited: entered - asked, ran: ContinuousClock.now - entered) }
+                try await offCooperativePool { try await function() }
+            }
         }
+    }
+}
+
+extension LoadGateTrait {
+    /// `HOTFIX_AUDIT_GATE_LOG=1 swift test` prints, per gated test, how long it waited for the gate
+    /// and how long it ran inside it (Swift Testing's own durations include the wait).
+    static let logging = ProcessInfo.processInfo.environment["HOTFIX_AUDIT_GATE_LOG"] != nil
+
+    func log(_ test: Test, waited: Duration, ran: Duration) {
+        guard Self.logging else { return }
+        let seconds = { (d: Duration) in String(format: "%.2f", Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18) }
+        print("gate \(exclusive ? "exclusive" : "shared"): \(test.name) waited \(seconds(waited)) s, ran \(seconds(ran)) s")
     }
 }
 
