@@ -46,6 +46,6 @@ struct LabResponderCommand: AsyncParsableCommand {
         Output.status("Responder on \(bound.joined(separator: ", ")), profile \(parsed); Ctrl-C stops it.")
         await waitForStop(milliseconds: duration.flatMap(ProbeProfile.milliseconds))
         try await server.stop()
-        Output.status("Responder stopped: \(server.book.records(for: token).count) deliveries recorded.")
+        Output.status("Responder stopped: \(server.book.deliveryCount(for: token)) deliveries recorded.")
     }
 }
