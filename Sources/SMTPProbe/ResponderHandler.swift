@@ -13,11 +13,13 @@ final class ResponderHandler: ChannelInboundHandler {
     private var counted = false
     private var timeoutTask: Scheduled<Void>?
     /// When the current stage times out; the scheduled check re-arms itself until then, so that
-    /// moving the deadline on every line costs no cancel (NIO cancels by scanning its task queue).
+    /// moving the deadline on every line costs no cancel (NIO cancels by scanning its task queue,
+    /// which holds about one timeout check per open session because closed sessions cancel theirs).
     private var timeoutDeadline: NIODeadline?
     private var timeoutFiresAt: NIODeadline?
     /// Pending reply timers; fired ones are removed, so closing cancels only live ones.
     private var timers: [ResponderStateMachine.Timer: Scheduled<Void>] = [:]
+    /// The write a pending close waits for (only writes followed by a close get a promise).
     private var lastWrite: EventLoopFuture<Void>?
 
     init(machine: ResponderStateMachine, book: DeliveryBook, connections: LockedBox<Int>, logger: Logger) {
@@ -51,9 +53,12 @@ final class ResponderHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         perform(machine.peerClosed(now: context.eventLoop.now), context: context)
-        // The pending timeout check is left to fire and find nothing to do: cancelling a NIO
-        // scheduled task scans the loop's whole task queue, which adds up over thousands of sessions.
+        // Cancel the timeout check: left in the loop's queue it would keep this channel (pipeline,
+        // machine, transcript) alive for the whole command timeout, and make the queue — which NIO
+        // scans to cancel a task — as long as the sessions of the last five minutes.
+        timeoutTask?.cancel()
         timeoutTask = nil
+        timeoutFiresAt = nil
         timeoutDeadline = nil
         timers.values.forEach { $0.cancel() }
         timers = [:]
@@ -87,15 +92,25 @@ final class ResponderHandler: ChannelInboundHandler {
     }
 
     private func perform(_ actions: [ResponderStateMachine.Action], context: ChannelHandlerContext) {
-        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         var wrote = false
+        // Only a write that a close follows needs a promise (the close waits for it).
+        let closes = actions.contains { if case .close = $0 { return true } else { return false } }
+        var due: ResponderStateMachine.Timer?
         for action in actions {
             switch action {
             case .write(let text):
-                let future = context.write(wrapOutboundOut(context.channel.allocator.buffer(string: text)))
-                lastWrite = future
+                let buffer = wrapOutboundOut(context.channel.allocator.buffer(string: text))
+                if closes {
+                    lastWrite = context.write(buffer)
+                } else {
+                    context.write(buffer, promise: nil)
+                }
                 wrote = true
+            case .schedule(let timer, let milliseconds) where milliseconds <= 0:
+                // No delay: fire right after this batch is flushed (its own write), no loop task.
+                due = timer
             case .schedule(let timer, let milliseconds):
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                 let task = context.eventLoop.scheduleTask(in: .milliseconds(Int64(milliseconds))) {
                     let (handler, context) = bound.value
                     handler.timers[timer] = nil
@@ -112,7 +127,8 @@ final class ResponderHandler: ChannelInboundHandler {
                 if wrote { context.flush(); wrote = false }
                 timeoutDeadline = nil
                 if let lastWrite {
-                    lastWrite.whenComplete { _ in bound.value.1.close(promise: nil) }
+                    let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+                    lastWrite.whenComplete { _ in bound.value.close(promise: nil) }
                 } else {
                     context.close(promise: nil)
                 }
@@ -132,5 +148,6 @@ final class ResponderHandler: ChannelInboundHandler {
             }
         }
         if wrote { context.flush() }
+        if let due { perform(machine.timerFired(due, now: context.eventLoop.now), context: context) }
     }
 }
