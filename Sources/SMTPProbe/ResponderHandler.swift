@@ -2,11 +2,17 @@ import Logging
 import NIOCore
 
 /// Performs the responder state machine's actions on a channel: writes, timers, close, records.
+/// It splits the inbound bytes into lines itself with an ``SMTPLineDecoder`` (the same decoder,
+/// called directly rather than through a `ByteToMessageHandler`: no pipeline hop and no boxed
+/// message per line), and flushes once per batch of replies.
 final class ResponderHandler: ChannelInboundHandler {
-    typealias InboundIn = SMTPInboundLine
+    typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private var machine: ResponderStateMachine
+    private var decoder: SMTPLineDecoder
+    /// Bytes of an incomplete line from earlier reads (at most the decoder's line limit).
+    private var pending: ByteBuffer?
     private let book: DeliveryBook
     private let connections: LockedBox<Int>
     private let logger: Logger
@@ -23,6 +29,8 @@ final class ResponderHandler: ChannelInboundHandler {
     private var lastWrite: EventLoopFuture<Void>?
 
     init(machine: ResponderStateMachine, book: DeliveryBook, connections: LockedBox<Int>, logger: Logger) {
+        let limits = machine.configuration.limits
+        self.decoder = SMTPLineDecoder(maximumLineLength: max(limits.textLineOctets, limits.commandLineOctets))
         self.machine = machine
         self.book = book
         self.connections = connections
@@ -47,8 +55,19 @@ final class ResponderHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let line = unwrapInboundIn(data)
-        perform(machine.receive(line, now: context.eventLoop.now), context: context)
+        var buffer = unwrapInboundIn(data)
+        if var earlier = pending {
+            pending = nil
+            earlier.writeBuffer(&buffer)
+            buffer = earlier
+        }
+        let now = context.eventLoop.now
+        while let line = decoder.nextLine(from: &buffer) {
+            perform(machine.receive(line, now: now), context: context)
+        }
+        // A trailing partial line waits for more bytes; at the end of the stream it is dropped
+        // (SMTP acts on complete lines only). The decoder caps what it leaves unread.
+        if buffer.readableBytes > 0 { pending = buffer }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -92,6 +111,11 @@ final class ResponderHandler: ChannelInboundHandler {
     }
 
     private func perform(_ actions: [ResponderStateMachine.Action], context: ChannelHandlerContext) {
+        if run(actions, context: context) { context.flush() }
+    }
+
+    /// Performs `actions`; returns whether writes still wait for a flush (the caller flushes once).
+    private func run(_ actions: [ResponderStateMachine.Action], context: ChannelHandlerContext) -> Bool {
         var wrote = false
         // Only a write that a close follows needs a promise (the close waits for it).
         let closes = actions.contains { if case .close = $0 { return true } else { return false } }
@@ -106,12 +130,12 @@ final class ResponderHandler: ChannelInboundHandler {
                     context.write(buffer, promise: nil)
                 }
                 wrote = true
-            case .schedule(let timer, let milliseconds) where milliseconds <= 0:
-                // No delay: fire right after this batch is flushed (its own write), no loop task.
-                due = timer
+            case .schedule(.finalLine(let generation), let milliseconds) where milliseconds <= 0:
+                // No delay: the final line goes out with the continuation lines, in the same flush.
+                due = .finalLine(generation: generation)
             case .schedule(let timer, let milliseconds):
                 let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-                let task = context.eventLoop.scheduleTask(in: .milliseconds(Int64(milliseconds))) {
+                let task = context.eventLoop.scheduleTask(in: .milliseconds(Int64(max(0, milliseconds)))) {
                     let (handler, context) = bound.value
                     handler.timers[timer] = nil
                     handler.perform(handler.machine.timerFired(timer, now: context.eventLoop.now), context: context)
@@ -147,7 +171,7 @@ final class ResponderHandler: ChannelInboundHandler {
                 ])
             }
         }
-        if wrote { context.flush() }
-        if let due { perform(machine.timerFired(due, now: context.eventLoop.now), context: context) }
+        if let due, run(machine.timerFired(due, now: context.eventLoop.now), context: context) { wrote = true }
+        return wrote
     }
 }

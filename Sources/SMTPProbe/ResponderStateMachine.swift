@@ -417,6 +417,7 @@ struct ResponderStateMachine {
     }
 
     static func sizeParameter(_ argument: String) -> Int? {
+        guard argument.utf8.contains(UInt8(ascii: "=")) else { return nil }
         for word in argument.split(separator: " ") where word.uppercased().hasPrefix("SIZE=") {
             return Int(word.dropFirst(5))
         }
