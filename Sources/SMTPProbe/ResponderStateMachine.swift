@@ -384,12 +384,16 @@ struct ResponderStateMachine {
     }
 
     static func address(_ text: String) -> String? {
-        // Only leading spaces matter: the address ends at the first ">" (parameters may follow).
-        let trimmed = text.drop(while: { $0 == " " })
-        guard trimmed.hasPrefix("<"), let close = trimmed.firstIndex(of: ">") else { return nil }
-        var inner = trimmed[trimmed.index(after: trimmed.startIndex)..<close]
-        if inner.hasPrefix("@"), let colon = inner.firstIndex(of: ":") { inner = inner[inner.index(after: colon)...] } // source route
-        return String(inner)
+        // On bytes (all delimiters are ASCII). Only leading spaces matter: the address ends at the
+        // first ">" (parameters may follow).
+        let bytes = text.utf8
+        guard let open = bytes.firstIndex(where: { $0 != UInt8(ascii: " ") }), bytes[open] == UInt8(ascii: "<"),
+              let close = bytes[open...].firstIndex(of: UInt8(ascii: ">")) else { return nil }
+        var inner = bytes[bytes.index(after: open)..<close]
+        if inner.first == UInt8(ascii: "@"), let colon = inner.firstIndex(of: UInt8(ascii: ":")) { // source route
+            inner = inner[inner.index(after: colon)...]
+        }
+        return String(Substring(inner))
     }
 
     /// `needle` (lowercase ASCII) occurs in `text`, ASCII letters compared without case.
