@@ -1,28 +1,87 @@
 /// The responder's evidence: delivery records by token, and strays. Shared between the
 /// responder's event loops and the campaign tasks that wait for deliveries.
+///
+/// Memory is bounded per token: the first ``recordsPerToken`` transactions are kept in full, later
+/// ones only counted — except that the first one to reach DATA, and the first to send premature
+/// data, are kept as well when none of the kept ones did (what ``ProbeClassifier`` decides on), up
+/// to two more. A host retrying forever, or a load generator reusing one token, cannot grow memory.
+/// Only tokens the responder issued reach the book, so the number of tokens is the campaign's.
 public final class DeliveryBook: Sendable {
     private struct Key: Hashable { var session: Int; var transaction: Int }
+
+    /// One token's evidence.
+    private struct TokenLog {
+        /// Kept records in arrival order, and where each transaction's record is.
+        var records: [DeliveryRecord] = []
+        var index: [Key: Int] = [:]
+        /// Every transaction that named the token, kept or not.
+        var count = 0
+        /// Transactions counted but not kept that are still open: their later updates are not new
+        /// deliveries. Bounded by the open sessions; a transaction leaves when it finishes.
+        var unkept: Set<Key> = []
+
+        /// The record decides something no kept record does yet.
+        func wants(_ record: DeliveryRecord) -> Bool {
+            if record.dataCommandReceived, !records.contains(where: \.dataCommandReceived) { return true }
+            if Self.isPremature(record), !records.contains(where: Self.isPremature) { return true }
+            return false
+        }
+
+        static func isPremature(_ record: DeliveryRecord) -> Bool {
+            record.dataCommandReceived && record.prematureBytes > 0 && !record.gaveUpDuringReply
+        }
+
+        mutating func keep(_ record: DeliveryRecord, _ key: Key) {
+            index[key] = records.count
+            records.append(record)
+        }
+    }
+
     private struct State {
-        var byToken: [String: [Key: DeliveryRecord]] = [:]
-        var order: [String: [Key]] = [:]
+        var tokens: [String: TokenLog] = [:]
         var strays: [StrayRecord] = []
         var strayCount = 0
         var watchers: [String: AsyncStream<Void>.Continuation] = [:]
     }
     private let state = LockedBox(State())
 
-    public init() {}
+    /// Transactions kept in full per token (beyond them: a count, plus at most two deciding records).
+    public let recordsPerToken: Int
+
+    /// Records kept at most per token: ``recordsPerToken`` and the two deciding extras.
+    public var recordLimitPerToken: Int { recordsPerToken + 2 }
+
+    public init(recordsPerToken: Int = 8) {
+        self.recordsPerToken = max(1, recordsPerToken)
+    }
 
     /// Stores or updates a record (keyed by session and transaction).
     public func update(_ record: DeliveryRecord) {
+        let keepFirst = recordsPerToken
+        let limit = recordLimitPerToken
         let watcher = state.withLock { state -> AsyncStream<Void>.Continuation? in
             let key = Key(session: record.sessionID, transaction: record.transactionID)
-            if state.byToken[record.token, default: [:]].updateValue(record, forKey: key) == nil {
-                state.order[record.token, default: []].append(key)
-            }
+            Self.update(&state.tokens[record.token, default: TokenLog()], with: record, key: key, keepFirst: keepFirst, limit: limit)
             return state.watchers[record.token]
         }
         watcher?.yield()
+    }
+
+    private static func update(_ log: inout TokenLog, with record: DeliveryRecord, key: Key, keepFirst: Int, limit: Int) {
+        if let index = log.index[key] {
+            log.records[index] = record
+            return
+        }
+        let known = log.unkept.contains(key)
+        if !known { log.count += 1 }
+        if log.records.count < keepFirst && !known || log.records.count < limit && log.wants(record) {
+            if known { log.unkept.remove(key) }
+            log.keep(record, key)
+        } else if record.finished {
+            if known { log.unkept.remove(key) }
+        } else if !known {
+            log.unkept.insert(key)
+        }
     }
 
     /// Signals `continuation` whenever a record for `token` changes (one watcher per token).
@@ -47,18 +106,30 @@ public final class DeliveryBook: Sendable {
     /// How many strays arrived, including those beyond ``strayLimit``.
     public var strayCount: Int { state.withLock { $0.strayCount } }
 
-    /// Delivery attempts for one token, in arrival order.
+    /// Kept delivery attempts for one token, in arrival order (see the type's note on bounds).
     public func records(for token: String) -> [DeliveryRecord] {
+        state.withLock { $0.tokens[token.lowercased()]?.records ?? [] }
+    }
+
+    /// Every transaction that named `token`, including those not kept.
+    public func deliveryCount(for token: String) -> Int {
+        state.withLock { $0.tokens[token.lowercased()]?.count ?? 0 }
+    }
+
+    /// Kept records and the full count, read together (what ``ProbeClassifier`` takes).
+    public func deliveries(for token: String) -> (records: [DeliveryRecord], count: Int) {
         state.withLock { state in
-            let records = state.byToken[token.lowercased()] ?? [:]
-            return (state.order[token.lowercased()] ?? []).compactMap { records[$0] }
+            guard let log = state.tokens[token.lowercased()] else { return ([], 0) }
+            return (log.records, log.count)
         }
     }
 
-    /// Every delivery record, grouped by token.
+    /// Every kept delivery record, grouped by token.
     public var allRecords: [String: [DeliveryRecord]] {
         state.withLock { state in
-            state.byToken.mapValues { Array($0.values).sorted { ($0.sessionID, $0.transactionID) < ($1.sessionID, $1.transactionID) } }
+            state.tokens.compactMapValues { log in
+                log.records.isEmpty ? nil : log.records.sorted { ($0.sessionID, $0.transactionID) < ($1.sessionID, $1.transactionID) }
+            }
         }
     }
 

@@ -29,7 +29,7 @@ public func runListenOnly(configuration: CampaignConfiguration, responder respon
     let deadline = ContinuousClock.now + .milliseconds(durationMilliseconds)
     while ContinuousClock.now < deadline, !Task.isCancelled {
         let undecided = probes.contains { probe in
-            guard let decision = ProbeClassifier.decide(responder.book.records(for: probe.token), final: false) else { return true }
+            guard let decision = ProbeClassifier.decide(responder.book, probe.token, final: false) else { return true }
             return decision.record?.finished != true
         }
         if !undecided { break }
@@ -39,7 +39,7 @@ public func runListenOnly(configuration: CampaignConfiguration, responder respon
     return probes.map { probe in
         let base = ProbeEvidence(campaign: tokens.campaign, host: probe.target.host, profile: probe.profile,
                                  outcome: .inconclusive(.noDelivery), note: "", token: probe.token, startedAt: startedAt)
-        let decision = ProbeClassifier.decide(responder.book.records(for: probe.token), final: true)!
+        let decision = ProbeClassifier.decide(responder.book, probe.token, final: true)!
         return ProbeCampaign.fill(base, decision)
     }
 }

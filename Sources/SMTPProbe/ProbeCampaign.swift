@@ -93,7 +93,7 @@ public struct ProbeCampaign: Sendable {
         switch result.status {
         case .unreachable(let reason):
             // A legacy host may already have delivered (it can misread a reply to us too): check first.
-            if let decision = ProbeClassifier.decide(responder.book.records(for: token), final: false) {
+            if let decision = ProbeClassifier.decide(responder.book, token, final: false) {
                 return Self.fill(evidence, decision)
             }
             evidence.outcome = .inconclusive(.unreachable)
@@ -126,7 +126,7 @@ public struct ProbeCampaign: Sendable {
         while true {
             let now = ContinuousClock.now
             let final = now >= deadline || (graceUntil.map { now >= $0 } ?? false) || Task.isCancelled
-            if let decision = ProbeClassifier.decide(responder.book.records(for: token), final: final) {
+            if let decision = ProbeClassifier.decide(responder.book, token, final: final) {
                 if decision.wantsGrace, !final {
                     if graceUntil == nil {
                         let grace = min(configuration.duplicateGraceMilliseconds, (deadline - now).milliseconds)
@@ -137,7 +137,7 @@ public struct ProbeCampaign: Sendable {
                     if decision.outcome == .fixed, let record = decision.record, !record.finished {
                         // Give the session a moment to end so its transcript is complete.
                         try? await Task.sleep(for: .milliseconds(200))
-                        if let updated = ProbeClassifier.decide(responder.book.records(for: token), final: false) {
+                        if let updated = ProbeClassifier.decide(responder.book, token, final: false) {
                             log.debug("probe decided", metadata: ["probe.outcome": "\(updated.outcome)"])
                             return Self.fill(evidence, updated)
                         }

@@ -15,10 +15,12 @@ public enum ProbeClassifier {
     }
 
     /// The outcome so far, or nil while undecided. With `final` (the wait is over) it always decides.
-    public static func decide(_ records: [DeliveryRecord], final: Bool) -> Decision? {
+    /// `deliveries` counts every transaction that named the token when the book kept only some of
+    /// them (``DeliveryBook/deliveries(for:)``); nil means `records` are all of them.
+    public static func decide(_ records: [DeliveryRecord], deliveries: Int? = nil, final: Bool) -> Decision? {
         let attempts = records.filter(\.dataCommandReceived)
         // Every transaction that named the token is a delivery attempt (a retry may still be at RCPT).
-        let count = records.count
+        let count = max(deliveries ?? records.count, records.count)
         if let early = attempts.first(where: { $0.prematureBytes > 0 && !$0.gaveUpDuringReply }) {
             guard early.finished || final else { return nil }
             return Decision(outcome: .vulnerable(.prematureData),
@@ -63,6 +65,12 @@ public enum ProbeClassifier {
         return Decision(outcome: .vulnerable(.protocolError),
                         note: "message data after the final 354 line was not a proper message: \(first.protocolProblem ?? "no end-of-data (session ended by \(first.endedBy))")",
                         record: first, deliveries: count, wantsGrace: false)
+    }
+
+    /// ``decide(_:deliveries:final:)`` on what `book` holds for `token` (kept records and full count).
+    public static func decide(_ book: DeliveryBook, _ token: String, final: Bool) -> Decision? {
+        let (records, count) = book.deliveries(for: token)
+        return decide(records, deliveries: count, final: final)
     }
 
     static func timingText(_ record: DeliveryRecord) -> String {

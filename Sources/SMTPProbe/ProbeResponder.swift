@@ -37,17 +37,14 @@ public final class ProbeResponder: Sendable {
         let logger = self.logger
         let connections = self.connections
         let sessions = self.sessions
-        let lineLimit = max(configuration.limits.textLineOctets, configuration.limits.commandLineOctets)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let id = sessions.withLock { count -> Int in count += 1; return count }
                     let peer = channel.remoteAddress.map(Self.describe) ?? "unknown"
                     let machine = ResponderStateMachine(configuration: configuration, tokens: tokens, sessionID: id, peer: peer)
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPLineDecoder(maximumLineLength: lineLimit)))
                     try channel.pipeline.syncOperations.addHandler(
                         ResponderHandler(machine: machine, book: book, connections: connections, logger: logger))
                 }

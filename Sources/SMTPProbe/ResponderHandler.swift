@@ -2,25 +2,35 @@ import Logging
 import NIOCore
 
 /// Performs the responder state machine's actions on a channel: writes, timers, close, records.
+/// It splits the inbound bytes into lines itself with an ``SMTPLineDecoder`` (the same decoder,
+/// called directly rather than through a `ByteToMessageHandler`: no pipeline hop and no boxed
+/// message per line), and flushes once per batch of replies.
 final class ResponderHandler: ChannelInboundHandler {
-    typealias InboundIn = SMTPInboundLine
+    typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private var machine: ResponderStateMachine
+    private var decoder: SMTPLineDecoder
+    /// Bytes of an incomplete line from earlier reads (at most the decoder's line limit).
+    private var pending: ByteBuffer?
     private let book: DeliveryBook
     private let connections: LockedBox<Int>
     private let logger: Logger
     private var counted = false
     private var timeoutTask: Scheduled<Void>?
     /// When the current stage times out; the scheduled check re-arms itself until then, so that
-    /// moving the deadline on every line costs no cancel (NIO cancels by scanning its task queue).
+    /// moving the deadline on every line costs no cancel (NIO cancels by scanning its task queue,
+    /// which holds about one timeout check per open session because closed sessions cancel theirs).
     private var timeoutDeadline: NIODeadline?
     private var timeoutFiresAt: NIODeadline?
     /// Pending reply timers; fired ones are removed, so closing cancels only live ones.
     private var timers: [ResponderStateMachine.Timer: Scheduled<Void>] = [:]
+    /// The write a pending close waits for (only writes followed by a close get a promise).
     private var lastWrite: EventLoopFuture<Void>?
 
     init(machine: ResponderStateMachine, book: DeliveryBook, connections: LockedBox<Int>, logger: Logger) {
+        let limits = machine.configuration.limits
+        self.decoder = SMTPLineDecoder(maximumLineLength: max(limits.textLineOctets, limits.commandLineOctets))
         self.machine = machine
         self.book = book
         self.connections = connections
@@ -45,15 +55,29 @@ final class ResponderHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let line = unwrapInboundIn(data)
-        perform(machine.receive(line, now: context.eventLoop.now), context: context)
+        var buffer = unwrapInboundIn(data)
+        if var earlier = pending {
+            pending = nil
+            earlier.writeBuffer(&buffer)
+            buffer = earlier
+        }
+        let now = context.eventLoop.now
+        while let line = decoder.nextLine(from: &buffer) {
+            perform(machine.receive(line, now: now), context: context)
+        }
+        // A trailing partial line waits for more bytes; at the end of the stream it is dropped
+        // (SMTP acts on complete lines only). The decoder caps what it leaves unread.
+        if buffer.readableBytes > 0 { pending = buffer }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         perform(machine.peerClosed(now: context.eventLoop.now), context: context)
-        // The pending timeout check is left to fire and find nothing to do: cancelling a NIO
-        // scheduled task scans the loop's whole task queue, which adds up over thousands of sessions.
+        // Cancel the timeout check: left in the loop's queue it would keep this channel (pipeline,
+        // machine, transcript) alive for the whole command timeout, and make the queue — which NIO
+        // scans to cancel a task — as long as the sessions of the last five minutes.
+        timeoutTask?.cancel()
         timeoutTask = nil
+        timeoutFiresAt = nil
         timeoutDeadline = nil
         timers.values.forEach { $0.cancel() }
         timers = [:]
@@ -87,16 +111,31 @@ final class ResponderHandler: ChannelInboundHandler {
     }
 
     private func perform(_ actions: [ResponderStateMachine.Action], context: ChannelHandlerContext) {
-        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        if run(actions, context: context) { context.flush() }
+    }
+
+    /// Performs `actions`; returns whether writes still wait for a flush (the caller flushes once).
+    private func run(_ actions: [ResponderStateMachine.Action], context: ChannelHandlerContext) -> Bool {
         var wrote = false
+        // Only a write that a close follows needs a promise (the close waits for it).
+        let closes = actions.contains { if case .close = $0 { return true } else { return false } }
+        var due: ResponderStateMachine.Timer?
         for action in actions {
             switch action {
             case .write(let text):
-                let future = context.write(wrapOutboundOut(context.channel.allocator.buffer(string: text)))
-                lastWrite = future
+                let buffer = wrapOutboundOut(context.channel.allocator.buffer(string: text))
+                if closes {
+                    lastWrite = context.write(buffer)
+                } else {
+                    context.write(buffer, promise: nil)
+                }
                 wrote = true
+            case .schedule(.finalLine(let generation), let milliseconds) where milliseconds <= 0:
+                // No delay: the final line goes out with the continuation lines, in the same flush.
+                due = .finalLine(generation: generation)
             case .schedule(let timer, let milliseconds):
-                let task = context.eventLoop.scheduleTask(in: .milliseconds(Int64(milliseconds))) {
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                let task = context.eventLoop.scheduleTask(in: .milliseconds(Int64(max(0, milliseconds)))) {
                     let (handler, context) = bound.value
                     handler.timers[timer] = nil
                     handler.perform(handler.machine.timerFired(timer, now: context.eventLoop.now), context: context)
@@ -112,7 +151,8 @@ final class ResponderHandler: ChannelInboundHandler {
                 if wrote { context.flush(); wrote = false }
                 timeoutDeadline = nil
                 if let lastWrite {
-                    lastWrite.whenComplete { _ in bound.value.1.close(promise: nil) }
+                    let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+                    lastWrite.whenComplete { _ in bound.value.close(promise: nil) }
                 } else {
                     context.close(promise: nil)
                 }
@@ -131,6 +171,7 @@ final class ResponderHandler: ChannelInboundHandler {
                 ])
             }
         }
-        if wrote { context.flush() }
+        if let due, run(machine.timerFired(due, now: context.eventLoop.now), context: context) { wrote = true }
+        return wrote
     }
 }

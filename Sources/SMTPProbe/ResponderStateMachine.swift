@@ -33,6 +33,8 @@ struct ResponderStateMachine {
         var record: DeliveryRecord?
         var bodyBytes = 0
         var tokenSeen = false
+        /// The record's token as bytes, searched for in every body line.
+        var tokenBytes: [UInt8] = []
         var bodyComplete = false
         var lineTooLong = false
         var sizeExceeded = false
@@ -84,13 +86,13 @@ struct ResponderStateMachine {
         case .replying, .splitting:
             return receiveDuringReply(line, now: now)
         case .data:
-            transcript.add("C: \(line.text)")
+            transcript.add("C: ", line.text)
             transaction.record?.bytesAfterFinalLine += line.octets
             var actions = consumeData(line, now: now)
             if phase == .data { actions.append(.armTimeout(milliseconds: limits.dataTimeoutMilliseconds)) }
             return actions
         case .greeted, .ready, .mail, .rcpt:
-            transcript.add("C: \(line.text)")
+            transcript.add("C: ", line.text)
             var actions = command(line, now: now)
             if phase != .closed {
                 actions.append(.armTimeout(milliseconds: limits.commandTimeoutMilliseconds))
@@ -143,7 +145,7 @@ struct ResponderStateMachine {
     // MARK: Reply phase
 
     private mutating func receiveDuringReply(_ line: SMTPInboundLine, now: NIODeadline) -> [Action] {
-        transcript.add("C: \(line.text) [before final 354]")
+        transcript.add("C: ", line.text, " [before final 354]")
         let verb = line.text.uppercased()
         if transaction.record?.prematureBytes == 0 && !transaction.bodyComplete && (verb == "QUIT" || verb == "RSET") {
             transaction.record?.gaveUpDuringReply = true
@@ -189,7 +191,8 @@ struct ResponderStateMachine {
         transaction.bodyBytes += line.octets
         if line.overlong || line.octets > limits.textLineOctets { transaction.lineTooLong = true }
         if transaction.bodyBytes > limits.maxMessageBytes { transaction.sizeExceeded = true }
-        if let token = transaction.record?.token, !transaction.tokenSeen, line.text.lowercased().contains(token) {
+        if !transaction.tokenSeen, !transaction.tokenBytes.isEmpty,
+           Self.containsIgnoringASCIICase(line.text, transaction.tokenBytes) {
             transaction.tokenSeen = true
         }
         return []
@@ -235,7 +238,7 @@ struct ResponderStateMachine {
             phase = .ready
             let lines = ["250-\(configuration.hostname) greets \(argument)", "250-SIZE \(limits.maxMessageBytes)",
                          "250-8BITMIME", "250 HELP"]
-            lines.forEach { transcript.add("S: \($0)") }
+            lines.forEach { transcript.add("S: ", $0) }
             return [.write(lines.map { $0 + "\r\n" }.joined())] + finished
         case "HELO":
             guard !argument.isEmpty else { return error("501 5.5.4 Syntax: HELO hostname") }
@@ -307,6 +310,7 @@ struct ResponderStateMachine {
             var record = DeliveryRecord(sessionID: sessionID, transactionID: transactionCount, peer: peer,
                                         token: String(local.dropFirst(6)), claims: claims, profile: tokens.profile(for: claims))
             record.transcript = transcript.text
+            transaction.tokenBytes = Array(record.token.utf8)
             transaction.record = record
             actions.append(.record(record))
         }
@@ -323,8 +327,9 @@ struct ResponderStateMachine {
         for index in 1...count {
             let line = "354-hotfix-audit probe: reply line \(index) of \(count + 1), the final line follows"
             record.replyTimings.append(ReplyLineTiming(text: line, offsetMilliseconds: 0))
-            transcript.add("S: \(line)")
-            text += line + "\r\n"
+            transcript.add("S: ", line)
+            text += line
+            text += "\r\n"
         }
         transaction.record = record
         phase = .replying(generation: generation)
@@ -346,7 +351,7 @@ struct ResponderStateMachine {
     }
 
     private mutating func reply(_ text: String) -> Action {
-        transcript.add("S: \(text)")
+        transcript.add("S: ", text)
         return .write(text + "\r\n")
     }
 
@@ -379,14 +384,44 @@ struct ResponderStateMachine {
     }
 
     static func address(_ text: String) -> String? {
-        let trimmed = text.trimmingCharacters(" ")
-        guard trimmed.hasPrefix("<"), let close = trimmed.firstIndex(of: ">") else { return nil }
-        var inner = trimmed[trimmed.index(after: trimmed.startIndex)..<close]
-        if inner.hasPrefix("@"), let colon = inner.firstIndex(of: ":") { inner = inner[inner.index(after: colon)...] } // source route
-        return String(inner)
+        // On bytes (all delimiters are ASCII). Only leading spaces matter: the address ends at the
+        // first ">" (parameters may follow).
+        let bytes = text.utf8
+        guard let open = bytes.firstIndex(where: { $0 != UInt8(ascii: " ") }), bytes[open] == UInt8(ascii: "<"),
+              let close = bytes[open...].firstIndex(of: UInt8(ascii: ">")) else { return nil }
+        var inner = bytes[bytes.index(after: open)..<close]
+        if inner.first == UInt8(ascii: "@"), let colon = inner.firstIndex(of: UInt8(ascii: ":")) { // source route
+            inner = inner[inner.index(after: colon)...]
+        }
+        return String(Substring(inner))
+    }
+
+    /// `needle` (lowercase ASCII) occurs in `text`, ASCII letters compared without case.
+    static func containsIgnoringASCIICase(_ text: String, _ needle: [UInt8]) -> Bool {
+        func search(_ hay: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard let first = needle.first, hay.count >= needle.count else { return needle.isEmpty }
+            var start = 0
+            let last = hay.count - needle.count
+            while start <= last {
+                if lower(hay[start]) == first {
+                    var index = 1
+                    while index < needle.count, lower(hay[start + index]) == needle[index] { index += 1 }
+                    if index == needle.count { return true }
+                }
+                start += 1
+            }
+            return false
+        }
+        if let found = text.utf8.withContiguousStorageIfAvailable(search) { return found }
+        return Array(text.utf8).withUnsafeBufferPointer(search)
+    }
+
+    private static func lower(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
     }
 
     static func sizeParameter(_ argument: String) -> Int? {
+        guard argument.utf8.contains(UInt8(ascii: "=")) else { return nil }
         for word in argument.split(separator: " ") where word.uppercased().hasPrefix("SIZE=") {
             return Int(word.dropFirst(5))
         }
@@ -402,14 +437,20 @@ struct Transcript: Sendable {
 
     init(cap: Int) { self.cap = cap }
 
-    mutating func add(_ line: String) {
+    mutating func add(_ line: String) { add(line, "") }
+
+    /// Adds one line made of `prefix`, `body` and `suffix` (no temporary string for the line).
+    mutating func add(_ prefix: String, _ body: String, _ suffix: String = "") {
         guard !full else { return }
-        if text.utf8.count + line.utf8.count + 1 > cap {
+        if text.utf8.count + prefix.utf8.count + body.utf8.count + suffix.utf8.count + 1 > cap {
             text += "... transcript truncated at \(cap) bytes\n"
             full = true
             return
         }
-        text += line + "\n"
+        text += prefix
+        text += body
+        text += suffix
+        text += "\n"
     }
 }
 

@@ -16,12 +16,15 @@ public struct TokenAuthority: Sendable {
     public let campaign: String
     public let profiles: [ProbeProfile]
     private let secret: [UInt8]
+    /// `campaign` as bytes, for comparing without building strings.
+    private let campaignBytes: [UInt8]
 
     /// `campaign` is reduced to `[a-z0-9-]` (at most 24 characters); `secret` should be random.
     public init(campaign: String, secret: [UInt8], profiles: [ProbeProfile]) {
         self.campaign = Self.sanitize(campaign)
         self.profiles = profiles
         self.secret = secret
+        self.campaignBytes = Array(self.campaign.utf8)
     }
 
     /// A new random secret (32 bytes).
@@ -50,12 +53,35 @@ public struct TokenAuthority: Sendable {
 
     /// The claims of a token this authority issued, or nil (unknown campaign, bad MAC, malformed).
     public func verify(_ token: String) -> TokenClaims? {
-        let parts = token.lowercased().split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4, String(parts[0]) == campaign,
-              let host = Int(parts[1], radix: 36), let profile = Int(parts[2], radix: 36),
-              host >= 0, profile >= 0, profile < profiles.count else { return nil }
-        let body = "\(parts[0]).\(parts[1]).\(parts[2])"
-        guard HMACSHA256.constantTimeEqual(Array(mac(body).utf8), Array(parts[3].utf8)) else { return nil }
+        var token = token
+        return token.withUTF8 { verify(bytes: $0) }
+    }
+
+    /// ``verify(_:)`` on the token's bytes (ASCII letters in any case): called once per RCPT, so it
+    /// parses without building strings (the MAC is one libcrypto HMAC call).
+    func verify(bytes: UnsafeBufferPointer<UInt8>) -> TokenClaims? {
+        // CAMPAIGN.HOST.PROFILE.MAC: exactly three dots.
+        var dots = (0, 0, 0), count = 0
+        for index in bytes.indices where bytes[index] == UInt8(ascii: ".") {
+            switch count {
+            case 0: dots.0 = index
+            case 1: dots.1 = index
+            case 2: dots.2 = index
+            default: return nil
+            }
+            count += 1
+        }
+        guard count == 3 else { return nil }
+        let body = UnsafeBufferPointer(rebasing: bytes[..<dots.2])
+        let mac = UnsafeBufferPointer(rebasing: bytes[(dots.2 + 1)...])
+        guard dots.0 == campaignBytes.count,
+              zip(bytes[..<dots.0], campaignBytes).allSatisfy({ Self.lower($0) == $1 }),
+              let host = Self.base36(bytes[(dots.0 + 1)..<dots.1]),
+              let profile = Self.base36(bytes[(dots.1 + 1)..<dots.2]),
+              profile < profiles.count else { return nil }
+        var lowered = [UInt8](repeating: 0, count: body.count)
+        for index in body.indices { lowered[index] = Self.lower(body[index]) }
+        guard Self.constantTimeEqualHex(code: self.code(lowered), text: mac) else { return nil }
         return TokenClaims(campaign: campaign, hostIndex: host, profileIndex: profile)
     }
 
@@ -63,6 +89,38 @@ public struct TokenAuthority: Sendable {
     public func profile(for claims: TokenClaims) -> ProbeProfile { profiles[claims.profileIndex] }
 
     private func mac(_ body: String) -> String {
-        Array(HMACSHA256.authenticationCode(key: secret, message: Array(body.utf8)).prefix(10)).hexString
+        code(Array(body.utf8)).hexString
+    }
+
+    /// The first 10 bytes of HMAC-SHA256 over `body`.
+    private func code(_ body: [UInt8]) -> [UInt8] {
+        Array(HMACSHA256.authenticationCode(key: secret, message: body).prefix(10))
+    }
+
+    private static func lower(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
+    }
+
+    /// A non-negative base-36 number of at most 12 digits (either case), or nil.
+    private static func base36(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
+        guard !digits.isEmpty, digits.count <= 12 else { return nil }
+        var value = 0
+        for byte in digits {
+            let low = lower(byte)
+            let digit: Int
+            switch low {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = Int(low - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): digit = Int(low - UInt8(ascii: "a")) + 10
+            default: return nil
+            }
+            value = value * 36 + digit
+        }
+        return value
+    }
+
+    /// `text` is the lowercase hex of `code` (either case accepted), compared in constant time.
+    private static func constantTimeEqualHex(code: [UInt8], text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard text.count == code.count * 2 else { return false }
+        return HMACSHA256.constantTimeEqual(Array(code.hexString.utf8), text.map(lower))
     }
 }

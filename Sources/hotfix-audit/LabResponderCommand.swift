@@ -2,6 +2,7 @@ import ArgumentParser
 import AuditCore
 import Foundation
 import Logging
+import NIOPosix
 import SMTPProbe
 
 /// `lab responder`: the probe responder alone, for benchmarks with external SMTP clients
@@ -23,6 +24,7 @@ struct LabResponderCommand: AsyncParsableCommand {
     @Option(name: .customLong("probe-domain"), help: "Domain of the recipient.") var probeDomain = "probe.bench.test"
     @Option(help: "DATA reply profile, e.g. delay=0s,lines=1.") var profile = "delay=0s,lines=1"
     @Option(help: "Stop after this long (e.g. 10m); default: until Ctrl-C.") var duration: String?
+    @Option(help: "Event-loop threads serving sessions (default: one per core).") var threads: Int?
 
     func validate() throws {
         guard let address = ListenAddress(parsing: listen, defaultPort: 2526), address.host.hasPrefix("127.") || address.host == "localhost" else {
@@ -30,6 +32,7 @@ struct LabResponderCommand: AsyncParsableCommand {
         }
         do { _ = try ProbeProfile(parsing: profile) } catch { throw ValidationError("--profile: \(error)") }
         if let duration, ProbeProfile.milliseconds(duration) == nil { throw ValidationError("--duration '\(duration)' is not a duration") }
+        if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be 1...64") }
     }
 
     func run() async throws {
@@ -37,8 +40,9 @@ struct LabResponderCommand: AsyncParsableCommand {
         let parsed = try ProbeProfile(parsing: profile)
         let tokens = TokenAuthority(campaign: "bench", secret: TokenAuthority.randomSecret(), profiles: [parsed])
         let logger = Logger(label: "hotfix-audit.responder")
+        let group = threads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) } ?? .singleton
         let server = ProbeResponder(configuration: ResponderConfiguration(listen: [address], probeDomain: probeDomain),
-                                    tokens: tokens, logger: logger)
+                                    tokens: tokens, logger: logger, group: group)
         let bound = try await server.start()
         let token = tokens.issue(hostIndex: 0, profileIndex: 0)
         print(TokenAuthority.recipient(token: token, domain: probeDomain.lowercased()))
@@ -46,6 +50,6 @@ struct LabResponderCommand: AsyncParsableCommand {
         Output.status("Responder on \(bound.joined(separator: ", ")), profile \(parsed); Ctrl-C stops it.")
         await waitForStop(milliseconds: duration.flatMap(ProbeProfile.milliseconds))
         try await server.stop()
-        Output.status("Responder stopped: \(server.book.records(for: token).count) deliveries recorded.")
+        Output.status("Responder stopped: \(server.book.deliveryCount(for: token)) deliveries recorded.")
     }
 }

@@ -12,7 +12,6 @@ import Testing
         let machine = ResponderStateMachine(configuration: ResponderConfiguration(probeDomain: "probe.test"),
                                             tokens: tokens, sessionID: 1, peer: "127.0.0.9:1")
         let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPLineDecoder()))
         try channel.pipeline.syncOperations.addHandler(ResponderHandler(machine: machine, book: book, connections: LockedBox(0),
                                                                         logger: TestSupport.logger))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.9", port: 1)).wait()
