@@ -27,6 +27,12 @@ final class ResponderHandler: ChannelInboundHandler {
     private var timers: [ResponderStateMachine.Timer: Scheduled<Void>] = [:]
     /// The write a pending close waits for (only writes followed by a close get a promise).
     private var lastWrite: EventLoopFuture<Void>?
+    /// Set once the session is over and our side is shut for writing: input is read and dropped until
+    /// the peer closes or `lingerMilliseconds` pass. Closing a socket with unread input makes the kernel
+    /// reset the connection, and a reset can destroy the last replies (a flood's final 421) in flight.
+    private var lingering = false
+    private var lingerTask: Scheduled<Void>?
+    static let lingerMilliseconds: Int64 = 2000
 
     init(machine: ResponderStateMachine, book: DeliveryBook, connections: LockedBox<Int>, logger: Logger) {
         let limits = machine.configuration.limits
@@ -55,6 +61,7 @@ final class ResponderHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if lingering { return }
         var buffer = unwrapInboundIn(data)
         if var earlier = pending {
             pending = nil
@@ -81,6 +88,8 @@ final class ResponderHandler: ChannelInboundHandler {
         timeoutDeadline = nil
         timers.values.forEach { $0.cancel() }
         timers = [:]
+        lingerTask?.cancel()
+        lingerTask = nil
         if counted {
             connections.withLock { $0 -= 1 }
             counted = false
@@ -91,6 +100,22 @@ final class ResponderHandler: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         logger.debug("responder session error", metadata: ["smtp.peer": "\(machine.peer)", "error": "\(error)"])
         context.close(promise: nil)
+    }
+
+    /// Ends the session gracefully: our replies are out, so shut our side for writing (the peer sees the
+    /// end after them), drop whatever the peer still sends, and close when it closes or after the linger
+    /// time at the latest — so a flooding peer cannot hold the connection open.
+    private func linger(context: ChannelHandlerContext) {
+        guard !lingering, context.channel.isActive else { return }
+        lingering = true
+        pending = nil
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let shutdown = context.eventLoop.makePromise(of: Void.self)
+        shutdown.futureResult.whenFailure { _ in bound.value.close(promise: nil) }
+        context.close(mode: .output, promise: shutdown)
+        lingerTask = context.eventLoop.scheduleTask(in: .milliseconds(Self.lingerMilliseconds)) {
+            bound.value.close(promise: nil)
+        }
     }
 
     private func scheduleTimeoutCheck(at deadline: NIODeadline, context: ChannelHandlerContext) {
@@ -151,10 +176,13 @@ final class ResponderHandler: ChannelInboundHandler {
                 if wrote { context.flush(); wrote = false }
                 timeoutDeadline = nil
                 if let lastWrite {
-                    let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-                    lastWrite.whenComplete { _ in bound.value.close(promise: nil) }
+                    let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                    lastWrite.whenComplete { _ in
+                        let (handler, context) = bound.value
+                        handler.linger(context: context)
+                    }
                 } else {
-                    context.close(promise: nil)
+                    linger(context: context)
                 }
             case .record(let record):
                 book.update(record)
