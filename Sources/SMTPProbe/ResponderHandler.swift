@@ -110,12 +110,13 @@ final class ResponderHandler: ChannelInboundHandler {
         lingering = true
         pending = nil
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        let shutdown = context.eventLoop.makePromise(of: Void.self)
-        shutdown.futureResult.whenFailure { _ in bound.value.close(promise: nil) }
-        context.close(mode: .output, promise: shutdown)
+        // Scheduled first: if the shutdown fails and closes at once, channelInactive cancels it.
         lingerTask = context.eventLoop.scheduleTask(in: .milliseconds(Self.lingerMilliseconds)) {
             bound.value.close(promise: nil)
         }
+        let shutdown = context.eventLoop.makePromise(of: Void.self)
+        shutdown.futureResult.whenFailure { _ in bound.value.close(promise: nil) }
+        context.close(mode: .output, promise: shutdown)
     }
 
     private func scheduleTimeoutCheck(at deadline: NIODeadline, context: ChannelHandlerContext) {
