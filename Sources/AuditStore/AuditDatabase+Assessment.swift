@@ -129,14 +129,50 @@ extension AuditDatabase {
 
             // A host's files sorted into the manifests that name them (filled while reading its rows).
             var buckets = [[HostFileRow]](repeating: [], count: manifests.count)
+            // A whole host's results depend only on its facts, its relevant files (in order), which KBs it
+            // records as installed and its probe outcome: hosts alike in all of them (most of a fleet) share
+            // one list of (evidence, verdict) per KB, looked up once per host (bounded).
+            struct HostKey: Hashable {
+                var context: VerdictRules.HostContext
+                var files: [HostFileRow]
+                var recorded: [Bool]
+                var probe: ProbeOutcome?
+            }
+            var hostMemo: [HostKey: [(id: Int64, verdict: Int)]] = [:]
+            let hostMemoLimit = 50_000
+            var hostFiles: [HostFileRow] = []
+            var outcomes: [(id: Int64, verdict: Int)] = []
             func decide(hostID: Int64, context: VerdictRules.HostContext) throws {
                 summary.hostCount += 1
-                var compliant = true
                 let probe = ProbeOutcome.combine(probes[hostID] ?? [])
                 let hostHotfixes = hotfixes[hostID]
+                let recorded = manifests.map { hostHotfixes?.contains($0.kb.number) ?? false }
+                let hostKey = HostKey(context: context, files: hostFiles, recorded: recorded, probe: probe)
+                if let known = hostMemo[hostKey] {
+                    outcomes = known
+                } else {
+                    outcomes.removeAll(keepingCapacity: true)
+                    try assessHost(context: context, recorded: recorded, probe: probe)
+                    if hostMemo.count >= hostMemoLimit { hostMemo.removeAll(keepingCapacity: true) }
+                    hostMemo[hostKey] = outcomes
+                }
                 let platformIndex = context.platform.flatMap { Platform.allCases.firstIndex(of: $0) } ?? platformNames.count - 1
+                var compliant = true
+                for (manifestIndex, stored) in outcomes.enumerated() {
+                    try verdictRows.append(hostID: hostID, kb: Int64(manifests[manifestIndex].kb.number), evidence: stored.id)
+                    verdictCounts[stored.verdict] += 1
+                    platformCounts[platformIndex * verdicts.count + stored.verdict] += 1
+                    kbCounts[manifestIndex * verdicts.count + stored.verdict] += 1
+                    if !verdicts[stored.verdict].isCompliant { compliant = false }
+                }
+                summary.resultCount += outcomes.count
+                if !compliant { summary.nonCompliantHosts += 1 }
+            }
+
+            /// The (evidence, verdict) of each KB for a host not seen alike before, into `outcomes`.
+            func assessHost(context: VerdictRules.HostContext, recorded recordedKBs: [Bool], probe: ProbeOutcome?) throws {
                 for (manifestIndex, manifest) in manifests.enumerated() {
-                    let recorded = hostHotfixes?.contains(manifest.kb.number) ?? false
+                    let recorded = recordedKBs[manifestIndex]
                     let relevant = buckets[manifestIndex]
                     let key = MemoKey(manifest: manifestIndex, context: context, files: relevant, recorded: recorded)
                     let slot: Int
@@ -176,14 +212,8 @@ extension AuditDatabase {
                         stored = (db.lastInsertedRowID, verdicts.firstIndex(of: combined.verdict)!)
                         evidence[evidenceKey] = stored
                     }
-                    try verdictRows.append(hostID: hostID, kb: Int64(manifest.kb.number), evidence: stored.id)
-                    summary.resultCount += 1
-                    verdictCounts[stored.verdict] += 1
-                    platformCounts[platformIndex * verdicts.count + stored.verdict] += 1
-                    kbCounts[manifestIndex * verdicts.count + stored.verdict] += 1
-                    if !verdicts[stored.verdict].isCompliant { compliant = false }
+                    outcomes.append(stored)
                 }
-                if !compliant { summary.nonCompliantHosts += 1 }
             }
 
             // One pass: every host with its files whose names appear in the manifests, in host order
@@ -212,6 +242,7 @@ extension AuditDatabase {
                     if let currentID { try decide(hostID: currentID, context: context) }
                     currentID = id
                     for index in buckets.indices { buckets[index].removeAll(keepingCapacity: true) }
+                    hostFiles.removeAll(keepingCapacity: true)
                     let product = columnText(raw, 1).map { name in
                         if let known = products[name] { return known }
                         let product = Product(name: name)
@@ -233,6 +264,7 @@ extension AuditDatabase {
                     let ref = sqlite3_column_int64(raw, 6)
                     let row = HostFileRow(ref: ref, version: version, storedText: columnText(raw, 12), size: columnInt(raw, 13))
                     for manifestIndex in refManifests[ref] ?? [] { buckets[manifestIndex].append(row) }
+                    hostFiles.append(row)
                 }
             }
             sqlite3_reset(raw)
