@@ -48,9 +48,10 @@ extension AuditDatabase {
         let now = Self.now()
         return try write { db in
             var manifests: [Manifest] = []
+            // In KB order: each host's results are stored in this order, and read back in it.
             let numbers = requested.isEmpty
                 ? try Int.fetchAll(db, sql: "SELECT number FROM kb ORDER BY number").map(KBNumber.init)
-                : requested
+                : Array(Set(requested)).sorted { $0.number < $1.number }
             for kb in numbers {
                 guard let manifest = try Self.loadManifest(db, kb) else { throw StoreError.unknownKB(kb) }
                 manifests.append(manifest)
@@ -61,7 +62,7 @@ extension AuditDatabase {
             let hostCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM host") ?? 0
             let fileCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM host_file") ?? 0
             let rowCount = manifests.reduce(0) { $0 + $1.rows.count }
-            try db.execute(sql: "DELETE FROM assessment_verdict; DELETE FROM assessment_evidence")
+            try db.execute(sql: "DELETE FROM assessment_host; DELETE FROM assessment_evidence")
             try db.execute(sql: "INSERT INTO assessment_run (at, kbs, host_count, file_count, manifest_row_count) VALUES (?, ?, ?, ?, ?)",
                            arguments: [now, manifests.map(\.kb.description).joined(separator: ","), hostCount, fileCount, rowCount])
             let runID = db.lastInsertedRowID
@@ -125,7 +126,9 @@ extension AuditDatabase {
                                                  required_version, found_version, path, anomalies)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            var verdictRows = try VerdictRowWriter(db: db, runID: runID)
+            // Each host's results as {"KB": evidence, …} in KB order (manifests are loaded in KB order).
+            var verdictRows = try HostResultsWriter(db: db, runID: runID)
+            let kbKeys = manifests.map { "\"\($0.kb.number)\":" }
 
             // A host's files sorted into the manifests that name them (filled while reading its rows).
             var buckets = [[HostFileRow]](repeating: [], count: manifests.count)
@@ -138,8 +141,9 @@ extension AuditDatabase {
                 var recorded: [Bool]
                 var probe: ProbeOutcome?
             }
-            var hostMemo: [HostKey: [(id: Int64, verdict: Int)]] = [:]
             let hostMemoLimit = 50_000
+            var hostMemo: [HostKey: [(id: Int64, verdict: Int)]] = [:]
+            hostMemo.reserveCapacity(min(hostCount, hostMemoLimit))
             var hostFiles: [HostFileRow] = []
             var outcomes: [(id: Int64, verdict: Int)] = []
             func decide(hostID: Int64, context: VerdictRules.HostContext) throws {
@@ -158,13 +162,18 @@ extension AuditDatabase {
                 }
                 let platformIndex = context.platform.flatMap { Platform.allCases.firstIndex(of: $0) } ?? platformNames.count - 1
                 var compliant = true
+                var results = "{"
                 for (manifestIndex, stored) in outcomes.enumerated() {
-                    try verdictRows.append(hostID: hostID, kb: Int64(manifests[manifestIndex].kb.number), evidence: stored.id)
+                    if manifestIndex > 0 { results += "," }
+                    results += kbKeys[manifestIndex]
+                    results += String(stored.id)
                     verdictCounts[stored.verdict] += 1
                     platformCounts[platformIndex * verdicts.count + stored.verdict] += 1
                     kbCounts[manifestIndex * verdicts.count + stored.verdict] += 1
                     if !verdicts[stored.verdict].isCompliant { compliant = false }
                 }
+                results += "}"
+                try verdictRows.append(hostID: hostID, results: results)
                 summary.resultCount += outcomes.count
                 if !compliant { summary.nonCompliantHosts += 1 }
             }
@@ -295,22 +304,22 @@ extension AuditDatabase {
                               _ body: (AssessedResult) throws -> Void) throws {
         do {
             // Driven by host in name order (CROSS JOIN keeps host the outer loop, read through its name_key
-            // index), each host's verdicts by primary key: rows come out sorted, with no sort of the whole run,
-            // and a LIMIT stops early.
-            var conditions = ["v.run_id = (SELECT max(id) FROM assessment_run)", "v.host_id = h.id", "e.id = v.evidence_id"]
+            // index), each host's results by primary key and unpacked in their stored KB order: rows come out
+            // sorted with no sort of the whole run, and a LIMIT stops early.
+            var conditions = ["a.run_id = (SELECT max(id) FROM assessment_run)", "a.host_id = h.id", "e.id = j.value"]
             var arguments: [DatabaseValueConvertible?] = []
             if nonCompliantOnly { conditions.append("e.verdict NOT IN ('patched', 'not-applicable')") }
-            if !kbs.isEmpty { conditions.append("v.kb_number IN (\(kbs.map { String($0.number) }.joined(separator: ",")))") }
+            if !kbs.isEmpty { conditions.append("CAST(j.key AS INTEGER) IN (\(kbs.map { String($0.number) }.joined(separator: ",")))") }
             if let host {
                 conditions.append("h.name_key = ?")
                 arguments.append(HostFacts.key(host))
             }
             let cursor = try Row.fetchCursor(db, sql: """
-                SELECT h.name, h.address, h.platform, h.sp_level, h.sp_branch, v.kb_number, e.verdict, e.file_verdict,
+                SELECT h.name, h.address, h.platform, h.sp_level, h.sp_branch, CAST(j.key AS INTEGER), e.verdict, e.file_verdict,
                        e.probe_outcome, e.probe_detail, e.reason, e.file_name, e.required_version, e.found_version, e.path, e.anomalies
-                FROM host h CROSS JOIN assessment_verdict v CROSS JOIN assessment_evidence e
+                FROM host h CROSS JOIN assessment_host a CROSS JOIN json_each(a.results) j CROSS JOIN assessment_evidence e
                 WHERE \(conditions.joined(separator: " AND "))
-                ORDER BY h.name_key, v.kb_number\(limit.map { " LIMIT \($0)" } ?? "")
+                ORDER BY h.name_key\(limit.map { " LIMIT \($0)" } ?? "")
                 """, arguments: StatementArguments(arguments))
             while let row = try cursor.next() {
                 let anomalies: String = row[15]
@@ -337,13 +346,13 @@ struct HostFileRow: Hashable {
     var versionText: String { storedText ?? version.map { "\($0.major).\($0.minor).\($0.build).\($0.revision)" } ?? "" }
 }
 
-/// Appends (run, host, KB, evidence) rows with multi-row INSERTs: one statement execution per batch.
-struct VerdictRowWriter {
-    private static let batch = 200
+/// Appends (run, host, results) rows with multi-row INSERTs: one statement execution per batch.
+struct HostResultsWriter {
+    private static let batch = 100
     private let db: Database
     private let runID: Int64
     private let full: Statement
-    private var rows: [(host: Int64, kb: Int64, evidence: Int64)] = []
+    private var rows: [(host: Int64, results: String)] = []
 
     init(db: Database, runID: Int64) throws {
         self.db = db
@@ -353,12 +362,12 @@ struct VerdictRowWriter {
     }
 
     private static func statement(_ db: Database, rows: Int) throws -> Statement {
-        try db.makeStatement(sql: "INSERT INTO assessment_verdict (run_id, host_id, kb_number, evidence_id) VALUES "
-                             + Array(repeating: "(?, ?, ?, ?)", count: rows).joined(separator: ", "))
+        try db.makeStatement(sql: "INSERT INTO assessment_host (run_id, host_id, results) VALUES "
+                             + Array(repeating: "(?, ?, ?)", count: rows).joined(separator: ", "))
     }
 
-    mutating func append(hostID: Int64, kb: Int64, evidence: Int64) throws {
-        rows.append((hostID, kb, evidence))
+    mutating func append(hostID: Int64, results: String) throws {
+        rows.append((hostID, results))
         if rows.count == Self.batch { try flush(full) }
     }
 
@@ -370,11 +379,10 @@ struct VerdictRowWriter {
         let raw = statement.sqliteStatement
         sqlite3_reset(raw)
         for (index, row) in rows.enumerated() {
-            let base = Int32(index * 4)
+            let base = Int32(index * 3)
             sqlite3_bind_int64(raw, base + 1, runID)
             sqlite3_bind_int64(raw, base + 2, row.host)
-            sqlite3_bind_int64(raw, base + 3, row.kb)
-            sqlite3_bind_int64(raw, base + 4, row.evidence)
+            sqlite3_bind_text(raw, base + 3, row.results, -1, transientDestructor)
         }
         let code = sqlite3_step(raw)
         guard code == SQLITE_DONE else {
@@ -383,9 +391,12 @@ struct VerdictRowWriter {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
         }
         sqlite3_reset(raw)
+        sqlite3_clear_bindings(raw)
         rows.removeAll(keepingCapacity: true)
     }
 }
+
+private let transientDestructor = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 @inline(__always)
 func columnText(_ statement: SQLiteStatement, _ index: Int32) -> String? {

@@ -34,9 +34,11 @@ extension AuditDatabase {
                 let number = manifest.kb.number
                 let replaced = try Int.fetchOne(db, sql: "SELECT count(*) FROM manifest_row WHERE kb_number = ?", arguments: [number]) ?? 0
                 try db.execute(sql: "DELETE FROM kb WHERE number = ?", arguments: [number])
-                // Results against the replaced rows go with them (assessment_verdict has no foreign keys, see Schema).
+                // Results against the replaced rows go with them (assessment_host has no foreign keys, see Schema).
                 if replaced > 0 {
-                    try db.execute(sql: "DELETE FROM assessment_verdict WHERE kb_number = ?", arguments: [number])
+                    let path = "$.\"\(number)\""
+                    try db.execute(sql: "UPDATE assessment_host SET results = json_remove(results, ?) WHERE json_type(results, ?) IS NOT NULL",
+                                   arguments: [path, path])
                 }
                 try db.execute(sql: """
                     INSERT INTO kb (number, title, prerequisite_sp, source_file, source_sha256, imported_at)

@@ -211,11 +211,13 @@ enum Schema {
                        f.size
                 FROM host_file f JOIN file_ref r ON r.id = f.ref_id;
 
-                -- One row per distinct evidence of a run. assessment_verdict, a million rows per run at fleet scale,
-                -- has no foreign keys: with them SQLite checks three parents per inserted row and cannot truncate
-                -- the previous run's rows (1.5 s of the 100,000-host assessment). The store keeps it consistent:
-                -- `assess` replaces both tables in one transaction, re-importing a KB deletes that KB's verdicts,
-                -- and hosts are never deleted.
+                -- A run's results: one row per host holding {"KB number": evidence id, …} in KB order, and one
+                -- row per distinct evidence. A million host × KB rows would cost SQLite a B-tree insert each;
+                -- a hundred thousand host rows cost a tenth of that (the view unpacks them with json_each).
+                -- No foreign keys on assessment_host: with them SQLite checks parents per row and cannot
+                -- truncate the previous run. The store keeps it consistent: `assess` replaces both tables in
+                -- one transaction, re-importing a KB removes that KB from every host's results, and hosts are
+                -- never deleted.
                 CREATE TABLE assessment_evidence (
                     id INTEGER PRIMARY KEY,
                     run_id INTEGER NOT NULL REFERENCES assessment_run(id) ON DELETE CASCADE,
@@ -232,12 +234,11 @@ enum Schema {
                     path TEXT,
                     anomalies TEXT NOT NULL DEFAULT ''
                 );
-                CREATE TABLE assessment_verdict (
+                CREATE TABLE assessment_host (
                     run_id INTEGER NOT NULL,
                     host_id INTEGER NOT NULL,
-                    kb_number INTEGER NOT NULL,
-                    evidence_id INTEGER NOT NULL,
-                    PRIMARY KEY (run_id, host_id, kb_number)
+                    results TEXT NOT NULL CHECK (json_type(results) = 'object'),
+                    PRIMARY KEY (run_id, host_id)
                 ) WITHOUT ROWID;
 
                 CREATE TEMP TABLE evidence_map AS
@@ -247,20 +248,23 @@ enum Schema {
                 INSERT INTO assessment_evidence (id, run_id, verdict, file_verdict, probe_outcome, probe_detail, reason, file_name,
                                                  required_version, found_version, path, anomalies)
                 SELECT rowid, * FROM evidence_map;
-                INSERT INTO assessment_verdict (run_id, host_id, kb_number, evidence_id)
-                SELECT r.run_id, r.host_id, r.kb_number, e.id
-                FROM assessment_result r JOIN assessment_evidence e
-                  ON e.run_id = r.run_id AND e.verdict = r.verdict AND e.file_verdict = r.file_verdict
-                 AND e.probe_outcome IS r.probe_outcome AND e.probe_detail IS r.probe_detail AND e.reason = r.reason
-                 AND e.file_name IS r.file_name AND e.required_version IS r.required_version
-                 AND e.found_version IS r.found_version AND e.path IS r.path AND e.anomalies = r.anomalies;
+                INSERT INTO assessment_host (run_id, host_id, results)
+                SELECT run_id, host_id, json_group_object(CAST(kb_number AS TEXT), evidence_id) FROM (
+                    SELECT r.run_id, r.host_id, r.kb_number, e.id AS evidence_id
+                    FROM assessment_result r JOIN assessment_evidence e
+                      ON e.run_id = r.run_id AND e.verdict = r.verdict AND e.file_verdict = r.file_verdict
+                     AND e.probe_outcome IS r.probe_outcome AND e.probe_detail IS r.probe_detail AND e.reason = r.reason
+                     AND e.file_name IS r.file_name AND e.required_version IS r.required_version
+                     AND e.found_version IS r.found_version AND e.path IS r.path AND e.anomalies = r.anomalies
+                    ORDER BY r.run_id, r.host_id, r.kb_number)
+                GROUP BY run_id, host_id;
                 DROP TABLE evidence_map;
                 DROP TABLE assessment_result;
 
                 CREATE VIEW assessment_result AS
-                SELECT v.run_id, v.host_id, v.kb_number, e.verdict, e.file_verdict, e.probe_outcome, e.probe_detail, e.reason,
-                       e.file_name, e.required_version, e.found_version, e.path, e.anomalies
-                FROM assessment_verdict v JOIN assessment_evidence e ON e.id = v.evidence_id;
+                SELECT a.run_id, a.host_id, CAST(j.key AS INTEGER) AS kb_number, e.verdict, e.file_verdict, e.probe_outcome,
+                       e.probe_detail, e.reason, e.file_name, e.required_version, e.found_version, e.path, e.anomalies
+                FROM assessment_host a JOIN json_each(a.results) j JOIN assessment_evidence e ON e.id = j.value;
                 """)
         }
         return migrator

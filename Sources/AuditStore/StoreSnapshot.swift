@@ -50,15 +50,15 @@ public struct StoreSnapshot {
     }
 
     private func kbCondition(_ kbs: [KBNumber]) -> String {
-        kbs.isEmpty ? "" : " AND v.kb_number IN (\(kbs.map { String($0.number) }.joined(separator: ",")))"
+        kbs.isEmpty ? "" : " AND CAST(j.key AS INTEGER) IN (\(kbs.map { String($0.number) }.joined(separator: ",")))"
     }
 
     /// Result counts of the latest run per platform, KB and verdict (one aggregate query).
     public func verdictCounts(_ kbs: [KBNumber]) throws -> [(platform: String, kb: KBNumber, verdict: Verdict, count: Int)] {
         try Row.fetchAll(db, sql: """
-            SELECT COALESCE(h.platform, 'unknown'), v.kb_number, e.verdict, count(*)
-            FROM assessment_verdict v JOIN assessment_evidence e ON e.id = v.evidence_id JOIN host h ON h.id = v.host_id
-            WHERE v.run_id = (SELECT max(id) FROM assessment_run)\(kbCondition(kbs))
+            SELECT COALESCE(h.platform, 'unknown'), CAST(j.key AS INTEGER), e.verdict, count(*)
+            FROM assessment_host a JOIN json_each(a.results) j JOIN assessment_evidence e ON e.id = j.value JOIN host h ON h.id = a.host_id
+            WHERE a.run_id = (SELECT max(id) FROM assessment_run)\(kbCondition(kbs))
             GROUP BY 1, 2, 3
             """).compactMap { row in
             guard let verdict = Verdict(rawValue: row[2]) else { return nil }
@@ -70,10 +70,10 @@ public struct StoreSnapshot {
     public func hostCounts(_ kbs: [KBNumber]) throws -> (hosts: Int, compliant: Int) {
         let row = try Row.fetchOne(db, sql: """
             SELECT count(*), COALESCE(sum(bad = 0), 0) FROM (
-                SELECT v.host_id, sum(e.verdict NOT IN ('patched', 'not-applicable')) AS bad
-                FROM assessment_verdict v JOIN assessment_evidence e ON e.id = v.evidence_id
-                WHERE v.run_id = (SELECT max(id) FROM assessment_run)\(kbCondition(kbs))
-                GROUP BY v.host_id)
+                SELECT a.host_id, sum(e.verdict NOT IN ('patched', 'not-applicable')) AS bad
+                FROM assessment_host a JOIN json_each(a.results) j JOIN assessment_evidence e ON e.id = j.value
+                WHERE a.run_id = (SELECT max(id) FROM assessment_run)\(kbCondition(kbs))
+                GROUP BY a.host_id)
             """)
         return (row?[0] ?? 0, row?[1] ?? 0)
     }
@@ -82,12 +82,12 @@ public struct StoreSnapshot {
     public func forEachAssessedHost(_ kbs: [KBNumber], _ body: (HostResults) throws -> Void) throws {
         let cursor = try Row.fetchCursor(db, sql: """
             SELECT h.id, h.name, h.address, h.product, h.os_name, h.sp_level, h.sp_branch, h.platform, h.arch_text, h.sources,
-                   h.last_seen, v.kb_number, e.verdict, e.file_verdict, e.probe_outcome, e.probe_detail, e.reason, e.file_name,
-                   e.required_version, e.found_version, e.path, e.anomalies,
+                   h.last_seen, CAST(j.key AS INTEGER), e.verdict, e.file_verdict, e.probe_outcome, e.probe_detail, e.reason,
+                   e.file_name, e.required_version, e.found_version, e.path, e.anomalies,
                    EXISTS (SELECT 1 FROM probe_session s WHERE s.host_id = h.id)
-            FROM host h CROSS JOIN assessment_verdict v CROSS JOIN assessment_evidence e
-            WHERE v.run_id = (SELECT max(id) FROM assessment_run) AND v.host_id = h.id AND e.id = v.evidence_id\(kbCondition(kbs))
-            ORDER BY h.name_key, v.kb_number
+            FROM host h CROSS JOIN assessment_host a CROSS JOIN json_each(a.results) j CROSS JOIN assessment_evidence e
+            WHERE a.run_id = (SELECT max(id) FROM assessment_run) AND a.host_id = h.id AND e.id = j.value\(kbCondition(kbs))
+            ORDER BY h.name_key
             """)
         var current: HostResults?
         var currentID: Int64 = -1

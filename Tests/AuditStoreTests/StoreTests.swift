@@ -45,7 +45,7 @@ func feed(_ path: String, _ format: String, _ records: [InventoryRecord]) -> Aud
                                                    "2026-11-29-v2-narrow-files-and-results"])
     let counts = try temp.store.tableCounts()
     for table in ["kb", "manifest_row", "host", "installed_file", "installed_hotfix", "probe_session", "assessment_result",
-                  "file_ref", "host_file", "assessment_evidence", "assessment_verdict"] {
+                  "file_ref", "host_file", "assessment_evidence", "assessment_host"] {
         #expect(counts[table] == 0, "\(table)")
     }
     #expect(try temp.store.integrityCheck() == "ok")
@@ -263,4 +263,28 @@ func feed(_ path: String, _ format: String, _ records: [InventoryRecord]) -> Aud
     try temp.store.forEachHost { names.append($0.name) }
     #expect(names == ["web01.corp.example", "web01.lab.example", "web02"])
     #expect(try temp.store.integrityCheck() == "ok")
+}
+
+/// Results are stored per host in KB order whatever order the KBs were asked in, and read back in it;
+/// the assessment_result view unpacks them into one row per host × KB.
+@Test func resultsComeBackPerHostInKBOrder() throws {
+    let temp = try TempStore()
+    var second = kb912341()
+    second.kb = KBNumber(900001)
+    _ = try temp.store.importManifests([(kb912341(), SourceFile(path: "a", sha256: sha, format: "kb-text")),
+                                        (second, SourceFile(path: "b", sha256: sha, format: "kb-text"))])
+    _ = try temp.store.importInventories([feed("fleet.csv", "fleet-csv", [
+        host("b-host", .x86, sp: 1), smtpsvc("b-host", "6.0.3790.1830"),
+        host("a-host", .x64, sp: 1), smtpsvc("a-host", "6.0.3790.2668"),
+    ])])
+    let summary = try temp.store.assess(kbs: [KBNumber(912341), KBNumber(900001)])
+    #expect(summary.resultCount == 4)
+    var seen: [String] = []
+    try temp.store.latestResults { seen.append("\($0.host) \($0.kb) \($0.verdict)") }
+    #expect(seen == ["a-host KB900001 patched", "a-host KB912341 patched",
+                     "b-host KB900001 vulnerable", "b-host KB912341 vulnerable"])
+    var limited: [String] = []
+    try temp.store.latestResults(nonCompliantOnly: true, kbs: [KBNumber(912341)], limit: 5) { limited.append("\($0.host) \($0.kb)") }
+    #expect(limited == ["b-host KB912341"])
+    #expect(try temp.store.tableCounts()["assessment_result"] == 4)
 }
