@@ -38,7 +38,9 @@ public final class InventoryWriter {
     private var shortKeys: [String: (id: Int64, count: Int)] = [:]
     /// Names resolved in this import (a short name may resolve to its FQDN host).
     private var hostIDs: [String: Int64] = [:]
-    private var lastFacts: [Int64: HostFacts] = [:]
+    /// A digest of the facts last written per host (8 bytes a host instead of a copy of its facts):
+    /// the same facts again are skipped. Equal digests of different facts are vanishingly unlikely (64 bits).
+    private var lastFacts: [Int64: Int] = [:]
     private var cleared: Set<String> = []
     private var touched: Set<Int64> = []
     private let insertFiles: Statement
@@ -92,8 +94,9 @@ public final class InventoryWriter {
         switch record {
         case .host(let facts):
             let id = try hostID(facts.name, facts: facts)
-            if lastFacts[id] == facts { return }
-            lastFacts[id] = facts
+            let digest = facts.hashValue
+            if lastFacts[id] == digest { return }
+            lastFacts[id] = digest
             // A host created just now from these facts already has them.
             if createdWithFacts == id { return }
             try db.cachedStatement(sql: """

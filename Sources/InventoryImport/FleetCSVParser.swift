@@ -14,7 +14,8 @@ enum FleetCSVParser {
         let path = table.column("path"), fileName = table.column("file", "filename", "file_name")
         let version = table.column("version", "file_version"), size = table.column("size")
         let hotfix = table.column("hotfix", "hotfix_id", "kb"), installedOn = table.column("installed_on")
-        var lastFacts: [String: HostFacts] = [:]
+        /// Per host key, a digest of the facts last emitted (not a copy of them: memory per host stays small).
+        var lastFacts: [String: Int] = [:]
         // Fleet CSVs repeat a host's facts on each of its rows: when the raw fact fields equal the
         // previous row's, the facts (and whether to emit them) are the same, so skip parsing them again.
         let factColumns = [hostColumn, address, product, osName, servicePack, arch]
@@ -54,8 +55,9 @@ enum FleetCSVParser {
                 || facts.servicePack != nil || facts.platform != nil || facts.architectureText != nil
             var comparable = facts
             comparable.name = key
-            if lastFacts[key] == nil || (hasFacts && lastFacts[key] != comparable) {
-                lastFacts[key] = comparable
+            let digest = comparable.hashValue
+            if lastFacts[key] == nil || (hasFacts && lastFacts[key] != digest) {
+                lastFacts[key] = digest
                 try emitter.host(facts)
             }
         }
