@@ -25,8 +25,6 @@ final class ResponderHandler: ChannelInboundHandler {
     private var timeoutFiresAt: NIODeadline?
     /// Pending reply timers; fired ones are removed, so closing cancels only live ones.
     private var timers: [ResponderStateMachine.Timer: Scheduled<Void>] = [:]
-    /// The write a pending close waits for (only writes followed by a close get a promise).
-    private var lastWrite: EventLoopFuture<Void>?
     /// Set once the session is over and our side is shut for writing: input is read and dropped until
     /// the peer closes or `lingerMilliseconds` pass. Closing a socket with unread input makes the kernel
     /// reset the connection, and a reset can destroy the last replies (a flood's final 421) in flight.
@@ -69,8 +67,16 @@ final class ResponderHandler: ChannelInboundHandler {
             buffer = earlier
         }
         let now = context.eventLoop.now
-        while let line = decoder.nextLine(from: &buffer) {
-            perform(machine.receive(line, now: now), context: context)
+        // Every reply to the lines of this read goes out in one write and one flush.
+        var out: ByteBuffer?
+        var closing = false
+        while !closing, let line = decoder.nextLine(from: &buffer) {
+            closing = run(machine.receive(line, now: now), into: &out, context: context)
+        }
+        if let out { context.writeAndFlush(wrapOutboundOut(out), promise: nil) }
+        if closing {
+            linger(context: context)
+            return
         }
         // A trailing partial line waits for more bytes; at the end of the stream it is dropped
         // (SMTP acts on complete lines only). The decoder caps what it leaves unread.
@@ -109,13 +115,20 @@ final class ResponderHandler: ChannelInboundHandler {
         guard !lingering, context.channel.isActive else { return }
         lingering = true
         pending = nil
-        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        // Scheduled first: if the shutdown fails and closes at once, channelInactive cancels it.
-        lingerTask = context.eventLoop.scheduleTask(in: .milliseconds(Self.lingerMilliseconds)) {
-            bound.value.close(promise: nil)
-        }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        // NIO shuts the output once the replies written before are out: only then does the linger
+        // time start (a failed shutdown closes at once).
         let shutdown = context.eventLoop.makePromise(of: Void.self)
-        shutdown.futureResult.whenFailure { _ in bound.value.close(promise: nil) }
+        shutdown.futureResult.whenComplete { result in
+            let (handler, context) = bound.value
+            guard case .success = result, context.channel.isActive else {
+                context.close(promise: nil)
+                return
+            }
+            handler.lingerTask = context.eventLoop.scheduleTask(in: .milliseconds(Self.lingerMilliseconds)) {
+                bound.value.1.close(promise: nil)
+            }
+        }
         context.close(mode: .output, promise: shutdown)
     }
 
@@ -137,25 +150,27 @@ final class ResponderHandler: ChannelInboundHandler {
     }
 
     private func perform(_ actions: [ResponderStateMachine.Action], context: ChannelHandlerContext) {
-        if run(actions, context: context) { context.flush() }
+        var out: ByteBuffer?
+        let closing = run(actions, into: &out, context: context)
+        if let out { context.writeAndFlush(wrapOutboundOut(out), promise: nil) }
+        // The output is shut only after the replies written above (NIO keeps the shutdown pending
+        // until they are out), so the peer sees the end after them.
+        if closing { linger(context: context) }
     }
 
-    /// Performs `actions`; returns whether writes still wait for a flush (the caller flushes once).
-    private func run(_ actions: [ResponderStateMachine.Action], context: ChannelHandlerContext) -> Bool {
-        var wrote = false
-        // Only a write that a close follows needs a promise (the close waits for it).
-        let closes = actions.contains { if case .close = $0 { return true } else { return false } }
+    /// Performs `actions`, gathering every reply into `out` (one buffer, one write and one flush per
+    /// batch); returns whether the session is to be closed once that buffer is written.
+    private func run(_ actions: [ResponderStateMachine.Action], into out: inout ByteBuffer?,
+                     context: ChannelHandlerContext) -> Bool {
+        var closing = false
         var due: ResponderStateMachine.Timer?
         for action in actions {
             switch action {
             case .write(let text):
-                let buffer = wrapOutboundOut(context.channel.allocator.buffer(string: text))
-                if closes {
-                    lastWrite = context.write(buffer)
-                } else {
-                    context.write(buffer, promise: nil)
+                if out == nil {
+                    out = context.channel.allocator.buffer(capacity: max(256, text.utf8.count))
                 }
-                wrote = true
+                out!.writeString(text)
             case .schedule(.finalLine(let generation), let milliseconds) where milliseconds <= 0:
                 // No delay: the final line goes out with the continuation lines, in the same flush.
                 due = .finalLine(generation: generation)
@@ -174,17 +189,8 @@ final class ResponderHandler: ChannelInboundHandler {
                 timeoutTask?.cancel()
                 scheduleTimeoutCheck(at: deadline, context: context)
             case .close:
-                if wrote { context.flush(); wrote = false }
                 timeoutDeadline = nil
-                if let lastWrite {
-                    let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-                    lastWrite.whenComplete { _ in
-                        let (handler, context) = bound.value
-                        handler.linger(context: context)
-                    }
-                } else {
-                    linger(context: context)
-                }
+                closing = true
             case .record(let record):
                 book.update(record)
                 if record.finished {
@@ -200,7 +206,7 @@ final class ResponderHandler: ChannelInboundHandler {
                 ])
             }
         }
-        if let due, run(machine.timerFired(due, now: context.eventLoop.now), context: context) { wrote = true }
-        return wrote
+        if let due, run(machine.timerFired(due, now: context.eventLoop.now), into: &out, context: context) { closing = true }
+        return closing
     }
 }
