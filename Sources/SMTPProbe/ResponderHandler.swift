@@ -17,22 +17,25 @@ final class ResponderHandler: ChannelInboundHandler {
     private let connections: LockedBox<Int>
     private let logger: Logger
     private var counted = false
-    private var timeoutTask: Scheduled<Void>?
-    /// When the current stage times out; the scheduled check re-arms itself until then, so that
-    /// moving the deadline on every line costs no cancel (NIO cancels by scanning its task queue,
-    /// which holds about one timeout check per open session because closed sessions cancel theirs).
+    /// When the current stage times out, checked by the loop's ``SessionTimeouts`` (no task per session).
     private var timeoutDeadline: NIODeadline?
-    private var timeoutFiresAt: NIODeadline?
+    private var timeouts: SessionTimeouts?
+    private var context: ChannelHandlerContext?
     /// Pending reply timers; fired ones are removed, so closing cancels only live ones.
     private var timers: [ResponderStateMachine.Timer: Scheduled<Void>] = [:]
     /// Set once the session is over and our side is shut for writing: input is read and dropped until
     /// the peer closes or `lingerMilliseconds` pass. Closing a socket with unread input makes the kernel
     /// reset the connection, and a reset can destroy the last replies (a flood's final 421) in flight.
     private var lingering = false
-    private var lingerTask: Scheduled<Void>?
+    /// When a lingering session is closed at the latest.
+    private var lingerDeadline: NIODeadline?
     static let lingerMilliseconds: Int64 = 2000
 
-    init(machine: ResponderStateMachine, book: DeliveryBook, connections: LockedBox<Int>, logger: Logger) {
+    /// `timeouts`: the loop's shared deadline check (the server passes one per event loop); without
+    /// it the handler makes its own on the channel's loop.
+    init(machine: ResponderStateMachine, book: DeliveryBook, connections: LockedBox<Int>, logger: Logger,
+         timeouts: SessionTimeouts? = nil) {
+        self.timeouts = timeouts
         let limits = machine.configuration.limits
         self.decoder = SMTPLineDecoder(maximumLineLength: max(limits.textLineOctets, limits.commandLineOctets))
         self.machine = machine
@@ -49,6 +52,11 @@ final class ResponderHandler: ChannelInboundHandler {
             return true
         }
         counted = admitted
+        self.context = context
+        if timeouts == nil || timeouts!.eventLoop !== context.eventLoop {
+            timeouts = SessionTimeouts(eventLoop: context.eventLoop, tick: SessionTimeouts.tick(for: machine.configuration.limits))
+        }
+        timeouts!.add(self)
         if admitted {
             perform(machine.start(now: context.eventLoop.now), context: context)
         } else {
@@ -85,17 +93,13 @@ final class ResponderHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         perform(machine.peerClosed(now: context.eventLoop.now), context: context)
-        // Cancel the timeout check: left in the loop's queue it would keep this channel (pipeline,
-        // machine, transcript) alive for the whole command timeout, and make the queue — which NIO
-        // scans to cancel a task — as long as the sessions of the last five minutes.
-        timeoutTask?.cancel()
-        timeoutTask = nil
-        timeoutFiresAt = nil
+        // Leave the loop's deadline check (it holds this handler, and so the channel, machine and transcript).
+        timeouts?.remove(self)
         timeoutDeadline = nil
+        lingerDeadline = nil
+        self.context = nil
         timers.values.forEach { $0.cancel() }
         timers = [:]
-        lingerTask?.cancel()
-        lingerTask = nil
         if counted {
             connections.withLock { $0 -= 1 }
             counted = false
@@ -125,27 +129,29 @@ final class ResponderHandler: ChannelInboundHandler {
                 context.close(promise: nil)
                 return
             }
-            handler.lingerTask = context.eventLoop.scheduleTask(in: .milliseconds(Self.lingerMilliseconds)) {
-                bound.value.1.close(promise: nil)
-            }
+            handler.lingerDeadline = context.eventLoop.now + .milliseconds(Self.lingerMilliseconds)
         }
         context.close(mode: .output, promise: shutdown)
     }
 
-    private func scheduleTimeoutCheck(at deadline: NIODeadline, context: ChannelHandlerContext) {
-        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        timeoutFiresAt = deadline
-        timeoutTask = context.eventLoop.scheduleTask(deadline: deadline) {
-            let (handler, context) = bound.value
-            handler.timeoutFiresAt = nil
-            handler.timeoutTask = nil
-            guard let deadline = handler.timeoutDeadline else { return }
-            if context.eventLoop.now < deadline {
-                handler.scheduleTimeoutCheck(at: deadline, context: context)
-            } else {
-                handler.timeoutDeadline = nil
-                handler.perform(handler.machine.timeout(now: context.eventLoop.now), context: context)
-            }
+    /// A command/data timeout or the linger limit has passed.
+    func isDue(_ now: NIODeadline) -> Bool {
+        if let deadline = timeoutDeadline, deadline <= now { return true }
+        if let deadline = lingerDeadline, deadline <= now { return true }
+        return false
+    }
+
+    /// Called by ``SessionTimeouts`` when ``isDue(_:)``.
+    func deadlinePassed(now: NIODeadline) {
+        guard let context else { return }
+        if let deadline = lingerDeadline, deadline <= now {
+            lingerDeadline = nil
+            context.close(promise: nil)
+            return
+        }
+        if let deadline = timeoutDeadline, deadline <= now {
+            timeoutDeadline = nil
+            perform(machine.timeout(now: now), context: context)
         }
     }
 
@@ -183,11 +189,7 @@ final class ResponderHandler: ChannelInboundHandler {
                 }
                 timers[timer] = task
             case .armTimeout(let milliseconds):
-                let deadline = context.eventLoop.now + .milliseconds(Int64(milliseconds))
-                timeoutDeadline = deadline
-                if let firesAt = timeoutFiresAt, firesAt <= deadline { break }
-                timeoutTask?.cancel()
-                scheduleTimeoutCheck(at: deadline, context: context)
+                timeoutDeadline = context.eventLoop.now + .milliseconds(Int64(milliseconds))
             case .close:
                 timeoutDeadline = nil
                 closing = true
