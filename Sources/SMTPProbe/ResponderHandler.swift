@@ -119,6 +119,10 @@ final class ResponderHandler: ChannelInboundHandler {
         guard !lingering, context.channel.isActive else { return }
         lingering = true
         pending = nil
+        // Until the shutdown is done, a peer that does not read our last replies is bounded by the
+        // command timeout (the session's own deadline is cleared when it ends).
+        let stall = max(Int64(machine.configuration.limits.commandTimeoutMilliseconds), Self.lingerMilliseconds)
+        lingerDeadline = context.eventLoop.now + .milliseconds(stall)
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         // NIO shuts the output once the replies written before are out: only then does the linger
         // time start (a failed shutdown closes at once).
