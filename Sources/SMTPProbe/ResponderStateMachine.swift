@@ -16,8 +16,9 @@ struct ResponderStateMachine {
         case schedule(Timer, milliseconds: Int)
         case armTimeout(milliseconds: Int)
         case close
-        case record(DeliveryRecord)
-        case stray(StrayRecord)
+        // Boxed: a delivery record is large, and every action list would otherwise be as wide as it.
+        indirect case record(DeliveryRecord)
+        indirect case stray(StrayRecord)
     }
 
     private enum Phase: Equatable {
