@@ -61,6 +61,57 @@ public enum HMACSHA256 {
     }
 }
 
+/// HMAC-SHA256 under one fixed key (RFC 2104), with the key schedule done once: the SHA-256 states
+/// after the inner (key XOR ipad) and outer (key XOR opad) blocks are kept, and each message only
+/// copies them. Same result as ``HMACSHA256/authenticationCode(key:message:)``, without the one-shot
+/// call's per-message setup. Safe to share between threads (the kept states are only read).
+public final class HMACSHA256Key: @unchecked Sendable {
+    private let inner: OpaquePointer
+    private let outer: OpaquePointer
+    private static let blockSize = 64
+
+    public init(key: [UInt8]) {
+        var block = key.count > Self.blockSize ? SHA256Hasher.digest(key) : key
+        block += [UInt8](repeating: 0, count: Self.blockSize - block.count)
+        guard let inner = EVP_MD_CTX_new(), let outer = EVP_MD_CTX_new(),
+              EVP_DigestInit_ex(inner, EVP_sha256(), nil) == 1, EVP_DigestInit_ex(outer, EVP_sha256(), nil) == 1 else {
+            fatalError("libcrypto: cannot initialise HMAC-SHA256")
+        }
+        let innerPad = block.map { $0 ^ 0x36 }, outerPad = block.map { $0 ^ 0x5c }
+        guard EVP_DigestUpdate(inner, innerPad, innerPad.count) == 1, EVP_DigestUpdate(outer, outerPad, outerPad.count) == 1 else {
+            fatalError("libcrypto: cannot initialise HMAC-SHA256")
+        }
+        self.inner = inner
+        self.outer = outer
+    }
+
+    deinit {
+        EVP_MD_CTX_free(inner)
+        EVP_MD_CTX_free(outer)
+    }
+
+    /// The 32-byte code of `message`.
+    public func authenticationCode(_ message: UnsafeRawBufferPointer) -> [UInt8] {
+        guard let context = EVP_MD_CTX_new() else { fatalError("libcrypto: out of memory") }
+        defer { EVP_MD_CTX_free(context) }
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        let ok = EVP_MD_CTX_copy_ex(context, inner) == 1
+            && EVP_DigestUpdate(context, message.baseAddress, message.count) == 1
+            && EVP_DigestFinal_ex(context, &digest, &length) == 1
+            && EVP_MD_CTX_copy_ex(context, outer) == 1
+            && EVP_DigestUpdate(context, digest, Int(length)) == 1
+            && EVP_DigestFinal_ex(context, &digest, &length) == 1
+        precondition(ok, "libcrypto: HMAC-SHA256 failed")
+        digest.removeSubrange(Int(length)...)
+        return digest
+    }
+
+    public func authenticationCode(_ message: [UInt8]) -> [UInt8] {
+        message.withUnsafeBytes { authenticationCode($0) }
+    }
+}
+
 extension Array where Element == UInt8 {
     /// Lowercase hexadecimal.
     public var hexString: String {

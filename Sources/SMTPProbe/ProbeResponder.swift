@@ -15,6 +15,8 @@ public final class ProbeResponder: Sendable {
     private let channels = LockedBox<[any Channel]>([])
     private let connections = LockedBox(0)
     private let sessions = LockedBox(0)
+    /// One deadline check per event loop, shared by that loop's sessions.
+    private let timeouts = LockedBox<[ObjectIdentifier: SessionTimeouts]>([:])
 
     public init(configuration: ResponderConfiguration, tokens: TokenAuthority, logger: Logger,
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, book: DeliveryBook = DeliveryBook()) {
@@ -37,16 +39,25 @@ public final class ProbeResponder: Sendable {
         let logger = self.logger
         let connections = self.connections
         let sessions = self.sessions
+        let timeouts = self.timeouts
+        let tick = SessionTimeouts.tick(for: configuration.limits)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let id = sessions.withLock { count -> Int in count += 1; return count }
+                    let loop = channel.eventLoop
+                    let loopTimeouts = timeouts.withLock { table -> SessionTimeouts in
+                        if let existing = table[ObjectIdentifier(loop)] { return existing }
+                        let created = SessionTimeouts(eventLoop: loop, tick: tick)
+                        table[ObjectIdentifier(loop)] = created
+                        return created
+                    }
                     let peer = channel.remoteAddress.map(Self.describe) ?? "unknown"
                     let machine = ResponderStateMachine(configuration: configuration, tokens: tokens, sessionID: id, peer: peer)
                     try channel.pipeline.syncOperations.addHandler(
-                        ResponderHandler(machine: machine, book: book, connections: connections, logger: logger))
+                        ResponderHandler(machine: machine, book: book, connections: connections, logger: logger, timeouts: loopTimeouts))
                 }
             }
         var bound: [String] = []
@@ -76,6 +87,7 @@ public final class ProbeResponder: Sendable {
 
     static func describe(_ address: SocketAddress) -> String {
         guard let ip = address.ipAddress, let port = address.port else { return "\(address)" }
-        return ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
+        // On bytes: with Foundation in the module, `contains(":")` would go through NSString (once per session).
+        return ip.utf8.contains(UInt8(ascii: ":")) ? "[\(ip)]:\(port)" : "\(ip):\(port)"
     }
 }

@@ -17,24 +17,25 @@ final class ResponderHandler: ChannelInboundHandler {
     private let connections: LockedBox<Int>
     private let logger: Logger
     private var counted = false
-    private var timeoutTask: Scheduled<Void>?
-    /// When the current stage times out; the scheduled check re-arms itself until then, so that
-    /// moving the deadline on every line costs no cancel (NIO cancels by scanning its task queue,
-    /// which holds about one timeout check per open session because closed sessions cancel theirs).
+    /// When the current stage times out, checked by the loop's ``SessionTimeouts`` (no task per session).
     private var timeoutDeadline: NIODeadline?
-    private var timeoutFiresAt: NIODeadline?
+    private var timeouts: SessionTimeouts?
+    private var context: ChannelHandlerContext?
     /// Pending reply timers; fired ones are removed, so closing cancels only live ones.
     private var timers: [ResponderStateMachine.Timer: Scheduled<Void>] = [:]
-    /// The write a pending close waits for (only writes followed by a close get a promise).
-    private var lastWrite: EventLoopFuture<Void>?
     /// Set once the session is over and our side is shut for writing: input is read and dropped until
     /// the peer closes or `lingerMilliseconds` pass. Closing a socket with unread input makes the kernel
     /// reset the connection, and a reset can destroy the last replies (a flood's final 421) in flight.
     private var lingering = false
-    private var lingerTask: Scheduled<Void>?
+    /// When a lingering session is closed at the latest.
+    private var lingerDeadline: NIODeadline?
     static let lingerMilliseconds: Int64 = 2000
 
-    init(machine: ResponderStateMachine, book: DeliveryBook, connections: LockedBox<Int>, logger: Logger) {
+    /// `timeouts`: the loop's shared deadline check (the server passes one per event loop); without
+    /// it the handler makes its own on the channel's loop.
+    init(machine: ResponderStateMachine, book: DeliveryBook, connections: LockedBox<Int>, logger: Logger,
+         timeouts: SessionTimeouts? = nil) {
+        self.timeouts = timeouts
         let limits = machine.configuration.limits
         self.decoder = SMTPLineDecoder(maximumLineLength: max(limits.textLineOctets, limits.commandLineOctets))
         self.machine = machine
@@ -51,6 +52,11 @@ final class ResponderHandler: ChannelInboundHandler {
             return true
         }
         counted = admitted
+        self.context = context
+        if timeouts == nil || timeouts!.eventLoop !== context.eventLoop {
+            timeouts = SessionTimeouts(eventLoop: context.eventLoop, tick: SessionTimeouts.tick(for: machine.configuration.limits))
+        }
+        timeouts!.add(self)
         if admitted {
             perform(machine.start(now: context.eventLoop.now), context: context)
         } else {
@@ -69,8 +75,16 @@ final class ResponderHandler: ChannelInboundHandler {
             buffer = earlier
         }
         let now = context.eventLoop.now
-        while let line = decoder.nextLine(from: &buffer) {
-            perform(machine.receive(line, now: now), context: context)
+        // Every reply to the lines of this read goes out in one write and one flush.
+        var out: ByteBuffer?
+        var closing = false
+        while !closing, let line = decoder.nextLine(from: &buffer) {
+            closing = run(machine.receive(line, now: now), into: &out, context: context)
+        }
+        if let out { context.writeAndFlush(wrapOutboundOut(out), promise: nil) }
+        if closing {
+            linger(context: context)
+            return
         }
         // A trailing partial line waits for more bytes; at the end of the stream it is dropped
         // (SMTP acts on complete lines only). The decoder caps what it leaves unread.
@@ -79,17 +93,13 @@ final class ResponderHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         perform(machine.peerClosed(now: context.eventLoop.now), context: context)
-        // Cancel the timeout check: left in the loop's queue it would keep this channel (pipeline,
-        // machine, transcript) alive for the whole command timeout, and make the queue — which NIO
-        // scans to cancel a task — as long as the sessions of the last five minutes.
-        timeoutTask?.cancel()
-        timeoutTask = nil
-        timeoutFiresAt = nil
+        // Leave the loop's deadline check (it holds this handler, and so the channel, machine and transcript).
+        timeouts?.remove(self)
         timeoutDeadline = nil
+        lingerDeadline = nil
+        self.context = nil
         timers.values.forEach { $0.cancel() }
         timers = [:]
-        lingerTask?.cancel()
-        lingerTask = nil
         if counted {
             connections.withLock { $0 -= 1 }
             counted = false
@@ -109,53 +119,68 @@ final class ResponderHandler: ChannelInboundHandler {
         guard !lingering, context.channel.isActive else { return }
         lingering = true
         pending = nil
-        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        // Scheduled first: if the shutdown fails and closes at once, channelInactive cancels it.
-        lingerTask = context.eventLoop.scheduleTask(in: .milliseconds(Self.lingerMilliseconds)) {
-            bound.value.close(promise: nil)
-        }
+        // Until the shutdown is done, a peer that does not read our last replies is bounded by the
+        // command timeout (the session's own deadline is cleared when it ends).
+        let stall = max(Int64(machine.configuration.limits.commandTimeoutMilliseconds), Self.lingerMilliseconds)
+        lingerDeadline = context.eventLoop.now + .milliseconds(stall)
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        // NIO shuts the output once the replies written before are out: only then does the linger
+        // time start (a failed shutdown closes at once).
         let shutdown = context.eventLoop.makePromise(of: Void.self)
-        shutdown.futureResult.whenFailure { _ in bound.value.close(promise: nil) }
+        shutdown.futureResult.whenComplete { result in
+            let (handler, context) = bound.value
+            guard case .success = result, context.channel.isActive else {
+                context.close(promise: nil)
+                return
+            }
+            handler.lingerDeadline = context.eventLoop.now + .milliseconds(Self.lingerMilliseconds)
+        }
         context.close(mode: .output, promise: shutdown)
     }
 
-    private func scheduleTimeoutCheck(at deadline: NIODeadline, context: ChannelHandlerContext) {
-        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        timeoutFiresAt = deadline
-        timeoutTask = context.eventLoop.scheduleTask(deadline: deadline) {
-            let (handler, context) = bound.value
-            handler.timeoutFiresAt = nil
-            handler.timeoutTask = nil
-            guard let deadline = handler.timeoutDeadline else { return }
-            if context.eventLoop.now < deadline {
-                handler.scheduleTimeoutCheck(at: deadline, context: context)
-            } else {
-                handler.timeoutDeadline = nil
-                handler.perform(handler.machine.timeout(now: context.eventLoop.now), context: context)
-            }
+    /// A command/data timeout or the linger limit has passed.
+    func isDue(_ now: NIODeadline) -> Bool {
+        if let deadline = timeoutDeadline, deadline <= now { return true }
+        if let deadline = lingerDeadline, deadline <= now { return true }
+        return false
+    }
+
+    /// Called by ``SessionTimeouts`` when ``isDue(_:)``.
+    func deadlinePassed(now: NIODeadline) {
+        guard let context else { return }
+        if let deadline = lingerDeadline, deadline <= now {
+            lingerDeadline = nil
+            context.close(promise: nil)
+            return
+        }
+        if let deadline = timeoutDeadline, deadline <= now {
+            timeoutDeadline = nil
+            perform(machine.timeout(now: now), context: context)
         }
     }
 
     private func perform(_ actions: [ResponderStateMachine.Action], context: ChannelHandlerContext) {
-        if run(actions, context: context) { context.flush() }
+        var out: ByteBuffer?
+        let closing = run(actions, into: &out, context: context)
+        if let out { context.writeAndFlush(wrapOutboundOut(out), promise: nil) }
+        // The output is shut only after the replies written above (NIO keeps the shutdown pending
+        // until they are out), so the peer sees the end after them.
+        if closing { linger(context: context) }
     }
 
-    /// Performs `actions`; returns whether writes still wait for a flush (the caller flushes once).
-    private func run(_ actions: [ResponderStateMachine.Action], context: ChannelHandlerContext) -> Bool {
-        var wrote = false
-        // Only a write that a close follows needs a promise (the close waits for it).
-        let closes = actions.contains { if case .close = $0 { return true } else { return false } }
+    /// Performs `actions`, gathering every reply into `out` (one buffer, one write and one flush per
+    /// batch); returns whether the session is to be closed once that buffer is written.
+    private func run(_ actions: [ResponderStateMachine.Action], into out: inout ByteBuffer?,
+                     context: ChannelHandlerContext) -> Bool {
+        var closing = false
         var due: ResponderStateMachine.Timer?
         for action in actions {
             switch action {
             case .write(let text):
-                let buffer = wrapOutboundOut(context.channel.allocator.buffer(string: text))
-                if closes {
-                    lastWrite = context.write(buffer)
-                } else {
-                    context.write(buffer, promise: nil)
+                if out == nil {
+                    out = context.channel.allocator.buffer(capacity: max(256, text.utf8.count))
                 }
-                wrote = true
+                out!.writeString(text)
             case .schedule(.finalLine(let generation), let milliseconds) where milliseconds <= 0:
                 // No delay: the final line goes out with the continuation lines, in the same flush.
                 due = .finalLine(generation: generation)
@@ -168,23 +193,10 @@ final class ResponderHandler: ChannelInboundHandler {
                 }
                 timers[timer] = task
             case .armTimeout(let milliseconds):
-                let deadline = context.eventLoop.now + .milliseconds(Int64(milliseconds))
-                timeoutDeadline = deadline
-                if let firesAt = timeoutFiresAt, firesAt <= deadline { break }
-                timeoutTask?.cancel()
-                scheduleTimeoutCheck(at: deadline, context: context)
+                timeoutDeadline = context.eventLoop.now + .milliseconds(Int64(milliseconds))
             case .close:
-                if wrote { context.flush(); wrote = false }
                 timeoutDeadline = nil
-                if let lastWrite {
-                    let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-                    lastWrite.whenComplete { _ in
-                        let (handler, context) = bound.value
-                        handler.linger(context: context)
-                    }
-                } else {
-                    linger(context: context)
-                }
+                closing = true
             case .record(let record):
                 book.update(record)
                 if record.finished {
@@ -200,7 +212,7 @@ final class ResponderHandler: ChannelInboundHandler {
                 ])
             }
         }
-        if let due, run(machine.timerFired(due, now: context.eventLoop.now), context: context) { wrote = true }
-        return wrote
+        if let due, run(machine.timerFired(due, now: context.eventLoop.now), into: &out, context: context) { closing = true }
+        return closing
     }
 }

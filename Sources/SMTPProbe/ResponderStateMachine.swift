@@ -16,8 +16,9 @@ struct ResponderStateMachine {
         case schedule(Timer, milliseconds: Int)
         case armTimeout(milliseconds: Int)
         case close
-        case record(DeliveryRecord)
-        case stray(StrayRecord)
+        // Boxed: a delivery record is large, and every action list would otherwise be as wide as it.
+        indirect case record(DeliveryRecord)
+        indirect case stray(StrayRecord)
     }
 
     private enum Phase: Equatable {
@@ -229,77 +230,91 @@ struct ResponderStateMachine {
             return error("500 5.5.2 Line too long (limit \(limits.commandLineOctets) octets)")
         }
         let text = line.text
-        let verb = text.prefix(while: { $0 != " " }).uppercased()
-        let argument = text.drop(while: { $0 != " " }).drop(while: { $0 == " " })
+        // Verb and argument on bytes: no uppercased copies per command.
+        let bytes = text.utf8
+        let verbEnd = bytes.firstIndex(of: UInt8(ascii: " ")) ?? bytes.endIndex
+        let verb = Verb(bytes[..<verbEnd])
+        let argumentStart = bytes[verbEnd...].firstIndex(where: { $0 != UInt8(ascii: " ") }) ?? bytes.endIndex
+        let argument = Substring(bytes[argumentStart...])
         switch verb {
-        case "EHLO":
+        case .ehlo:
             guard !argument.isEmpty else { return error("501 5.5.4 Syntax: EHLO hostname") }
             let finished = finishTransaction()
             phase = .ready
-            let lines = ["250-\(configuration.hostname) greets \(argument)", "250-SIZE \(limits.maxMessageBytes)",
-                         "250-8BITMIME", "250 HELP"]
-            lines.forEach { transcript.add("S: ", $0) }
-            return [.write(lines.map { $0 + "\r\n" }.joined())] + finished
-        case "HELO":
+            let greeting = "250-\(configuration.hostname) greets \(argument)"
+            let size = "250-SIZE \(limits.maxMessageBytes)"
+            transcript.add("S: ", greeting)
+            transcript.add("S: ", size)
+            transcript.add("S: 250-8BITMIME")
+            transcript.add("S: 250 HELP")
+            var actions: [Action] = [.write(greeting + "\r\n" + size + "\r\n250-8BITMIME\r\n250 HELP\r\n")]
+            actions += finished
+            return actions
+        case .helo:
             guard !argument.isEmpty else { return error("501 5.5.4 Syntax: HELO hostname") }
             let finished = finishTransaction()
             phase = .ready
             return [reply("250 \(configuration.hostname)")] + finished
-        case "MAIL":
+        case .mail:
             guard phase != .greeted else { return error("503 5.5.1 Send EHLO or HELO first") }
             guard phase == .ready else { return error("503 5.5.1 Nested MAIL command") }
-            guard argument.uppercased().hasPrefix("FROM:") else { return error("501 5.5.4 Syntax: MAIL FROM:<address>") }
+            guard Self.hasPrefixIgnoringASCIICase(argument, "from:") else { return error("501 5.5.4 Syntax: MAIL FROM:<address>") }
             if let size = Self.sizeParameter(String(argument)), size > limits.maxMessageBytes {
                 return [reply("552 5.3.4 Message size exceeds fixed limit")]
             }
             phase = .mail
             return [reply("250 2.1.0 Ok")]
-        case "RCPT":
+        case .rcpt:
             guard phase == .mail || phase == .rcpt else { return error("503 5.5.1 Need MAIL command") }
-            guard argument.uppercased().hasPrefix("TO:"), let address = Self.address(String(argument.dropFirst(3))) else {
+            guard Self.hasPrefixIgnoringASCIICase(argument, "to:"), let address = Self.address(argument.utf8.dropFirst(3)) else {
                 return error("501 5.5.4 Syntax: RCPT TO:<address>")
             }
             return recipient(address)
-        case "DATA":
+        case .data:
             guard phase == .mail || phase == .rcpt else {
                 return error(phase == .mail ? "503 5.5.1 Need RCPT command" : "503 5.5.1 Need MAIL command")
             }
             guard phase == .rcpt, transaction.record != nil else { return error("503 5.5.1 Need RCPT command") }
             return startData(now: now)
-        case "RSET":
+        case .rset:
             var actions = [reply("250 2.0.0 Ok")]
             actions += finishTransaction()
             if phase != .greeted { phase = .ready }
             return actions
-        case "NOOP":
+        case .noop:
             return [reply("250 2.0.0 Ok")]
-        case "VRFY":
+        case .vrfy:
             return [reply("252 2.5.2 Cannot VRFY user")]
-        case "HELP":
+        case .help:
             return [reply("214 2.0.0 hotfix-audit probe responder: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT")]
-        case "QUIT":
+        case .quit:
             endedBy = "quit"
             var actions = [reply("221 2.0.0 Bye")]
             actions += endSession()
             return actions + [.close]
-        default:
+        case .other:
             return error("500 5.5.2 Command unrecognized")
         }
     }
 
     private mutating func recipient(_ address: String) -> [Action] {
-        guard let at = address.lastIndex(of: "@") else {
+        let bytes = address.utf8
+        guard let at = bytes.lastIndex(of: UInt8(ascii: "@")) else {
             return error("550 5.1.1 Unknown recipient (only probe+TOKEN@\(configuration.probeDomain))")
         }
-        let local = address[..<at].lowercased()
-        let domain = address[address.index(after: at)...].lowercased()
-        guard domain == configuration.probeDomain else {
+        // The domain compared on bytes without case (probeDomain is lowercase).
+        let domain = bytes[bytes.index(after: at)...]
+        guard Self.equalIgnoringASCIICase(domain, configuration.probeDomain.utf8)
+              || domain.contains(where: { $0 >= 0x80 }) && Substring(domain).lowercased() == configuration.probeDomain else {
             return error("550 5.7.1 Relay access denied")
         }
         // Refused recipients count towards maxErrors, so a flood of them is cut off with 421.
         guard transaction.recipients < limits.maxRecipients else { return error("452 4.5.3 Too many recipients") }
-        guard local.hasPrefix("probe+"), let claims = tokens.verify(String(local.dropFirst(6))) else {
-            let stray = StrayRecord(peer: peer, recipient: address, reason: local.hasPrefix("probe+") ? "unknown or forged token" : "not a probe recipient")
+        let local = Substring(bytes[..<at])
+        let isProbe = Self.hasPrefixIgnoringASCIICase(local, "probe+")
+        let claims: TokenClaims? = isProbe ? Self.withBytes(local.utf8.dropFirst(6)) { tokens.verify(bytes: $0) } : nil
+        guard let claims else {
+            let stray = StrayRecord(peer: peer, recipient: address, reason: isProbe ? "unknown or forged token" : "not a probe recipient")
             return [.stray(stray)] + error("550 5.1.1 Unknown or invalid probe token")
         }
         transaction.recipients += 1
@@ -308,7 +323,8 @@ struct ResponderStateMachine {
         if transaction.record == nil {
             transactionCount += 1
             var record = DeliveryRecord(sessionID: sessionID, transactionID: transactionCount, peer: peer,
-                                        token: String(local.dropFirst(6)), claims: claims, profile: tokens.profile(for: claims))
+                                        token: String(Substring(local.utf8.dropFirst(6))).lowercased(), claims: claims,
+                                        profile: tokens.profile(for: claims))
             record.transcript = transcript.text
             transaction.tokenBytes = Array(record.token.utf8)
             transaction.record = record
@@ -383,10 +399,11 @@ struct ResponderStateMachine {
         return finishTransaction()
     }
 
-    static func address(_ text: String) -> String? {
+    static func address(_ text: String) -> String? { address(Substring(text).utf8) }
+
+    static func address(_ bytes: Substring.UTF8View) -> String? {
         // On bytes (all delimiters are ASCII). Only leading spaces matter: the address ends at the
         // first ">" (parameters may follow).
-        let bytes = text.utf8
         guard let open = bytes.firstIndex(where: { $0 != UInt8(ascii: " ") }), bytes[open] == UInt8(ascii: "<"),
               let close = bytes[open...].firstIndex(of: UInt8(ascii: ">")) else { return nil }
         var inner = bytes[bytes.index(after: open)..<close]
@@ -394,6 +411,57 @@ struct ResponderStateMachine {
             inner = inner[inner.index(after: colon)...]
         }
         return String(Substring(inner))
+    }
+
+    /// `text` starts with `prefix` (lowercase ASCII), ASCII letters compared without case.
+    static func hasPrefixIgnoringASCIICase(_ text: Substring, _ prefix: StaticString) -> Bool {
+        let bytes = text.utf8
+        guard bytes.count >= prefix.utf8CodeUnitCount else { return false }
+        var index = bytes.startIndex
+        for offset in 0..<prefix.utf8CodeUnitCount {
+            if lower(bytes[index]) != prefix.utf8Start[offset] { return false }
+            index = bytes.index(after: index)
+        }
+        return true
+    }
+
+    static func equalIgnoringASCIICase(_ text: Substring.UTF8View, _ lowercase: String.UTF8View) -> Bool {
+        text.count == lowercase.count && zip(text, lowercase).allSatisfy { lower($0) == $1 }
+    }
+
+    static func withBytes<R>(_ bytes: Substring.UTF8View, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let result = bytes.withContiguousStorageIfAvailable(body) { return result }
+        return Array(bytes).withUnsafeBufferPointer(body)
+    }
+
+    /// SMTP verbs the responder knows, read from the command's first word without case.
+    enum Verb {
+        case ehlo, helo, mail, rcpt, data, rset, noop, vrfy, help, quit, other
+
+        init(_ word: Substring.UTF8View) {
+            guard word.count == 4 else { self = .other; return }
+            var code: UInt32 = 0
+            for byte in word { code = code << 8 | UInt32(ResponderStateMachine.lower(byte)) }
+            switch code {
+            case Self.code("ehlo"): self = .ehlo
+            case Self.code("helo"): self = .helo
+            case Self.code("mail"): self = .mail
+            case Self.code("rcpt"): self = .rcpt
+            case Self.code("data"): self = .data
+            case Self.code("rset"): self = .rset
+            case Self.code("noop"): self = .noop
+            case Self.code("vrfy"): self = .vrfy
+            case Self.code("help"): self = .help
+            case Self.code("quit"): self = .quit
+            default: self = .other
+            }
+        }
+
+        private static func code(_ word: StaticString) -> UInt32 {
+            var code: UInt32 = 0
+            for offset in 0..<word.utf8CodeUnitCount { code = code << 8 | UInt32(word.utf8Start[offset]) }
+            return code
+        }
     }
 
     /// `needle` (lowercase ASCII) occurs in `text`, ASCII letters compared without case.
@@ -416,7 +484,7 @@ struct ResponderStateMachine {
         return Array(text.utf8).withUnsafeBufferPointer(search)
     }
 
-    private static func lower(_ byte: UInt8) -> UInt8 {
+    fileprivate static func lower(_ byte: UInt8) -> UInt8 {
         (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
     }
 

@@ -15,7 +15,8 @@ public struct TokenClaims: Sendable, Hashable {
 public struct TokenAuthority: Sendable {
     public let campaign: String
     public let profiles: [ProbeProfile]
-    private let secret: [UInt8]
+    /// The secret's HMAC key schedule, computed once (verify runs once per RCPT).
+    private let key: HMACSHA256Key
     /// `campaign` as bytes, for comparing without building strings.
     private let campaignBytes: [UInt8]
 
@@ -23,7 +24,7 @@ public struct TokenAuthority: Sendable {
     public init(campaign: String, secret: [UInt8], profiles: [ProbeProfile]) {
         self.campaign = Self.sanitize(campaign)
         self.profiles = profiles
-        self.secret = secret
+        self.key = HMACSHA256Key(key: secret)
         self.campaignBytes = Array(self.campaign.utf8)
     }
 
@@ -94,7 +95,7 @@ public struct TokenAuthority: Sendable {
 
     /// The first 10 bytes of HMAC-SHA256 over `body`.
     private func code(_ body: [UInt8]) -> [UInt8] {
-        Array(HMACSHA256.authenticationCode(key: secret, message: body).prefix(10))
+        Array(key.authenticationCode(body).prefix(10))
     }
 
     private static func lower(_ byte: UInt8) -> UInt8 {

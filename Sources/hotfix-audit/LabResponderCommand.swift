@@ -24,7 +24,7 @@ struct LabResponderCommand: AsyncParsableCommand {
     @Option(name: .customLong("probe-domain"), help: "Domain of the recipient.") var probeDomain = "probe.bench.test"
     @Option(help: "DATA reply profile, e.g. delay=0s,lines=1.") var profile = "delay=0s,lines=1"
     @Option(help: "Stop after this long (e.g. 10m); default: until Ctrl-C.") var duration: String?
-    @Option(help: "Event-loop threads serving sessions (default: one per core).") var threads: Int?
+    @Option(help: "Event-loop threads serving sessions (default 1: leaves the other cores to the load generator).") var threads: Int = 1
 
     func validate() throws {
         guard let address = ListenAddress(parsing: listen, defaultPort: 2526), address.host.hasPrefix("127.") || address.host == "localhost" else {
@@ -32,7 +32,7 @@ struct LabResponderCommand: AsyncParsableCommand {
         }
         do { _ = try ProbeProfile(parsing: profile) } catch { throw ValidationError("--profile: \(error)") }
         if let duration, ProbeProfile.milliseconds(duration) == nil { throw ValidationError("--duration '\(duration)' is not a duration") }
-        if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be 1...64") }
+        if !(1...64).contains(threads) { throw ValidationError("--threads must be 1...64") }
     }
 
     func run() async throws {
@@ -40,7 +40,7 @@ struct LabResponderCommand: AsyncParsableCommand {
         let parsed = try ProbeProfile(parsing: profile)
         let tokens = TokenAuthority(campaign: "bench", secret: TokenAuthority.randomSecret(), profiles: [parsed])
         let logger = Logger(label: "hotfix-audit.responder")
-        let group = threads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) } ?? .singleton
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let server = ProbeResponder(configuration: ResponderConfiguration(listen: [address], probeDomain: probeDomain),
                                     tokens: tokens, logger: logger, group: group)
         let bound = try await server.start()

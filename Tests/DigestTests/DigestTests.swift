@@ -36,6 +36,30 @@ import Testing
                 == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
     }
 
+    @Test func hmacKeyRFC4231() {
+        // RFC 4231 test cases 1, 2, 4 and 6 through the precomputed key: same answers as the one-shot call.
+        let cases: [(key: [UInt8], message: [UInt8], code: String)] = [
+            ([UInt8](repeating: 0x0b, count: 20), Array("Hi There".utf8),
+             "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
+            (Array("Jefe".utf8), Array("what do ya want for nothing?".utf8),
+             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+            (bytes(hex: "0102030405060708090a0b0c0d0e0f10111213141516171819"), [UInt8](repeating: 0xcd, count: 50),
+             "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"),
+            ([UInt8](repeating: 0xaa, count: 131), Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8),
+             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
+        ]
+        for entry in cases {
+            let key = HMACSHA256Key(key: entry.key)
+            #expect(key.authenticationCode(entry.message).hexString == entry.code)
+            // The key is reusable: a second message, then the first again.
+            #expect(key.authenticationCode([]) == HMACSHA256.authenticationCode(key: entry.key, message: []))
+            #expect(key.authenticationCode(entry.message).hexString == entry.code)
+        }
+        // A key of exactly one block is used as is.
+        let block = [UInt8](0..<64)
+        #expect(HMACSHA256Key(key: block).authenticationCode(Array("x".utf8)) == HMACSHA256.authenticationCode(key: block, message: Array("x".utf8)))
+    }
+
     @Test func constantTimeEqualCompares() {
         #expect(HMACSHA256.constantTimeEqual(bytes(hex: "00ff10"), bytes(hex: "00ff10")))
         #expect(!HMACSHA256.constantTimeEqual(bytes(hex: "00ff10"), bytes(hex: "00ff11")))

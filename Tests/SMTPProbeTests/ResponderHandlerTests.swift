@@ -43,6 +43,39 @@ import Testing
         _ = try channel.finish()
     }
 
+    @Test func oneDeadlineCheckServesEverySessionOfALoopAndStopsWhenTheyAreGone() throws {
+        let loop = EmbeddedEventLoop()
+        let limits = ResponderLimits(commandTimeoutMilliseconds: 10_000, dataTimeoutMilliseconds: 10_000)
+        let timeouts = SessionTimeouts(eventLoop: loop, tick: SessionTimeouts.tick(for: limits))
+        #expect(timeouts.tick == .milliseconds(500))
+        let tokens = TokenAuthority(campaign: "emb", secret: [1], profiles: [ProbeProfile()])
+        var channels: [EmbeddedChannel] = []
+        for index in 1...3 {
+            let machine = ResponderStateMachine(configuration: ResponderConfiguration(probeDomain: "probe.test", limits: limits),
+                                                tokens: tokens, sessionID: index, peer: "127.0.0.9:\(index)")
+            let channel = EmbeddedChannel(loop: loop)
+            try channel.pipeline.syncOperations.addHandler(ResponderHandler(machine: machine, book: DeliveryBook(), connections: LockedBox(0),
+                                                                            logger: TestSupport.logger, timeouts: timeouts))
+            try channel.connect(to: SocketAddress(ipAddress: "127.0.0.9", port: index)).wait()
+            _ = try output(channel)
+            channels.append(channel)
+        }
+        #expect(timeouts.count == 3)
+        // The second session is active a while longer: its deadline moves, the others' do not.
+        loop.advanceTime(by: .milliseconds(4000))
+        try channels[1].writeInbound(ByteBuffer(string: "NOOP\r\n"))
+        #expect(try output(channels[1]).hasPrefix("250 "))
+        loop.advanceTime(by: .milliseconds(6500))  // 10.5 s: past the first and third deadline, by at most a tick
+        #expect(try output(channels[0]).hasPrefix("421"))
+        #expect(try output(channels[2]).hasPrefix("421"))
+        #expect(try output(channels[1]).isEmpty)
+        #expect(timeouts.count == 1)
+        loop.advanceTime(by: .milliseconds(4000))  // 14.5 s: past the second one's (14 s)
+        #expect(try output(channels[1]).hasPrefix("421"))
+        #expect(timeouts.count == 0, "closed sessions leave the check, which then stops")
+        for channel in channels { _ = try? channel.finish() }
+    }
+
     @Test func silentSessionTimesOutWith421() throws {
         let (channel, _, _) = try channel(profile: ProbeProfile())
         _ = try output(channel)
