@@ -142,7 +142,13 @@ extension AuditDatabase {
                 var probe: ProbeOutcome?
             }
             let hostMemoLimit = 50_000
-            var hostMemo: [HostKey: [(id: Int64, verdict: Int)]] = [:]
+            /// What a host's results come to: (evidence, verdict) per KB, the stored JSON, whether all are compliant.
+            struct HostOutcome {
+                var outcomes: [(id: Int64, verdict: Int)]
+                var json: String
+                var compliant: Bool
+            }
+            var hostMemo: [HostKey: HostOutcome] = [:]
             hostMemo.reserveCapacity(min(hostCount, hostMemoLimit))
             var hostFiles: [HostFileRow] = []
             var outcomes: [(id: Int64, verdict: Int)] = []
@@ -152,30 +158,33 @@ extension AuditDatabase {
                 let hostHotfixes = hotfixes[hostID]
                 let recorded = manifests.map { hostHotfixes?.contains($0.kb.number) ?? false }
                 let hostKey = HostKey(context: context, files: hostFiles, recorded: recorded, probe: probe)
+                let result: HostOutcome
                 if let known = hostMemo[hostKey] {
-                    outcomes = known
+                    result = known
                 } else {
                     outcomes.removeAll(keepingCapacity: true)
                     try assessHost(context: context, recorded: recorded, probe: probe)
+                    var json = "{"
+                    for (manifestIndex, stored) in outcomes.enumerated() {
+                        if manifestIndex > 0 { json += "," }
+                        json += kbKeys[manifestIndex]
+                        json += String(stored.id)
+                    }
+                    json += "}"
+                    result = HostOutcome(outcomes: outcomes, json: json,
+                                         compliant: outcomes.allSatisfy { verdicts[$0.verdict].isCompliant })
                     if hostMemo.count >= hostMemoLimit { hostMemo.removeAll(keepingCapacity: true) }
-                    hostMemo[hostKey] = outcomes
+                    hostMemo[hostKey] = result
                 }
                 let platformIndex = context.platform.flatMap { Platform.allCases.firstIndex(of: $0) } ?? platformNames.count - 1
-                var compliant = true
-                var results = "{"
-                for (manifestIndex, stored) in outcomes.enumerated() {
-                    if manifestIndex > 0 { results += "," }
-                    results += kbKeys[manifestIndex]
-                    results += String(stored.id)
+                for (manifestIndex, stored) in result.outcomes.enumerated() {
                     verdictCounts[stored.verdict] += 1
                     platformCounts[platformIndex * verdicts.count + stored.verdict] += 1
                     kbCounts[manifestIndex * verdicts.count + stored.verdict] += 1
-                    if !verdicts[stored.verdict].isCompliant { compliant = false }
                 }
-                results += "}"
-                try verdictRows.append(hostID: hostID, results: results)
-                summary.resultCount += outcomes.count
-                if !compliant { summary.nonCompliantHosts += 1 }
+                try verdictRows.append(hostID: hostID, results: result.json)
+                summary.resultCount += result.outcomes.count
+                if !result.compliant { summary.nonCompliantHosts += 1 }
             }
 
             /// The (evidence, verdict) of each KB for a host not seen alike before, into `outcomes`.
