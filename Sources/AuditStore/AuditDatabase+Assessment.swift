@@ -251,10 +251,7 @@ extension AuditDatabase {
             while true {
                 let code = sqlite3_step(raw)
                 if code == SQLITE_DONE { break }
-                guard code == SQLITE_ROW else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: code),
-                                        message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: cursor.sql)
-                }
+                guard code == SQLITE_ROW else { throw stepError(code, cursor, db) }
                 let id = sqlite3_column_int64(raw, 0)
                 if id != currentID {
                     if let currentID { try decide(hostID: currentID, context: context) }
@@ -391,29 +388,12 @@ struct HostResultsWriter {
             let base = Int32(index * 3)
             sqlite3_bind_int64(raw, base + 1, runID)
             sqlite3_bind_int64(raw, base + 2, row.host)
-            sqlite3_bind_text(raw, base + 3, row.results, -1, transientDestructor)
+            bind(raw, base + 3, row.results)
         }
-        let code = sqlite3_step(raw)
-        guard code == SQLITE_DONE else {
-            let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
-            sqlite3_reset(raw)
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
-        }
+        try stepToDone(statement, db)
         sqlite3_reset(raw)
         sqlite3_clear_bindings(raw)
         rows.removeAll(keepingCapacity: true)
     }
 }
 
-private let transientDestructor = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-
-@inline(__always)
-func columnText(_ statement: SQLiteStatement, _ index: Int32) -> String? {
-    guard let text = sqlite3_column_text(statement, index) else { return nil }
-    return String(cString: text)
-}
-
-@inline(__always)
-func columnInt(_ statement: SQLiteStatement, _ index: Int32) -> Int? {
-    sqlite3_column_type(statement, index) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(statement, index))
-}

@@ -196,18 +196,18 @@ public final class InventoryWriter {
             """)
         let raw = insert.sqliteStatement
         sqlite3_reset(raw)
-        Self.bind(raw, 1, name)
-        Self.bind(raw, 2, key)
-        Self.bind(raw, 3, short)
-        Self.bind(raw, 4, now)
-        Self.bind(raw, 5, source)
-        Self.bind(raw, 6, facts?.address)
-        Self.bind(raw, 7, facts?.product?.name)
-        Self.bind(raw, 8, facts?.osName)
-        Self.bind(raw, 9, facts?.servicePack?.level)
-        Self.bind(raw, 10, facts?.servicePack?.branch)
-        Self.bind(raw, 11, facts?.platform?.rawValue)
-        Self.bind(raw, 12, facts?.platform == nil ? facts?.architectureText : nil)
+        bind(raw, 1, name)
+        bind(raw, 2, key)
+        bind(raw, 3, short)
+        bind(raw, 4, now)
+        bind(raw, 5, source)
+        bind(raw, 6, facts?.address)
+        bind(raw, 7, facts?.product?.name)
+        bind(raw, 8, facts?.osName)
+        bind(raw, 9, facts?.servicePack?.level)
+        bind(raw, 10, facts?.servicePack?.branch)
+        bind(raw, 11, facts?.platform?.rawValue)
+        bind(raw, 12, facts?.platform == nil ? facts?.architectureText : nil)
         try step(insert)
         let id = db.lastInsertedRowID
         nameKeys[key] = id
@@ -280,13 +280,13 @@ public final class InventoryWriter {
             sqlite3_bind_int64(statement, base + 1, file.host)
             sqlite3_bind_int64(statement, base + 2, file.seq)
             sqlite3_bind_int64(statement, base + 3, file.ref)
-            Self.bind(statement, base + 4, v?.major)
-            Self.bind(statement, base + 5, v?.minor)
-            Self.bind(statement, base + 6, v?.build)
-            Self.bind(statement, base + 7, v?.revision)
-            Self.bind(statement, base + 8, v?.branch)
-            Self.bind(statement, base + 9, file.storedText)
-            Self.bind(statement, base + 10, file.size)
+            bind(statement, base + 4, v?.major)
+            bind(statement, base + 5, v?.minor)
+            bind(statement, base + 6, v?.build)
+            bind(statement, base + 7, v?.revision)
+            bind(statement, base + 8, v?.branch)
+            bind(statement, base + 9, file.storedText)
+            bind(statement, base + 10, file.size)
         }
         pendingFiles.removeAll(keepingCapacity: true)
         try step(insert)
@@ -321,33 +321,13 @@ public final class InventoryWriter {
         let statement = insertHotfix.sqliteStatement
         sqlite3_reset(statement)
         sqlite3_bind_int64(statement, 1, hostID)
-        Self.bind(statement, 2, hotfix.kb.number)
-        Self.bind(statement, 3, source)
-        Self.bind(statement, 4, hotfix.installedOn)
+        bind(statement, 2, hotfix.kb.number)
+        bind(statement, 3, source)
+        bind(statement, 4, hotfix.installedOn)
         try step(insertHotfix)
     }
 
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-
-    @inline(__always)
-    private static func bind(_ statement: SQLiteStatement, _ index: Int32, _ value: String?) {
-        if let value { sqlite3_bind_text(statement, index, value, -1, transient) } else { sqlite3_bind_null(statement, index) }
-    }
-
-    @inline(__always)
-    private static func bind(_ statement: SQLiteStatement, _ index: Int32, _ value: Int?) {
-        if let value { sqlite3_bind_int64(statement, index, Int64(value)) } else { sqlite3_bind_null(statement, index) }
-    }
-
-    /// Runs a bound insert to completion; errors carry SQLite's message and the SQL, like GRDB's.
-    private func step(_ statement: Statement) throws {
-        let code = sqlite3_step(statement.sqliteStatement)
-        guard code == SQLITE_DONE else {
-            let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
-            sqlite3_reset(statement.sqliteStatement)
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
-        }
-    }
+    private func step(_ statement: Statement) throws { try stepToDone(statement, db) }
 }
 
 /// Errors of the store itself (bad input is an ImportError from the readers).

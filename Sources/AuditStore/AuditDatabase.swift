@@ -88,11 +88,6 @@ public struct SourceFile: Sendable, Hashable {
     }
 }
 
-extension FileVersion {
-    /// The four components as database values (all NULL for a missing version).
-    var databaseComponents: [DatabaseValueConvertible?] { [major, minor, build, revision] }
-}
-
 /// Builds a FileVersion from four nullable columns at `index` of `row`.
 func fileVersion(_ row: Row, from index: Int, branch: String?) -> FileVersion? {
     guard let major = row[index] as Int?, let minor = row[index + 1] as Int?,
