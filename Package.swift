@@ -47,6 +47,7 @@ let package = Package(
         .target(name: "TestHarness", path: "Tests/TestHarness"),
 
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
+        .testTarget(name: "TestHarnessTests", dependencies: ["TestHarness"]),
         .testTarget(name: "AuditCoreTests", dependencies: ["AuditCore"], exclude: ["Fixtures"]),
         .testTarget(name: "ManifestImportTests", dependencies: ["TestHarness", "ManifestImport"], exclude: ["Fixtures"]),
         .testTarget(name: "InventoryImportTests", dependencies: ["TestHarness", "InventoryImport"], exclude: ["Fixtures"]),

@@ -21,6 +21,12 @@ public actor LoadGate {
     private var writer = false
     private var waiting: [(exclusive: Bool, continuation: CheckedContinuation<Void, Never>)] = []
 
+    /// A gate of its own (tests of the gate itself; everything else uses ``shared``).
+    public init() {}
+
+    /// How many entries wait to be admitted.
+    public var queued: Int { waiting.count }
+
     /// Runs `body` holding the gate shared or exclusive; the gate is released when it returns or throws.
     public nonisolated func with<T>(exclusive: Bool, _ body: () async throws -> T) async throws -> T {
         await acquire(exclusive: exclusive)
