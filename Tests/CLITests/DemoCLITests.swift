@@ -3,8 +3,7 @@ import TestHarness
 import Testing
 
 @Suite(.serialized, .timingSensitive, .timeLimit(.minutes(3))) struct DemoCLITests {
-    @Test func demoCoversEveryVerdictAndWritesValidReports() async throws { try await offCooperativePool { try demoCoversEveryVerdictAndWritesValidReportsBody() } }
-    func demoCoversEveryVerdictAndWritesValidReportsBody() throws {
+    @Test func demoCoversEveryVerdictAndWritesValidReports() async throws {
         let cli = try CLIRunner()
         defer { cli.remove() }
         let out = cli.directory + "/reports"

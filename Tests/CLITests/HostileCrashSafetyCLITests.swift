@@ -48,8 +48,7 @@ import Testing
         (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     }
 
-    @Test(.timeLimit(.minutes(2))) func killNineDuringAMillionRowImportLeavesTheStoreExactlyAsBefore() async throws { try await offCooperativePool { try killNineDuringAMillionRowImportLeavesTheStoreExactlyAsBeforeBody() } }
-    func killNineDuringAMillionRowImportLeavesTheStoreExactlyAsBeforeBody() throws {
+    @Test(.timeLimit(.minutes(2))) func killNineDuringAMillionRowImportLeavesTheStoreExactlyAsBefore() async throws {
         let cli = try CLIRunner()
         defer { cli.remove() }
         try cli.importGoodData()
@@ -83,8 +82,7 @@ import Testing
         #expect(hosts.status == 0)
     }
 
-    @Test func twoImportsAtOnceBothSucceedAndNothingIsLost() async throws { try await offCooperativePool { try twoImportsAtOnceBothSucceedAndNothingIsLostBody() } }
-    func twoImportsAtOnceBothSucceedAndNothingIsLostBody() throws {
+    @Test func twoImportsAtOnceBothSucceedAndNothingIsLost() async throws {
         let cli = try CLIRunner()
         defer { cli.remove() }
         try cli.importGoodData()
@@ -114,8 +112,7 @@ import Testing
         return (object?["hosts"] as? [Any])?.count
     }
 
-    @Test func readersAndReportsDuringAnImportSeeEitherAllOfItOrNoneOfIt() async throws { try await offCooperativePool { try readersAndReportsDuringAnImportSeeEitherAllOfItOrNoneOfItBody() } }
-    func readersAndReportsDuringAnImportSeeEitherAllOfItOrNoneOfItBody() throws {
+    @Test func readersAndReportsDuringAnImportSeeEitherAllOfItOrNoneOfIt() async throws {
         let cli = try CLIRunner()
         defer { cli.remove() }
         try cli.importGoodData()

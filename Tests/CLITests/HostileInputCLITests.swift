@@ -69,8 +69,7 @@ import Testing
         ]
     }
 
-    @Test func everyBadInputNamesFileAndLineExitsOneAndLeavesTheStoreUntouched() async throws { try await offCooperativePool { try everyBadInputNamesFileAndLineExitsOneAndLeavesTheStoreUntouchedBody() } }
-    func everyBadInputNamesFileAndLineExitsOneAndLeavesTheStoreUntouchedBody() throws {
+    @Test func everyBadInputNamesFileAndLineExitsOneAndLeavesTheStoreUntouched() async throws {
         let cli = try CLIRunner()
         defer { cli.remove() }
         try cli.importGoodData()
@@ -100,8 +99,7 @@ import Testing
         #expect(try StoreState.integrity(cli.database) == "ok")
     }
 
-    @Test func aBadFileAmongGoodOnesImportsNothingFromAnyOfThem() async throws { try await offCooperativePool { try aBadFileAmongGoodOnesImportsNothingFromAnyOfThemBody() } }
-    func aBadFileAmongGoodOnesImportsNothingFromAnyOfThemBody() throws {
+    @Test func aBadFileAmongGoodOnesImportsNothingFromAnyOfThem() async throws {
         let cli = try CLIRunner()
         defer { cli.remove() }
         try cli.importGoodData()
@@ -121,8 +119,7 @@ import Testing
         #expect(try StoreState.read(cli.database) == before)
     }
 
-    @Test func everyCorpusFileIsListedWithItsExpectedLine() async throws { try await offCooperativePool { try everyCorpusFileIsListedWithItsExpectedLineBody() } }
-    func everyCorpusFileIsListedWithItsExpectedLineBody() throws {
+    @Test func everyCorpusFileIsListedWithItsExpectedLine() async throws {
         let listed = Set(try Self.corpus().map(\.name))
         let present = Set(try FileManager.default.contentsOfDirectory(atPath: Self.corpusDirectory)).subtracting(["EXPECTED.tsv"])
         #expect(listed == present)

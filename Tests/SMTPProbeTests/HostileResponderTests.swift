@@ -100,8 +100,7 @@ import Testing
         #expect(failure.withLock { $0 } == nil, "\(failure.withLock { $0 } ?? "")")
     }
 
-    @Test func hundredKilobyteCommandLineIsRefusedAndTheSessionGoesOn() async throws { try await offCooperativePool { try await hundredKilobyteCommandLineIsRefusedAndTheSessionGoesOnBody() } }
-    func hundredKilobyteCommandLineIsRefusedAndTheSessionGoesOnBody() async throws {
+    @Test func hundredKilobyteCommandLineIsRefusedAndTheSessionGoesOn() async throws {
         var lab = try await Self.lab()
         let port = lab.port
         try Self.whileHostile(&lab) {
@@ -114,8 +113,7 @@ import Testing
         try await lab.stop()
     }
 
-    @Test func endlessDataWithoutCRLFIsCutOffByTheCommandTimeout() async throws { try await offCooperativePool { try await endlessDataWithoutCRLFIsCutOffByTheCommandTimeoutBody() } }
-    func endlessDataWithoutCRLFIsCutOffByTheCommandTimeoutBody() async throws {
+    @Test func endlessDataWithoutCRLFIsCutOffByTheCommandTimeout() async throws {
         var lab = try await Self.lab()
         let port = lab.port
         try Self.whileHostile(&lab) {
@@ -136,8 +134,7 @@ import Testing
         try await lab.stop()
     }
 
-    @Test func slowlorisOneBytePerSecondIsCutOffByTheCommandTimeout() async throws { try await offCooperativePool { try await slowlorisOneBytePerSecondIsCutOffByTheCommandTimeoutBody() } }
-    func slowlorisOneBytePerSecondIsCutOffByTheCommandTimeoutBody() async throws {
+    @Test func slowlorisOneBytePerSecondIsCutOffByTheCommandTimeout() async throws {
         var lab = try await Self.lab()
         let port = lab.port
         try Self.whileHostile(&lab) {
@@ -155,8 +152,7 @@ import Testing
         try await lab.stop()
     }
 
-    @Test(.loadTest) func thousandIdleConnectionsDoNotDelayAProbeAndAreClosedOnTimeout() async throws { try await offCooperativePool { try await thousandIdleConnectionsDoNotDelayAProbeAndAreClosedOnTimeoutBody() } }
-    func thousandIdleConnectionsDoNotDelayAProbeAndAreClosedOnTimeoutBody() async throws {
+    @Test(.loadTest) func thousandIdleConnectionsDoNotDelayAProbeAndAreClosedOnTimeout() async throws {
         var lab = try await Self.lab()
         let port = lab.port
         let rssBefore = residentKilobytes()
@@ -179,8 +175,7 @@ import Testing
         try await lab.stop()
     }
 
-    @Test func pipelinedGarbageAndBinaryHitTheErrorLimit() async throws { try await offCooperativePool { try await pipelinedGarbageAndBinaryHitTheErrorLimitBody() } }
-    func pipelinedGarbageAndBinaryHitTheErrorLimitBody() async throws {
+    @Test func pipelinedGarbageAndBinaryHitTheErrorLimit() async throws {
         var lab = try await Self.lab()
         let port = lab.port
         try Self.whileHostile(&lab) {
@@ -204,8 +199,7 @@ import Testing
         try await lab.stop()
     }
 
-    @Test func dataBeforeRcptRelayForgedAndForeignTokensAreRefused() async throws { try await offCooperativePool { try await dataBeforeRcptRelayForgedAndForeignTokensAreRefusedBody() } }
-    func dataBeforeRcptRelayForgedAndForeignTokensAreRefusedBody() async throws {
+    @Test func dataBeforeRcptRelayForgedAndForeignTokensAreRefused() async throws {
         var lab = try await Self.lab()
         let port = lab.port
         let foreign = TokenAuthority(campaign: "hostile", secret: Array("another-secret".utf8), profiles: [Self.profile])
@@ -232,8 +226,7 @@ import Testing
         try await lab.stop()
     }
 
-    @Test(.loadTest) func tenThousandRecipientsAreCappedAndRepliesStayPrompt() async throws { try await offCooperativePool { try await tenThousandRecipientsAreCappedAndRepliesStayPromptBody() } }
-    func tenThousandRecipientsAreCappedAndRepliesStayPromptBody() async throws {
+    @Test(.loadTest) func tenThousandRecipientsAreCappedAndRepliesStayPrompt() async throws {
         var lab = try await Self.lab()
         let port = lab.port
         let token = lab.token()
@@ -256,8 +249,7 @@ import Testing
         try await lab.stop()
     }
 
-    @Test(.loadTest) func forgedRecipientFloodIsBoundedInMemory() async throws { try await offCooperativePool { try await forgedRecipientFloodIsBoundedInMemoryBody() } }
-    func forgedRecipientFloodIsBoundedInMemoryBody() async throws {
+    @Test(.loadTest) func forgedRecipientFloodIsBoundedInMemory() async throws {
         let lab = try await Self.lab()
         let client = try RawClient(port: lab.port)
         client.read(until: { $0.contains("220 ") }, timeout: .seconds(5))
@@ -273,8 +265,7 @@ import Testing
         try await lab.stop()
     }
 
-    @Test(.loadTest) func memoryStaysBoundedAcrossTheWholeBarrage() async throws { try await offCooperativePool { try await memoryStaysBoundedAcrossTheWholeBarrageBody() } }
-    func memoryStaysBoundedAcrossTheWholeBarrageBody() async throws {
+    @Test(.loadTest) func memoryStaysBoundedAcrossTheWholeBarrage() async throws {
         var lab = try await Self.lab()
         let port = lab.port
         let before = residentKilobytes()

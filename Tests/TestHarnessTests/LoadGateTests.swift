@@ -12,24 +12,32 @@ private func until(_ condition: @escaping @Sendable () async -> Bool) async {
     while !(await condition()) { await Task.yield() }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct LoadGateTests {
-    @Test func sharedEntriesOverlapAndAnExclusiveOneWaitsForThem() async throws {
-        let gate = LoadGate()
-        let log = Log()
-        let (leave, leaveNow) = AsyncStream<Void>.makeStream()
-        async let first: Void = gate.with(exclusive: false) {
+/// Enters `gate` shared as "shared 1" and stays inside until `leave()` is called.
+private func holdShared(_ gate: LoadGate, _ log: Log) async -> (task: Task<Void, any Error>, leave: @Sendable () -> Void) {
+    let (leave, leaveNow) = AsyncStream<Void>.makeStream()
+    let task = Task {
+        try await gate.with(exclusive: false) {
             await log.add("shared 1 in")
             for await _ in leave { break }
             await log.add("shared 1 out")
         }
-        await until { await log.events.contains("shared 1 in") }
+    }
+    await until { await log.events.contains("shared 1 in") }
+    return (task, { leaveNow.yield() })
+}
+
+@Suite(.timeLimit(.minutes(1))) struct LoadGateTests {
+    @Test func sharedEntriesOverlapAndAnExclusiveOneWaitsForThem() async throws {
+        let gate = LoadGate()
+        let log = Log()
+        let first = await holdShared(gate, log)
         // A second shared entry is admitted while the first is inside.
         try await gate.with(exclusive: false) { await log.add("shared 2 in+out") }
         // An exclusive entry waits for the first to leave.
         async let exclusive: Void = gate.with(exclusive: true) { await log.add("exclusive in+out") }
         await until { await gate.queued == 1 }
-        leaveNow.yield()
-        try await first
+        first.leave()
+        try await first.task.value
         try await exclusive
         #expect(await log.events == ["shared 1 in", "shared 2 in+out", "shared 1 out", "exclusive in+out"])
     }
@@ -37,21 +45,15 @@ private func until(_ condition: @escaping @Sendable () async -> Bool) async {
     @Test func entriesAreAdmittedInArrivalOrderSoALoadTestIsNotStarved() async throws {
         let gate = LoadGate()
         let log = Log()
-        let (leave, leaveNow) = AsyncStream<Void>.makeStream()
-        async let first: Void = gate.with(exclusive: false) {
-            await log.add("shared 1 in")
-            for await _ in leave { break }
-            await log.add("shared 1 out")
-        }
-        await until { await log.events.contains("shared 1 in") }
+        let first = await holdShared(gate, log)
         async let exclusive: Void = gate.with(exclusive: true) { await log.add("exclusive in+out") }
         await until { await gate.queued == 1 }
         // A shared entry arriving after the waiting exclusive one queues behind it, although the gate is
         // only held shared: otherwise a stream of shared entries could starve the load test for ever.
         async let late: Void = gate.with(exclusive: false) { await log.add("shared 2 in+out") }
         await until { await gate.queued == 2 }
-        leaveNow.yield()
-        try await first
+        first.leave()
+        try await first.task.value
         try await exclusive
         try await late
         #expect(await log.events == ["shared 1 in", "shared 1 out", "exclusive in+out", "shared 2 in+out"])
