@@ -29,8 +29,10 @@ let package = Package(
         // SHA-256 and HMAC from the system's libcrypto (no BoringSSL to compile on every clean build).
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "Digest", dependencies: ["CLibCrypto"]),
-        .target(name: "ManifestImport", dependencies: ["AuditCore"]),
-        .target(name: "InventoryImport", dependencies: ["AuditCore", "CLibXML2"]),
+        // Text decoding, CSV and field parsers shared by every importer.
+        .target(name: "ImportSupport", dependencies: ["AuditCore"]),
+        .target(name: "ManifestImport", dependencies: ["AuditCore", "ImportSupport"]),
+        .target(name: "InventoryImport", dependencies: ["AuditCore", "ImportSupport", "CLibXML2"]),
         .target(name: "AuditStore", dependencies: ["AuditCore", grdb, logging]),
         .target(name: "SMTPProbe", dependencies: ["AuditCore", nioCore, nioPosix, "Digest", logging]),
         .target(name: "AuditReport", dependencies: ["AuditCore", "AuditStore", "CLibXML2", mustache]),

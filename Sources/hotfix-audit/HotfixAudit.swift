@@ -28,6 +28,8 @@ struct HotfixAudit: AsyncParsableCommand {
 
     /// Maps errors to the documented exit codes: usage errors 2, failures 1.
     static func main() async {
+        // Every line reaches a pipe or file at once: scripts wait for per-host lines of long runs.
+        setvbuf(stdout, nil, _IOLBF, 0)
         // Libraries log through swift-log; only warnings reach the terminal unless HOTFIX_AUDIT_LOG asks for more.
         let level = ProcessInfo.processInfo.environment["HOTFIX_AUDIT_LOG"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .warning
         LoggingSystem.bootstrap { label in
