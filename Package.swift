@@ -29,6 +29,8 @@ let package = Package(
         // SHA-256 and HMAC from the system's libcrypto (no BoringSSL to compile on every clean build).
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "Digest", dependencies: ["CLibCrypto"]),
+        // Line-buffered stdout for the CLI (the C `stdout` global, which Swift 6 will not touch).
+        .systemLibrary(name: "CStdio"),
         // Text decoding, CSV and field parsers shared by every importer.
         .target(name: "ImportSupport", dependencies: ["AuditCore"]),
         .target(name: "ManifestImport", dependencies: ["AuditCore", "ImportSupport"]),
@@ -39,7 +41,7 @@ let package = Package(
         .executableTarget(
             name: "hotfix-audit",
             dependencies: ["AuditCore", "ManifestImport", "InventoryImport", "AuditStore", "SMTPProbe", "AuditReport",
-                           argumentParser, logging, nioPosix, "Digest"]
+                           argumentParser, logging, nioPosix, "Digest", "CStdio"]
         ),
 
         // libFuzzer entry points for the importers (scripts/fuzz builds it with -DFUZZING); a corpus replayer otherwise.

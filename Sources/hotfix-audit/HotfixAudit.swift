@@ -1,6 +1,7 @@
 import ArgumentParser
 import AuditCore
 import AuditStore
+import CStdio
 import Foundation
 import Logging
 
@@ -29,7 +30,7 @@ struct HotfixAudit: AsyncParsableCommand {
     /// Maps errors to the documented exit codes: usage errors 2, failures 1.
     static func main() async {
         // Every line reaches a pipe or file at once: scripts wait for per-host lines of long runs.
-        setvbuf(stdout, nil, _IOLBF, 0)
+        hotfix_audit_line_buffer_stdout()
         // Libraries log through swift-log; only warnings reach the terminal unless HOTFIX_AUDIT_LOG asks for more.
         let level = ProcessInfo.processInfo.environment["HOTFIX_AUDIT_LOG"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .warning
         LoggingSystem.bootstrap { label in
@@ -77,3 +78,4 @@ struct CommandFailure: Error {
     var message: String
     init(_ message: String) { self.message = message }
 }
+
