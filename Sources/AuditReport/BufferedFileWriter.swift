@@ -12,21 +12,40 @@ public struct ReportWriteError: Error, CustomStringConvertible, Sendable {
 }
 
 /// Appends UTF-8 text to a file through a 64 KB buffer, so that renderers can stream hosts
-/// without holding the document. Writes to `PATH.partial` and renames on ``close()``, so a
-/// failed run never leaves a half report under the final name.
+/// without holding the document. Writes to a private `PATH.<random>.partial` beside the target,
+/// created exclusively (`O_CREAT|O_EXCL|O_NOFOLLOW`: an existing file or symlink planted at that
+/// name is never followed or truncated), and renames it over `PATH` on ``close()`` (a symlink at
+/// `PATH` is replaced, not written through). A failed run removes the partial file and never
+/// leaves a half report under the final name.
 final class BufferedFileWriter {
     let path: String
-    private let temporaryPath: String
+    /// The private file being written until ``close()`` renames it.
+    let temporaryPath: String
     private var descriptor: Int32
     private var buffer: [UInt8] = []
     static let capacity = 64 * 1024
 
     init(path: String) throws {
         self.path = path
-        self.temporaryPath = path + ".partial"
-        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw ReportWriteError(path: path, reason: String(cString: strerror(errno))) }
+        var attempt = 0
+        while true {
+            let candidate = path + "." + Self.randomSuffix() + ".partial"
+            let fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+            if fd >= 0 {
+                temporaryPath = candidate
+                descriptor = fd
+                break
+            }
+            attempt += 1
+            guard errno == EEXIST, attempt < 16 else { throw ReportWriteError(path: path, reason: String(cString: strerror(errno))) }
+        }
         buffer.reserveCapacity(Self.capacity + 4096)
+    }
+
+    /// 16 hex digits from the system's random source: another user cannot predict the name.
+    private static func randomSuffix() -> String {
+        let hex = String(UInt64.random(in: .min ... .max), radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     deinit {
@@ -66,9 +85,15 @@ final class BufferedFileWriter {
         try flush()
         let result = Glibc.close(descriptor)
         descriptor = -1
-        guard result == 0 else { throw ReportWriteError(path: path, reason: String(cString: strerror(errno))) }
+        guard result == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporaryPath)
+            throw ReportWriteError(path: path, reason: reason)
+        }
         guard rename(temporaryPath, path) == 0 else {
-            throw ReportWriteError(path: path, reason: String(cString: strerror(errno)))
+            let reason = String(cString: strerror(errno))
+            unlink(temporaryPath)
+            throw ReportWriteError(path: path, reason: reason)
         }
     }
 }

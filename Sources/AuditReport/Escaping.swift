@@ -1,6 +1,8 @@
+import AuditCore
+
 /// Every escaping and sanitising rule of the reports, in one place. Host names, banners and
 /// transcripts come from hostile peers: each renderer passes every input value through here
-/// (HTML text is escaped by the Mustache templates after ``displayText(_:)``).
+/// (HTML text is escaped by the Mustache templates after ``visibleText(_:)``).
 enum Escaping {
     /// Whether a scalar may appear in an XML 1.0 document.
     static func isXMLCharacter(_ scalar: Unicode.Scalar) -> Bool {
@@ -32,11 +34,40 @@ enum Escaping {
         return String(result)
     }
 
+    /// Text for what a person reads (HTML, CSV): ``displayText(_:)`` and, in addition, DEL, C1
+    /// controls and the bidi marks, embeddings, overrides and isolates of ``TerminalText`` shown as
+    /// `\xNN` / `\u{XXXX}`, so that a host name cannot reorder what the reader sees (U+202E) or hide
+    /// text. Tab, LF and CR stay (transcripts keep their lines). XML and JSON carry the true value.
+    static func visibleText(_ text: String) -> String {
+        // Fast path: no C0 control but tab/LF/CR, no DEL, and no lead byte of C1 (0xC2), U+061C (0xD8),
+        // the bidi range (0xE2) or U+FFFE/U+FFFF (0xEF).
+        guard text.utf8.contains(where: { ($0 < 0x20 && $0 != 0x9 && $0 != 0xA && $0 != 0xD) || $0 == 0x7F
+                                          || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 || $0 == 0xEF }) else { return text }
+        var result = String.UnicodeScalarView()
+        for scalar in displayText(text).unicodeScalars {
+            if scalar.value >= 0x20 && TerminalText.isUnsafe(scalar) {
+                result.append(contentsOf: TerminalText.escaped(String(scalar)).unicodeScalars)
+            } else {
+                result.append(scalar)
+            }
+        }
+        return String(result)
+    }
+
+    /// Whether a scalar is shown escaped by ``jsonString(_:)`` although JSON would allow it raw:
+    /// DEL, C1 controls, bidi controls (as in ``TerminalText``), U+2028/U+2029. The parsed value is
+    /// unchanged; the raw file is safe to `cat` and to embed in JavaScript.
+    static func isJSONEscaped(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 || TerminalText.isUnsafe(scalar)
+    }
+
     /// A JSON string literal (with quotes): `"` and `\` escaped, control characters as `\uXXXX`
-    /// (or `\n`, `\r`, `\t`), U+2028/U+2029 escaped so that the output is also valid JavaScript.
+    /// (or `\n`, `\r`, `\t`), U+2028/U+2029, DEL, C1 and bidi controls as `\uXXXX` so that the
+    /// output is also valid JavaScript and shows no hidden reordering when viewed raw.
     static func jsonString(_ text: String) -> String {
-        // Fast path: nothing to escape (no quote, backslash, control, DEL, or 0xE2 lead byte of U+2028/9).
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xE2 }) {
+        // Fast path: nothing to escape (no quote, backslash, control, DEL, or lead byte of C1 (0xC2),
+        // U+061C (0xD8), U+200E–U+2069 (0xE2)).
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 }) {
             return "\"" + text + "\""
         }
         var result = "\""
@@ -48,10 +79,8 @@ enum Escaping {
             case "\n": result += "\\n"
             case "\r": result += "\\r"
             case "\t": result += "\\t"
-            case "\u{2028}": result += "\\u2028"
-            case "\u{2029}": result += "\\u2029"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
+                if isJSONEscaped(scalar) {
                     let hex = String(scalar.value, radix: 16)
                     result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {
@@ -63,16 +92,60 @@ enum Escaping {
         return result
     }
 
-    /// One RFC 4180 CSV cell. A cell that a spreadsheet would read as a formula (starts with
-    /// `=`, `+`, `-`, `@`, tab or CR) gets a leading `'`; cells with `,`, `"`, CR or LF are quoted.
+    /// Scalars that make a spreadsheet read a cell as a formula: `= + - @` and their full-width
+    /// (U+FF1D, U+FF0B, U+FF0D, U+FF20) and small (U+FE66, U+FE62, U+FE63, U+FE6B) forms, which
+    /// spreadsheets fold to ASCII, and U+2212 MINUS SIGN.
+    static func isFormulaTrigger(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x3D, 0x2B, 0x2D, 0x40: true
+        case 0xFF1D, 0xFF0B, 0xFF0D, 0xFF20, 0xFE66, 0xFE62, 0xFE63, 0xFE6B, 0x2212: true
+        default: false
+        }
+    }
+
+    /// Scalars a spreadsheet may skip before it looks for a formula trigger.
+    private static func isLeadingBlank(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == " " || scalar == "\t" || scalar == "\u{A0}" || scalar == "\u{3000}" || scalar == "\""
+    }
+
+    /// One RFC 4180 CSV cell, safe in every spreadsheet locale.
+    ///
+    /// A spreadsheet reads a field as a formula when it starts with a trigger (``isFormulaTrigger(_:)``),
+    /// possibly after blanks. Fields start at the cell start, and, for a reader whose locale separates
+    /// fields with `;` (or that splits records at a line break without honouring our quotes), right after
+    /// every `;`, CR or LF. At each such start a `'` is inserted when a trigger follows (a cell starting
+    /// with tab or CR always gets one). Cells with `,`, `;`, `"`, CR or LF are quoted.
     static func csvCell(_ value: String) -> String {
-        var text = displayText(value)
-        if let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
-            text = "'" + text
+        let visible = visibleText(value)
+        // Fast path (most cells): no separator, quote or line break, and a plain first scalar.
+        if !visible.utf8.contains(where: { $0 == 0x2C || $0 == 0x3B || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }),
+           let first = visible.unicodeScalars.first, !isLeadingBlank(first), !isFormulaTrigger(first) {
+            return visible
         }
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else {
-            return text
+        let scalars = Array(visible.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var needsQuotes = false
+        /// Whether a field starting at `index` would be read as a formula.
+        func formulaStarts(at index: Int) -> Bool {
+            var i = index
+            while i < scalars.count, isLeadingBlank(scalars[i]) { i += 1 }
+            return i < scalars.count && isFormulaTrigger(scalars[i])
         }
+        if let first = scalars.first, first == "\t" || first == "\r" || formulaStarts(at: 0) { out.append("'") }
+        for (index, scalar) in scalars.enumerated() {
+            out.append(scalar)
+            switch scalar {
+            case ";", "\r", "\n":
+                needsQuotes = true
+                if formulaStarts(at: index + 1) { out.append("'") }
+            case ",", "\"":
+                needsQuotes = true
+            default:
+                break
+            }
+        }
+        let text = String(out)
+        guard needsQuotes else { return text }
         return "\"" + text.replacing("\"", with: "\"\"") + "\""
     }
 

@@ -44,7 +44,7 @@ final class HTMLReportRenderer: ReportRenderer {
     }
 
     /// Every input value goes through here before the template escapes it.
-    private static func text(_ value: String?) -> String { Escaping.displayText(value ?? "") }
+    private static func text(_ value: String?) -> String { Escaping.visibleText(value ?? "") }
 
     func begin(metadata: ReportMetadata, kbs: [ReportKB], summary: ReportSummary) throws {
         kbColumns = kbs.map(\.kb)

@@ -1,37 +1,73 @@
 import ArgumentParser
+import AuditCore
 import AuditStore
 import Foundation
 import Logging
 
 /// `--db PATH`, shared by every command; `HOTFIX_AUDIT_DB` overrides the default `audit.sqlite`.
+/// Only SQLite file paths are supported: a URL-looking value (`postgresql://…`) is refused before
+/// anything runs, instead of becoming a SQLite file under a directory named `postgresql:`.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("SQLite database (default: $HOTFIX_AUDIT_DB or audit.sqlite).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("SQLite database file (default: $HOTFIX_AUDIT_DB or audit.sqlite). "
+                                            + "Only SQLite file paths are supported in this version; PostgreSQL URLs are refused.",
+                                            valueName: "path"))
     var db: String?
 
-    var path: String { db ?? ProcessInfo.processInfo.environment["HOTFIX_AUDIT_DB"] ?? "audit.sqlite" }
+    static let environmentKey = "HOTFIX_AUDIT_DB"
+
+    var path: String { db ?? ProcessInfo.processInfo.environment[Self.environmentKey] ?? "audit.sqlite" }
+
+    /// Where the path came from, for messages: `--db` or `HOTFIX_AUDIT_DB`.
+    private var origin: String { db != nil ? "--db" : Self.environmentKey }
+
+    func validate() throws {
+        if db == nil, ProcessInfo.processInfo.environment[Self.environmentKey] == nil { return }
+        if let refusal = DatabaseLocation.refusal(for: path, origin: origin) { throw ValidationError(refusal) }
+    }
 
     func open() throws -> AuditDatabase {
+        try validate()
         do {
             return try AuditDatabase(path: path, logger: Logger(label: "hotfix-audit.store"))
         } catch {
-            throw CommandFailure("cannot open database \(path): \(error)")
+            throw CommandFailure("cannot open database \(TerminalText.escaped(path)): \(error)")
         }
     }
 }
 
-/// Output helpers shared by commands.
+/// Output helpers shared by commands. Values from hostile sources (host names, peers' texts)
+/// never reach the terminal raw: tables and status lines pass through ``TerminalText``, JSON keeps
+/// JSON escaping (and escapes DEL, C1 and bidi controls too, so the parsed values are unchanged).
 enum Output {
     /// Pretty, key-sorted JSON of `value` on stdout.
     static func json<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(value)
-        FileHandle.standardOutput.write(data)
+        FileHandle.standardOutput.write(Data(terminalSafeJSON(String(decoding: data, as: UTF8.self)).utf8))
         FileHandle.standardOutput.write(Data("\n".utf8))
     }
 
-    /// A plain-text table with columns padded to their widest cell.
+    /// JSON text with every scalar that ``TerminalText`` calls unsafe written as `\uXXXX`. Such
+    /// scalars only occur inside strings (JSON syntax is ASCII), where the escape means the same value.
+    static func terminalSafeJSON(_ json: String) -> String {
+        guard json.unicodeScalars.contains(where: TerminalText.isUnsafe) else { return json }
+        var result = String.UnicodeScalarView()
+        for scalar in json.unicodeScalars {
+            if TerminalText.isUnsafe(scalar) && scalar != "\n" {
+                let hex = String(scalar.value, radix: 16)
+                result.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).unicodeScalars)
+            } else {
+                result.append(scalar)
+            }
+        }
+        return String(result)
+    }
+
+    /// A plain-text table with columns padded to their widest cell; every cell is shown through
+    /// ``TerminalText/escaped(_:keepingNewlines:)`` (a newline in a value cannot fake a row).
     static func table(_ header: [String], _ rows: [[String]]) -> String {
+        let rows = rows.map { $0.map { TerminalText.escaped($0) } }
         var widths = header.map(\.count)
         for row in rows {
             for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
@@ -44,9 +80,10 @@ enum Output {
         return ([line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)).joined(separator: "\n")
     }
 
-    /// Progress and status lines go to stderr so that stdout stays machine-readable.
+    /// Progress and status lines go to stderr so that stdout stays machine-readable. Control
+    /// characters in them (from host names or peers) are escaped; line breaks stay.
     static func status(_ text: String) {
-        FileHandle.standardError.write(Data("\(text)\n".utf8))
+        FileHandle.standardError.write(Data("\(TerminalText.escaped(text, keepingNewlines: true))\n".utf8))
     }
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }

@@ -67,7 +67,7 @@ struct HostCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        guard let detail = try database.open().host(named: name) else { throw StoreError.unknownHost(name) }
+        guard let detail = try database.open().host(named: name) else { throw StoreError.unknownHost(TerminalText.escaped(name)) }
         let probes = detail.probes.map {
             HostJSON.Probe(campaign: $0.campaign, profile: $0.profile.description, outcome: $0.outcome.verdict, detail: $0.outcome.detail,
                            note: $0.note, peer: $0.peer, token: $0.token,
@@ -80,11 +80,14 @@ struct HostCommand: AsyncParsableCommand {
                                             results: detail.results, probes: probes))
         }
         let host = detail.summary
-        print("Host \(host.name)")
-        print("  address:   \(host.address ?? "-")")
-        print("  product:   \(host.product ?? "unknown")\(host.osName.map { " (\($0))" } ?? "")")
-        print("  service pack: \(host.servicePack ?? "unknown")   platform: \(host.platform ?? "unknown\(host.architectureText.map { " ('\($0)')" } ?? "")")")
-        print("  sources:   \(host.sources.joined(separator: ", "))   last seen: \(host.lastSeen)")
+        // Every value below may come from a hostile inventory or peer: shown through TerminalText.
+        let t = { (text: String) in TerminalText.escaped(text) }
+        print("Host \(t(host.name))")
+        print("  address:   \(t(host.address ?? "-"))")
+        print("  product:   \(t(host.product ?? "unknown"))\(host.osName.map { " (\(t($0)))" } ?? "")")
+        print("  service pack: \(t(host.servicePack ?? "unknown"))   platform: "
+              + t(host.platform ?? "unknown\(host.architectureText.map { " ('\($0)')" } ?? "")"))
+        print("  sources:   \(t(host.sources.joined(separator: ", ")))   last seen: \(t(host.lastSeen))")
         if !detail.files.isEmpty {
             print("\nFiles:")
             print(Output.table(["path", "version", "size", "source"], detail.files.map {
@@ -92,28 +95,31 @@ struct HostCommand: AsyncParsableCommand {
             }))
         }
         if !detail.hotfixes.isEmpty {
-            print("\nHotfixes: " + detail.hotfixes.map { $0.kb + ($0.installedOn.map { " (\($0))" } ?? "") }.joined(separator: ", "))
+            print("\nHotfixes: " + t(detail.hotfixes.map { $0.kb + ($0.installedOn.map { " (\($0))" } ?? "") }.joined(separator: ", ")))
         }
         print("\nVerdicts (latest assessment):")
         if detail.results.isEmpty { print("  none yet: run `hotfix-audit assess`") }
         for result in detail.results {
-            print("  \(result.kb): \(result.verdict) — \(result.reason)")
+            print("  \(t(result.kb)): \(t(result.verdict)) — \(t(result.reason))")
             if let file = result.fileName {
-                print("    \(file): found \(result.foundVersion ?? "-"), required \(result.requiredVersion ?? "-")\(result.path.map { " at \($0)" } ?? "")")
+                print("    \(t(file)): found \(t(result.foundVersion ?? "-")), required \(t(result.requiredVersion ?? "-"))"
+                      + (result.path.map { " at \(t($0))" } ?? ""))
             }
-            for anomaly in result.anomalies { print("    anomaly: \(anomaly)") }
+            for anomaly in result.anomalies { print("    anomaly: \(t(anomaly))") }
         }
         for probe in probes {
-            print("\nProbe \(probe.campaign) [\(probe.profile)]: \(probe.outcome)\(probe.detail.map { "(\($0))" } ?? "") — \(probe.note)")
-            print("  peer \(probe.peer ?? "-"), token \(probe.token ?? "-"), premature bytes \(probe.prematureBytes), "
-                  + "intact \(probe.intact), ended by \(probe.endedBy), deliveries \(probe.deliveries)")
-            for timing in probe.replyTimings { print("  \(timing)") }
+            print("\nProbe \(t(probe.campaign)) [\(t(probe.profile))]: \(t(probe.outcome))\(probe.detail.map { "(\(t($0)))" } ?? "") — \(t(probe.note))")
+            print("  peer \(t(probe.peer ?? "-")), token \(t(probe.token ?? "-")), premature bytes \(probe.prematureBytes), "
+                  + "intact \(probe.intact), ended by \(t(probe.endedBy)), deliveries \(probe.deliveries)")
+            for timing in probe.replyTimings { print("  \(t(timing))") }
             if !probe.triggerTranscript.isEmpty { print("  Trigger transcript:\n" + indent(probe.triggerTranscript)) }
             if !probe.transcript.isEmpty { print("  Responder transcript:\n" + indent(probe.transcript)) }
         }
     }
 
+    /// Multi-line evidence, one line under another, each line escaped (CR included).
     private func indent(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
+        TerminalText.escaped(text, keepingNewlines: true)
+            .split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
     }
 }

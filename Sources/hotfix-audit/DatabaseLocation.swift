@@ -1,0 +1,45 @@
+import AuditCore
+import Foundation
+
+/// What `--db` accepts in this version: a SQLite file path. A value with a URL scheme
+/// (`scheme://…`, RFC 3986 scheme letters) or a `postgres:`/`postgresql:` prefix names a server
+/// database, which a later version will support; it is refused with a message saying so.
+enum DatabaseLocation {
+    /// The URL scheme of `value` when it looks like a URL rather than a file path.
+    static func urlScheme(_ value: String) -> String? {
+        let trimmed = value.drop { $0 == " " || $0 == "\t" }
+        guard let colon = trimmed.firstIndex(of: ":") else { return nil }
+        let scheme = trimmed[..<colon]
+        func isLetter(_ s: Unicode.Scalar) -> Bool { ("a"..."z").contains(s) || ("A"..."Z").contains(s) }
+        guard let first = scheme.unicodeScalars.first, isLetter(first),
+              scheme.unicodeScalars.allSatisfy({ isLetter($0) || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0) })
+        else { return nil }
+        let rest = trimmed[trimmed.index(after: colon)...]
+        let lower = scheme.lowercased()
+        if rest.hasPrefix("//") || lower == "postgres" || lower == "postgresql" { return lower }
+        return nil
+    }
+
+    /// Why `value` cannot be used as the database, or nil when it is a usable file path.
+    static func refusal(for value: String, origin: String) -> String? {
+        let shown = TerminalText.escaped(redactingPassword(value))
+        if value.trimmingCharacters(in: .whitespaces).isEmpty {
+            return "\(origin) is empty: give a SQLite database file path (e.g. --db audit.sqlite)"
+        }
+        guard let scheme = urlScheme(value) else { return nil }
+        let kind = scheme.hasPrefix("postgres") ? "a PostgreSQL URL" : "a URL (\(TerminalText.escaped(scheme)):)"
+        return "\(origin) '\(shown)' is \(kind): only SQLite file paths are supported in this version "
+            + "(PostgreSQL support is planned); pass a file path such as --db audit.sqlite"
+    }
+
+    /// `scheme://user:secret@host/db` shown as `scheme://user:***@host/db`: a refusal message must
+    /// not echo a password into terminals and logs.
+    static func redactingPassword(_ value: String) -> String {
+        guard let schemeEnd = value.range(of: "://") else { return value }
+        let authorityStart = schemeEnd.upperBound
+        let authorityEnd = value[authorityStart...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? value.endIndex
+        let authority = value[authorityStart..<authorityEnd]
+        guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else { return value }
+        return String(value[..<authority.index(after: colon)]) + "***" + String(value[at...])
+    }
+}
