@@ -81,9 +81,11 @@ enum Output {
     }
 
     /// Progress and status lines go to stderr so that stdout stays machine-readable. Control
-    /// characters in them (from host names or peers) are escaped; line breaks stay.
+    /// characters in them (from host names or peers) are escaped; line breaks and tabs stay.
     static func status(_ text: String) {
-        FileHandle.standardError.write(Data("\(TerminalText.escaped(text, keepingNewlines: true))\n".utf8))
+        let shown = text.split(separator: "\t", omittingEmptySubsequences: false)
+            .map { TerminalText.escaped(String($0), keepingNewlines: true) }.joined(separator: "\t")
+        FileHandle.standardError.write(Data("\(shown)\n".utf8))
     }
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }

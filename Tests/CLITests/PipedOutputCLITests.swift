@@ -63,9 +63,15 @@ final class PipedProcess: @unchecked Sendable {
 
     var stderr: String { lock.withLock { String(decoding: stderrBytes, as: UTF8.self) } }
 
-    /// SIGTERM, then waits for the exit.
+    /// SIGTERM until the process exits (a signal that arrives while the command is still installing
+    /// its handlers may be ignored), SIGKILL after 10 s; then waits for the exit.
     func terminate() {
-        if process.isRunning { process.terminate() }
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < deadline {
+            kill(process.processIdentifier, SIGTERM)
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 }
