@@ -14,12 +14,13 @@ public struct ReportWriteError: Error, CustomStringConvertible, Sendable {
 /// Appends UTF-8 text to a file through a 64 KB buffer, so that renderers can stream hosts
 /// without holding the document. Writes to a private `PATH.<random>.partial` beside the target,
 /// created exclusively (`O_CREAT|O_EXCL|O_NOFOLLOW`: an existing file or symlink planted at that
-/// name is never followed or truncated), and renames it over `PATH` on ``close()`` (a symlink at
+/// name is never followed or truncated), and renames it over `PATH` on ``commit()`` (a symlink at
 /// `PATH` is replaced, not written through). A failed run removes the partial file and never
-/// leaves a half report under the final name.
+/// leaves a half report under the final name; ``ReportWriter`` commits all formats only once
+/// every one is complete.
 final class BufferedFileWriter {
     let path: String
-    /// The private file being written until ``close()`` renames it.
+    /// The private file being written until ``commit()`` renames it.
     let temporaryPath: String
     private var descriptor: Int32
     private var buffer: [UInt8] = []
@@ -48,11 +49,12 @@ final class BufferedFileWriter {
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
+    /// Whether ``commit()`` moved the file to its final name; otherwise the partial file is removed.
+    private var committed = false
+
     deinit {
-        if descriptor >= 0 {
-            Glibc.close(descriptor)
-            unlink(temporaryPath)
-        }
+        if descriptor >= 0 { Glibc.close(descriptor) }
+        if !committed { unlink(temporaryPath) }
     }
 
     func write(_ text: String) throws {
@@ -80,20 +82,19 @@ final class BufferedFileWriter {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Flushes, closes and moves the file to its final name.
+    /// Flushes and closes the partial file; ``commit()`` then gives it its final name. A writer
+    /// dropped before its commit removes the partial file.
     func close() throws {
         try flush()
         let result = Glibc.close(descriptor)
         descriptor = -1
-        guard result == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporaryPath)
-            throw ReportWriteError(path: path, reason: reason)
-        }
-        guard rename(temporaryPath, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporaryPath)
-            throw ReportWriteError(path: path, reason: reason)
-        }
+        guard result == 0 else { throw ReportWriteError(path: path, reason: String(cString: strerror(errno))) }
+    }
+
+    /// Renames the closed partial file over the final path (replacing a file or symlink there).
+    func commit() throws {
+        precondition(descriptor < 0, "commit() before close()")
+        guard rename(temporaryPath, path) == 0 else { throw ReportWriteError(path: path, reason: String(cString: strerror(errno))) }
+        committed = true
     }
 }

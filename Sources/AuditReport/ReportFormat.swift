@@ -11,18 +11,27 @@ public enum ReportFormat: String, CaseIterable, Sendable {
 
 /// Writes reports: one pass over the hosts feeds every requested format.
 public enum ReportWriter {
-    /// Writes each format to its path, streaming the hosts once through all renderers.
+    /// Writes each format to its path, streaming the hosts once through all renderers. A failure
+    /// leaves no new or partial file: each format is written privately and renamed at the end.
     /// - Returns: the paths written, in ``ReportFormat`` order.
     @discardableResult
     public static func write(source: some ReportSource, outputs: [ReportFormat: String]) throws -> [String] {
         let formats = ReportFormat.allCases.filter { outputs[$0] != nil }
         guard !formats.isEmpty else { return [] }
+        for format in formats {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: outputs[format]!, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw ReportWriteError(path: outputs[format]!, reason: "is a directory; give a file name or a directory for --out")
+            }
+        }
         let metadata = try source.metadata()
         let kbs = try source.kbs()
         let summary = try source.summary()
         var renderers: [any ReportRenderer] = []
+        var writers: [BufferedFileWriter] = []
         for format in formats {
             let writer = try BufferedFileWriter(path: outputs[format]!)
+            writers.append(writer)
             switch format {
             case .html: renderers.append(HTMLReportRenderer(writer: writer))
             case .xml: renderers.append(try XMLReportRenderer(writer: writer))
@@ -35,6 +44,8 @@ public enum ReportWriter {
             for renderer in renderers { try renderer.host(host) }
         }
         for renderer in renderers { try renderer.finish() }
+        // Only now, with every format complete, do the reports take their final names.
+        for writer in writers { try writer.commit() }
         return formats.map { outputs[$0]! }
     }
 

@@ -51,10 +51,37 @@ import Testing
         #expect(attributes[.type] as? FileAttributeType == .typeRegular)
     }
 
-    @Test func partialFileIsPrivateAndRemovedWhenTheFinalRenameFails() throws {
+    /// The sample fleet, failing after `hosts` hosts (as a store read or a full disk would).
+    struct FailingSource: ReportSource {
+        struct Failure: Error {}
+        var hosts: Int
+        func metadata() throws -> ReportMetadata { try SampleFleet.source.metadata() }
+        func kbs() throws -> [ReportKB] { try SampleFleet.source.kbs() }
+        func summary() throws -> ReportSummary { try SampleFleet.source.summary() }
+        func forEachHost(_ body: (HostReport) throws -> Void) throws {
+            var count = 0
+            try SampleFleet.source.forEachHost { host in
+                if count == hosts { throw Failure() }
+                count += 1
+                try body(host)
+            }
+        }
+    }
+
+    @Test func failedRunLeavesNoReportAndNoPartialFileInAnyFormat() throws {
         let (directory, _) = try Self.setUp()
         defer { try? FileManager.default.removeItem(at: directory) }
-        // A directory under the final name (with content, so rename cannot replace it).
+        var outputs: [ReportFormat: String] = [:]
+        for format in ReportFormat.allCases { outputs[format] = directory.appendingPathComponent("fleet.\(format.rawValue)").path }
+        let before = try Self.entries(directory)
+        #expect(throws: FailingSource.Failure.self) { try ReportWriter.write(source: FailingSource(hosts: 3), outputs: outputs) }
+        #expect(try Self.entries(directory) == before)
+    }
+
+    @Test func finalNameThatIsADirectoryIsRefusedWithoutLeavingAPartialFile() throws {
+        let (directory, _) = try Self.setUp()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // A directory under the final name (with content: a rename could not replace it either).
         let target = directory.appendingPathComponent("fleet.xml").path
         try FileManager.default.createDirectory(atPath: target + "/keep", withIntermediateDirectories: true)
         let before = try Self.entries(directory)
