@@ -21,7 +21,7 @@ struct AssessCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
-        for item in kb where KBNumber(item) == nil { throw ValidationError("--kb '\(item)' is not a KB number") }
+        for item in kb where KBNumber(item) == nil { throw ValidationError("--kb '\(TerminalText.escaped(item))' is not a KB number") }
     }
 
     func run() async throws {

@@ -24,7 +24,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     func validate() throws {
         _ = try ReportRun.formats(format)
-        for item in kb where KBNumber(item) == nil { throw ValidationError("--kb '\(item)' is not a KB number") }
+        for item in kb where KBNumber(item) == nil { throw ValidationError("--kb '\(TerminalText.escaped(item))' is not a KB number") }
     }
 
     func run() async throws {
@@ -45,7 +45,7 @@ struct ReportRun {
         var formats: [ReportFormat] = []
         for item in items {
             guard let format = ReportFormat(rawValue: item) else {
-                throw ValidationError("unknown report format '\(item)' (html, xml, json, csv)")
+                throw ValidationError("unknown report format '\(TerminalText.escaped(item))' (html, xml, json, csv)")
             }
             if !formats.contains(format) { formats.append(format) }
         }
