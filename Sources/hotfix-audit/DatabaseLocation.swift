@@ -30,11 +30,16 @@ enum DatabaseLocation {
         let kind = scheme.hasPrefix("postgres") ? "a PostgreSQL URL" : "a URL (\(TerminalText.escaped(scheme)):)"
         return "\(origin) '\(shown)' is \(kind): only SQLite file paths are supported in this version "
             + "(PostgreSQL support is planned); pass a file path such as --db audit.sqlite"
+            + (origin == "--db" ? "" : " or set \(origin) to one")
     }
 
-    /// `scheme://user:secret@host/db` shown as `scheme://user:***@host/db`: a refusal message must
-    /// not echo a password into terminals and logs.
+    /// `scheme://user:secret@host/db?password=secret` shown as `scheme://user:***@host/db?password=***`:
+    /// a refusal message must not echo a password into terminals and logs.
     static func redactingPassword(_ value: String) -> String {
+        var value = value
+        if let query = try? Regex("(?i)(password=)[^&#]*") {
+            value = value.replacing(query) { match in (match.output[1].substring ?? "") + "***" }
+        }
         guard let schemeEnd = value.range(of: "://") else { return value }
         let authorityStart = schemeEnd.upperBound
         let authorityEnd = value[authorityStart...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? value.endIndex

@@ -54,6 +54,10 @@ import Testing
         #expect(result.status == 2)
         #expect(!result.stderr.contains("s3cr3t-pw"), "\(result.stderr)")
         #expect(result.stderr.contains("postgresql://audit:***@db.example/audit"), "\(result.stderr)")
+        let query = try cli.run(["hosts", "--db", "postgresql://db.example/audit?user=a&password=s3cr3t-pw&sslmode=require"])
+        #expect(query.status == 2)
+        #expect(!query.stderr.contains("s3cr3t-pw"), "\(query.stderr)")
+        #expect(query.stderr.contains("password=***&sslmode=require"), "\(query.stderr)")
     }
 
     @Test func filePathsThatMerelyContainAColonStillWork() async throws { try await offCooperativePool { try colonBody() } }
