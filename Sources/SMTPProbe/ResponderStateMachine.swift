@@ -53,6 +53,19 @@ struct ResponderStateMachine {
     private var errors = 0
     private var transcript = Transcript(cap: 16_384)
     private var endedBy = "none"
+    /// An over-long command line was refused at once; the rest of it is being discarded to its end.
+    private var discardingLine = false
+    /// Octets of that line discarded since its last counted error.
+    private var discardedSinceError = 0
+    /// Commands since the last message that neither start nor carry one (EHLO, HELO, RSET, NOOP, VRFY, HELP).
+    private var junkCommands = 0
+    /// Session start or the end of its last message: the idle limit counts from here.
+    private var lastProgress = NIODeadline.uptimeNanoseconds(0)
+    /// Commands pipelined after the end-of-data dot while the final 354 line was still pending,
+    /// answered in order once it is out (RFC 2920); at most `pipelinedBytesAfterData` octets.
+    private var pipelined: [SMTPInboundLine] = []
+    private var pipelinedBytes = 0
+    private var pipelinedDropped = 0
 
     init(configuration: ResponderConfiguration, tokens: TokenAuthority, sessionID: Int, peer: String) {
         self.configuration = configuration
@@ -64,28 +77,47 @@ struct ResponderStateMachine {
 
     private var limits: ResponderLimits { configuration.limits }
     var isClosed: Bool { phase == .closed }
+
+    /// The longest line the current phase takes, CRLF included: the command line limit while
+    /// commands are read, the text line limit while message data may arrive. The handler's decoder
+    /// uses it, so an over-long command line is refused as soon as it passes 512 octets.
+    var lineLimit: Int { inCommandPhase ? limits.commandLineOctets : limits.textLineOctets }
+
+    private var inCommandPhase: Bool {
+        switch phase {
+        case .greeted, .ready, .mail, .rcpt: true
+        default: false
+        }
+    }
     var sessionTranscript: String { transcript.text }
 
     // MARK: Events
 
     mutating func start(now: NIODeadline) -> [Action] {
-        [reply("220 \(configuration.hostname) ESMTP hotfix-audit probe responder"),
-         .armTimeout(milliseconds: limits.commandTimeoutMilliseconds)]
+        lastProgress = now
+        return [reply("220 \(configuration.hostname) ESMTP hotfix-audit probe responder"), commandTimeout(now)]
     }
 
-    /// The connection limit was reached: refuse this session.
-    mutating func refuse() -> [Action] {
+    /// A connection limit was reached (all sessions, or those from this peer's address): refuse this session.
+    mutating func refuse(perAddress: Bool = false) -> [Action] {
         endedBy = "limit"
         phase = .closed
+        if perAddress { return [reply("421 4.7.0 too many connections from your address"), .close] }
         return [reply("421 4.3.2 \(configuration.hostname) too many connections, try later"), .close]
     }
 
     mutating func receive(_ line: SMTPInboundLine, now: NIODeadline) -> [Action] {
+        handle(line, now: now, logged: false)
+    }
+
+    /// `logged`: the line is already in the transcript (a pipelined command answered late).
+    private mutating func handle(_ line: SMTPInboundLine, now: NIODeadline, logged: Bool) -> [Action] {
+        if line.unfinished { return receiveUnfinished(line) }
         switch phase {
         case .closed:
             return []
         case .replying, .splitting:
-            return receiveDuringReply(line, now: now)
+            return receiveDuringReply(line, now: now, logged: logged)
         case .data:
             transcript.add("C: ", line.text)
             transaction.record?.bytesAfterFinalLine += line.octets
@@ -93,13 +125,48 @@ struct ResponderStateMachine {
             if phase == .data { actions.append(.armTimeout(milliseconds: limits.dataTimeoutMilliseconds)) }
             return actions
         case .greeted, .ready, .mail, .rcpt:
-            transcript.add("C: ", line.text)
+            if discardingLine {
+                // The end of an over-long line already refused: nothing to answer.
+                discardingLine = false
+                discardedSinceError = 0
+                return [commandTimeout(now)]
+            }
+            if !logged { transcript.add("C: ", line.text) }
             var actions = command(line, now: now)
-            if phase != .closed {
-                actions.append(.armTimeout(milliseconds: limits.commandTimeoutMilliseconds))
+            if case .replying = phase, let profile = transaction.record?.profile {
+                // The reply's own delay must not count against the peer.
+                let reply = max(0, profile.delayMilliseconds) + (profile.split ? limits.splitPauseMilliseconds : 0)
+                actions.append(.armTimeout(milliseconds: limits.commandTimeoutMilliseconds + reply))
+            } else if phase != .closed {
+                actions.append(commandTimeout(now))
             }
             return actions
         }
+    }
+
+    /// A piece of an over-long line whose end has not come. In the command phase the line is refused
+    /// with 500 at once and counts as an error; an endless line counts one more error for every
+    /// further `overlongLineOctetsPerError` octets, so it reaches the error limit (421) instead of
+    /// holding the session until the command timeout. In the data phases the line's end counts it.
+    private mutating func receiveUnfinished(_ line: SMTPInboundLine) -> [Action] {
+        guard inCommandPhase else { return [] }
+        let refusal = "500 5.5.2 line too long (limit \(limits.commandLineOctets) octets)"
+        var actions: [Action] = []
+        if !discardingLine {
+            discardingLine = true
+            discardedSinceError = max(0, line.octets - limits.commandLineOctets)
+            transcript.add("C: ", line.text, "... [line too long: refused, discarded up to its end]")
+            actions = error(refusal)
+        } else {
+            discardedSinceError += line.octets
+        }
+        let step = max(1, limits.overlongLineOctetsPerError)
+        while phase != .closed, discardedSinceError >= step {
+            discardedSinceError -= step
+            transcript.add("-- \(step) more octets of the over-long line without a line end")
+            actions += error(refusal)
+        }
+        return actions
     }
 
     mutating func timerFired(_ timer: Timer, now: NIODeadline) -> [Action] {
@@ -129,11 +196,26 @@ struct ResponderStateMachine {
 
     mutating func timeout(now: NIODeadline) -> [Action] {
         guard phase != .closed else { return [] }
-        endedBy = "timeout"
-        var actions = [reply("421 4.4.2 \(configuration.hostname) timeout, closing")]
+        var actions: [Action]
+        if inCommandPhase, now >= lastProgress + .milliseconds(Int64(limits.idleSessionMilliseconds)) {
+            endedBy = "idle"
+            actions = [reply("421 4.4.2 \(configuration.hostname) no message in \(limits.idleSessionMilliseconds / 1000) s, closing")]
+        } else {
+            endedBy = "timeout"
+            actions = [reply("421 4.4.2 \(configuration.hostname) timeout, closing")]
+        }
         actions += endSession()
         actions.append(.close)
         return actions
+    }
+
+    /// The peer has read none of our replies for the write-stall timeout while more than
+    /// `unwrittenReplyBytes` of them wait: the session ends without a reply (it would not be read).
+    mutating func writeStalled(now: NIODeadline) -> [Action] {
+        guard phase != .closed else { return [] }
+        endedBy = "unread-replies"
+        transcript.add("-- peer read none of our replies for \(limits.writeStallTimeoutMilliseconds) ms; closed")
+        return endSession()
     }
 
     mutating func peerClosed(now: NIODeadline) -> [Action] {
@@ -145,8 +227,22 @@ struct ResponderStateMachine {
 
     // MARK: Reply phase
 
-    private mutating func receiveDuringReply(_ line: SMTPInboundLine, now: NIODeadline) -> [Action] {
-        transcript.add("C: ", line.text, " [before final 354]")
+    private mutating func receiveDuringReply(_ line: SMTPInboundLine, now: NIODeadline, logged: Bool) -> [Action] {
+        if transaction.bodyComplete {
+            // Pipelined after the end-of-data dot: bytes before the final line like the rest, and
+            // commands to answer in order once the final line and the data reply are out.
+            transaction.record?.prematureBytes += line.octets
+            if pipelinedBytes + line.octets <= limits.pipelinedBytesAfterData {
+                pipelined.append(line)
+                pipelinedBytes += line.octets
+                if !logged { transcript.add("C: ", line.text, " [before final 354; pipelined after end of data, answered after it]") }
+            } else {
+                pipelinedDropped += 1
+                if !logged { transcript.add("C: ", line.text, " [before final 354; dropped: over \(limits.pipelinedBytesAfterData) octets pipelined]") }
+            }
+            return []
+        }
+        if !logged { transcript.add("C: ", line.text, " [before final 354]") }
         let verb = line.text.uppercased()
         if transaction.record?.prematureBytes == 0 && !transaction.bodyComplete && (verb == "QUIT" || verb == "RSET") {
             transaction.record?.gaveUpDuringReply = true
@@ -165,9 +261,33 @@ struct ResponderStateMachine {
         }
         let first = transaction.record?.prematureBytes == 0
         transaction.record?.prematureBytes += line.octets
-        var actions: [Action] = []
-        if !transaction.bodyComplete { actions += consumeData(line, now: now) }
+        var actions = consumeData(line, now: now)
         if first, let record = transaction.record { actions.append(.record(snapshot(record))) }
+        return actions
+    }
+
+    /// Answers the commands pipelined after the end of data, now that the final line is out.
+    private mutating func answerPipelined(now: NIODeadline) -> [Action] {
+        let queued = pipelined
+        pipelined = []
+        pipelinedBytes = 0
+        if pipelinedDropped > 0 {
+            transcript.add("-- \(pipelinedDropped) line(s) pipelined after the end of data were dropped unanswered "
+                           + "(over \(limits.pipelinedBytesAfterData) octets waited for the final 354)")
+            pipelinedDropped = 0
+        }
+        var actions: [Action] = []
+        for line in queued where phase != .closed {
+            var step = handle(line, now: now, logged: true)
+            // A new DATA without delay: its final line goes out before the next pipelined line is read
+            // (as the handler does for lines read from the wire).
+            if let index = step.firstIndex(where: { if case .schedule(.finalLine, let wait) = $0 { wait <= 0 } else { false } }),
+               case .schedule(let timer, _) = step[index] {
+                step.remove(at: index)
+                step += timerFired(timer, now: now)
+            }
+            actions += step
+        }
         return actions
     }
 
@@ -176,7 +296,7 @@ struct ResponderStateMachine {
         transaction.record?.replyTimings.append(ReplyLineTiming(text: line, offsetMilliseconds: elapsed))
         transaction.record?.finalLineSent = true
         phase = .data
-        if transaction.bodyComplete { return finishData(now: now) }
+        if transaction.bodyComplete { return finishData(now: now) + answerPipelined(now: now) }
         var actions: [Action] = [.armTimeout(milliseconds: limits.dataTimeoutMilliseconds)]
         if let record = transaction.record { actions.append(.record(snapshot(record))) }
         return actions
@@ -217,9 +337,11 @@ struct ResponderStateMachine {
         }
         transaction.record?.accepted = text.hasPrefix("250")
         phase = .ready
+        lastProgress = now
+        junkCommands = 0
         var actions = [reply(text)]
         actions += finishTransaction()
-        actions.append(.armTimeout(milliseconds: limits.commandTimeoutMilliseconds))
+        actions.append(commandTimeout(now))
         return actions
     }
 
@@ -227,7 +349,7 @@ struct ResponderStateMachine {
 
     private mutating func command(_ line: SMTPInboundLine, now: NIODeadline) -> [Action] {
         if line.overlong || line.octets > limits.commandLineOctets {
-            return error("500 5.5.2 Line too long (limit \(limits.commandLineOctets) octets)")
+            return error("500 5.5.2 line too long (limit \(limits.commandLineOctets) octets)")
         }
         let text = line.text
         // Verb and argument on bytes: no uppercased copies per command.
@@ -236,12 +358,14 @@ struct ResponderStateMachine {
         let verb = Verb(bytes[..<verbEnd])
         let argumentStart = bytes[verbEnd...].firstIndex(where: { $0 != UInt8(ascii: " ") }) ?? bytes.endIndex
         let argument = Substring(bytes[argumentStart...])
+        if verb.isJunk, let cutOff = junk() { return cutOff }
         switch verb {
         case .ehlo:
             guard !argument.isEmpty else { return error("501 5.5.4 Syntax: EHLO hostname") }
             let finished = finishTransaction()
             phase = .ready
-            let greeting = "250-\(configuration.hostname) greets \(argument)"
+            // The peer's name escaped: control bytes are not echoed back (nor kept raw in the transcript).
+            let greeting = "250-\(configuration.hostname) greets \(Transcript.safe(String(argument)))"
             let size = "250-SIZE \(limits.maxMessageBytes)"
             transcript.add("S: ", greeting)
             transcript.add("S: ", size)
@@ -356,14 +480,36 @@ struct ResponderStateMachine {
     // MARK: Helpers
 
     private mutating func error(_ text: String) -> [Action] {
+        countError() ?? [reply(text)]
+    }
+
+    /// Counts one error; past `maxErrors`, the actions that end the session with 421.
+    private mutating func countError() -> [Action]? {
         errors += 1
-        if errors > limits.maxErrors {
-            endedBy = "limit"
-            var actions = [reply("421 4.7.0 Too many errors, closing")]
-            actions += endSession()
-            return actions + [.close]
+        guard errors > limits.maxErrors else { return nil }
+        endedBy = "limit"
+        var actions = [reply("421 4.7.0 Too many errors, closing")]
+        actions += endSession()
+        return actions + [.close]
+    }
+
+    /// Counts a command that neither starts nor carries a message. Past `maxJunkCommands` since the
+    /// last message each one also counts as an error (it is still answered), so NOOP, RSET or HELP
+    /// cannot keep a session alive without end; returns the 421 actions once the error limit is passed.
+    private mutating func junk() -> [Action]? {
+        junkCommands += 1
+        guard junkCommands > limits.maxJunkCommands else { return nil }
+        if junkCommands == limits.maxJunkCommands + 1 {
+            transcript.add("-- over \(limits.maxJunkCommands) commands without a message: each further one counts as an error")
         }
-        return [reply(text)]
+        return countError()
+    }
+
+    /// The command timeout, cut short by the idle limit: a session that sends no message is closed
+    /// `idleSessionMilliseconds` after its start or its last message, whatever commands it sends.
+    private func commandTimeout(_ now: NIODeadline) -> Action {
+        let idleMilliseconds = Int64(limits.idleSessionMilliseconds) - (now - lastProgress).nanoseconds / 1_000_000
+        return .armTimeout(milliseconds: Int(max(0, min(Int64(limits.commandTimeoutMilliseconds), idleMilliseconds))))
     }
 
     private mutating func reply(_ text: String) -> Action {
@@ -457,6 +603,14 @@ struct ResponderStateMachine {
             }
         }
 
+        /// Commands that neither start nor carry a message: counted against `maxJunkCommands`.
+        var isJunk: Bool {
+            switch self {
+            case .ehlo, .helo, .rset, .noop, .vrfy, .help: true
+            case .mail, .rcpt, .data, .quit, .other: false
+            }
+        }
+
         private static func code(_ word: StaticString) -> UInt32 {
             var code: UInt32 = 0
             for offset in 0..<word.utf8CodeUnitCount { code = code << 8 | UInt32(word.utf8Start[offset]) }
@@ -494,31 +648,6 @@ struct ResponderStateMachine {
             return Int(word.dropFirst(5))
         }
         return nil
-    }
-}
-
-/// A session transcript with a byte cap; once full, one marker line is added and the rest dropped.
-struct Transcript: Sendable {
-    let cap: Int
-    private(set) var text = ""
-    private var full = false
-
-    init(cap: Int) { self.cap = cap }
-
-    mutating func add(_ line: String) { add(line, "") }
-
-    /// Adds one line made of `prefix`, `body` and `suffix` (no temporary string for the line).
-    mutating func add(_ prefix: String, _ body: String, _ suffix: String = "") {
-        guard !full else { return }
-        if text.utf8.count + prefix.utf8.count + body.utf8.count + suffix.utf8.count + 1 > cap {
-            text += "... transcript truncated at \(cap) bytes\n"
-            full = true
-            return
-        }
-        text += prefix
-        text += body
-        text += suffix
-        text += "\n"
     }
 }
 
