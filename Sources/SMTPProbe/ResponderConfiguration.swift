@@ -67,7 +67,7 @@ public struct ResponderLimits: Sendable, Hashable {
     /// Commands that neither start nor carry a message (EHLO, HELO, RSET, NOOP, VRFY, HELP) allowed
     /// since the session start or its last message; each further one counts as an error.
     public var maxJunkCommands: Int
-    /// A session that sends no message for this long (since its start or its last message) is closed
+    /// A session that sends no message for this long (since its start or its last DATA) is closed
     /// with `421`, whatever commands it sends meanwhile (NOOP does not renew it). Counted only while
     /// commands are read: the delayed 354 and the message data have their own timeouts.
     public var idleSessionMilliseconds: Int

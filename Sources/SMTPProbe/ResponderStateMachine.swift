@@ -59,7 +59,7 @@ struct ResponderStateMachine {
     private var discardedSinceError = 0
     /// Commands since the last message that neither start nor carry one (EHLO, HELO, RSET, NOOP, VRFY, HELP).
     private var junkCommands = 0
-    /// Session start or the end of its last message: the idle limit counts from here.
+    /// Session start, or its last DATA or end of message: the idle limit counts from here.
     private var lastProgress = NIODeadline.uptimeNanoseconds(0)
     /// Commands pipelined after the end-of-data dot while the final 354 line was still pending,
     /// answered in order once it is out (RFC 2920); at most `pipelinedBytesAfterData` octets.
@@ -256,6 +256,7 @@ struct ResponderStateMachine {
             }
             var actions = finishTransaction()
             phase = .ready
+            lastProgress = now   // the reply's delay is not the peer's idle time
             actions.insert(reply("250 2.0.0 Reset"), at: 0)
             return actions + [.armTimeout(milliseconds: limits.commandTimeoutMilliseconds)]
         }
@@ -461,6 +462,7 @@ struct ResponderStateMachine {
         guard var record = transaction.record else { return [] }
         generation += 1
         transaction.dataStart = now
+        lastProgress = now
         record.dataCommandReceived = true
         let count = max(1, record.profile.continuationLines)
         var text = ""
@@ -506,7 +508,7 @@ struct ResponderStateMachine {
     }
 
     /// The command timeout, cut short by the idle limit: a session that sends no message is closed
-    /// `idleSessionMilliseconds` after its start or its last message, whatever commands it sends.
+    /// `idleSessionMilliseconds` after its start or its last DATA / end of message, whatever commands it sends.
     private func commandTimeout(_ now: NIODeadline) -> Action {
         let idleMilliseconds = Int64(limits.idleSessionMilliseconds) - (now - lastProgress).nanoseconds / 1_000_000
         return .armTimeout(milliseconds: Int(max(0, min(Int64(limits.commandTimeoutMilliseconds), idleMilliseconds))))

@@ -139,6 +139,23 @@ import Testing
         _ = try? s.channel.finish()
     }
 
+    @Test func theReplyDelayIsNotCountedAsIdleTimeWhenThePeerGivesUpWithRSET() throws {
+        let limits = ResponderLimits(commandTimeoutMilliseconds: 10_000, idleSessionMilliseconds: 3000)
+        let s = try Self.session(limits: limits)
+        let token = Self.tokens.issue(hostIndex: 5, profileIndex: 0)   // delay 5 s
+        try s.send("EHLO a\r\nMAIL FROM:<a@b>\r\nRCPT TO:<probe+\(token)@probe.test>\r\nDATA\r\n")
+        _ = try s.output()
+        s.loop.advanceTime(by: .milliseconds(4000))
+        try s.send("RSET\r\n")
+        #expect(try s.output() == "250 2.0.0 Reset\r\n")
+        s.loop.advanceTime(by: .milliseconds(2000))
+        try s.send("NOOP\r\n")
+        #expect(try s.output() == "250 2.0.0 Ok\r\n", "the idle limit counts from the end of the transaction")
+        s.loop.advanceTime(by: .milliseconds(1500))   // 3.5 s after the RSET
+        #expect(try s.output().hasPrefix("421 4.4.2"))
+        _ = try? s.channel.finish()
+    }
+
     @Test func aDelayLongerThanTheCommandTimeoutIsWaitedOutNotCutOff() throws {
         let limits = ResponderLimits(commandTimeoutMilliseconds: 2000, dataTimeoutMilliseconds: 2000)
         let s = try Self.session(limits: limits)
