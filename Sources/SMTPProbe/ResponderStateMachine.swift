@@ -40,6 +40,8 @@ struct ResponderStateMachine {
         var lineTooLong = false
         var sizeExceeded = false
         var dataStart: NIODeadline?
+        /// Octets of a message line still without its end (it counts in `bodyBytes` once it ends).
+        var unfinishedOctets = 0
     }
 
     let configuration: ResponderConfiguration
@@ -149,7 +151,7 @@ struct ResponderStateMachine {
     /// further `overlongLineOctetsPerError` octets, so it reaches the error limit (421) instead of
     /// holding the session until the command timeout. In the data phases the line's end counts it.
     private mutating func receiveUnfinished(_ line: SMTPInboundLine) -> [Action] {
-        guard inCommandPhase else { return [] }
+        guard inCommandPhase else { return unfinishedMessageLine(line) }
         let refusal = "500 5.5.2 line too long (limit \(limits.commandLineOctets) octets)"
         var actions: [Action] = []
         if !discardingLine {
@@ -267,6 +269,33 @@ struct ResponderStateMachine {
         return actions
     }
 
+    /// A piece of a message line without its end. Once the message could no longer fit the size
+    /// limit even without the rest of that line, the session ends with 552: a line that never ends
+    /// would otherwise hold it until the data timeout. The bytes count as evidence (premature when
+    /// the final 354 line was not out yet); the session is ours to end, not a peer giving up.
+    private mutating func unfinishedMessageLine(_ line: SMTPInboundLine) -> [Action] {
+        switch phase {
+        case .data, .replying, .splitting: guard !transaction.bodyComplete else { return [] }
+        default: return []
+        }
+        transaction.unfinishedOctets += line.octets
+        guard transaction.bodyBytes + transaction.unfinishedOctets > limits.maxMessageBytes else { return [] }
+        if phase == .data {
+            transaction.record?.bytesAfterFinalLine += transaction.unfinishedOctets
+        } else {
+            transaction.record?.prematureBytes += transaction.unfinishedOctets
+            generation += 1
+        }
+        let problem = "message larger than \(limits.maxMessageBytes) bytes (a line without end)"
+        transaction.record?.protocolProblem = problem
+        transcript.add("-- \(problem)")
+        endedBy = "limit"
+        phase = .data   // ended by us: not a peer giving up during the reply
+        var actions = [reply("552 5.3.4 Message size exceeds \(limits.maxMessageBytes) bytes, closing")]
+        actions += endSession()
+        return actions + [.close]
+    }
+
     /// Answers the commands pipelined after the end of data, now that the final line is out.
     private mutating func answerPipelined(now: NIODeadline) -> [Action] {
         let queued = pipelined
@@ -306,6 +335,7 @@ struct ResponderStateMachine {
     // MARK: Data
 
     private mutating func consumeData(_ line: SMTPInboundLine, now: NIODeadline) -> [Action] {
+        transaction.unfinishedOctets = 0   // a line end: its octets are all in `line.octets`
         if !line.overlong && line.text == "." {
             transaction.bodyComplete = true
             return phase == .data ? finishData(now: now) : []

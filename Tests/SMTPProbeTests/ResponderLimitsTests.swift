@@ -90,6 +90,33 @@ import Testing
         _ = try? s.channel.finish()
     }
 
+    @Test func endlessMessageLineIsCutOffAtTheSizeLimitNotAtTheDataTimeout() throws {
+        let limits = ResponderLimits(maxMessageBytes: 100_000)
+        for early in [false, true] {
+            let s = try Self.session(limits: limits)
+            let token = Self.tokens.issue(hostIndex: early ? 7 : 6, profileIndex: 0)
+            try s.send("EHLO a\r\nMAIL FROM:<a@b>\r\nRCPT TO:<probe+\(token)@probe.test>\r\nDATA\r\n")
+            if !early { s.loop.advanceTime(by: .milliseconds(5000)) }
+            _ = try s.output()
+            try s.send("Subject: x\r\n\r\n")
+            var sent = 0
+            var written = ""
+            while sent < 1_000_000, written.isEmpty {
+                try s.send([UInt8](repeating: UInt8(ascii: "y"), count: 8192))
+                sent += 8192
+                written += try s.output()
+            }
+            #expect(written == "552 5.3.4 Message size exceeds 100000 bytes, closing\r\n", "\(written)")
+            #expect(sent <= 110_000, "cut off after \(sent) octets")
+            let record = try #require(s.book.records(for: token).last)
+            #expect(record.finished && record.endedBy == "limit" && !record.accepted && !record.gaveUpDuringReply)
+            #expect(record.protocolProblem?.contains("line without end") == true)
+            #expect(early ? record.prematureBytes > 100_000 : record.bytesAfterFinalLine > 100_000)
+            s.loop.run()
+            _ = try? s.channel.finish()
+        }
+    }
+
     // MARK: Point 6b: junk commands and the idle limit
 
     @Test func noopFloodCountsAsErrorsPastTheJunkLimitAndIsCutOff() throws {
