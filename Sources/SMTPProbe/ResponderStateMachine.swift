@@ -149,7 +149,7 @@ struct ResponderStateMachine {
     /// A piece of an over-long line whose end has not come. In the command phase the line is refused
     /// with 500 at once and counts as an error; an endless line counts one more error for every
     /// further `overlongLineOctetsPerError` octets, so it reaches the error limit (421) instead of
-    /// holding the session until the command timeout. In the data phases the line's end counts it.
+    /// holding the session until the command timeout. Message lines: ``unfinishedMessageLine(_:)``.
     private mutating func receiveUnfinished(_ line: SMTPInboundLine) -> [Action] {
         guard inCommandPhase else { return unfinishedMessageLine(line) }
         let refusal = "500 5.5.2 line too long (limit \(limits.commandLineOctets) octets)"
