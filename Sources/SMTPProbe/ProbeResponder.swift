@@ -13,7 +13,7 @@ public final class ProbeResponder: Sendable {
     private let logger: Logger
     private let group: any EventLoopGroup
     private let channels = LockedBox<[any Channel]>([])
-    private let connections = LockedBox(0)
+    private let connections: ConnectionTable
     private let sessions = LockedBox(0)
     /// One deadline check per event loop, shared by that loop's sessions.
     private let timeouts = LockedBox<[ObjectIdentifier: SessionTimeouts]>([:])
@@ -25,7 +25,11 @@ public final class ProbeResponder: Sendable {
         self.logger = logger
         self.group = group
         self.book = book
+        self.connections = ConnectionTable(limits: configuration.limits)
     }
+
+    /// Sessions open now, in all or from one peer IP address (what the connection limits count).
+    public func openSessions(from address: String? = nil) -> Int { connections.count(from: address) }
 
     /// Recipients refused because their token was unknown or forged.
     public var strays: [StrayRecord] { book.strays }
@@ -41,9 +45,13 @@ public final class ProbeResponder: Sendable {
         let sessions = self.sessions
         let timeouts = self.timeouts
         let tick = SessionTimeouts.tick(for: configuration.limits)
+        // Back-pressure: a channel whose unwritten replies pass the high mark turns unwritable, and its
+        // handler stops reading until they fall below the low mark.
+        let high = max(2, configuration.limits.unwrittenReplyBytes)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: ChannelOptions.Types.WriteBufferWaterMark(low: high / 2, high: high))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let id = sessions.withLock { count -> Int in count += 1; return count }

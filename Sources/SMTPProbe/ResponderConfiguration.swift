@@ -61,11 +61,38 @@ public struct ResponderLimits: Sendable, Hashable {
     public var splitPauseMilliseconds: Int
     /// Transcript cap per session.
     public var transcriptBytes: Int
+    /// Concurrent sessions from one peer IP address; more get `421 4.7.0` and are closed, so one
+    /// peer cannot take every slot of `maxConnections` (a relay delivers over a few connections).
+    public var maxConnectionsPerAddress: Int
+    /// Commands that neither start nor carry a message (EHLO, HELO, RSET, NOOP, VRFY, HELP) allowed
+    /// since the session start or its last message; each further one counts as an error.
+    public var maxJunkCommands: Int
+    /// A session that sends no message for this long (since its start or its last DATA) is closed
+    /// with `421`, whatever commands it sends meanwhile (NOOP does not renew it). Counted only while
+    /// commands are read: the delayed 354 and the message data have their own timeouts.
+    public var idleSessionMilliseconds: Int
+    /// An over-long command line is refused with `500` as soon as it passes `commandLineOctets`; if it
+    /// runs on without a line end, every further this many octets count as one more error, so an
+    /// endless line reaches `maxErrors` (then `421`) within about `maxErrors` times this many octets.
+    public var overlongLineOctetsPerError: Int
+    /// Replies written but not yet taken by the peer's socket above which the responder stops reading
+    /// from it (back-pressure: NIO's write buffer high-water mark; reading resumes below half of it).
+    public var unwrittenReplyBytes: Int
+    /// How long a peer may leave more than `unwrittenReplyBytes` of replies unread before the session
+    /// is closed; also bounds how long a finished session waits for its last replies to be taken.
+    public var writeStallTimeoutMilliseconds: Int
+    /// Commands pipelined after the end-of-data dot while the final 354 line is pending are answered
+    /// once it is out (RFC 2920); beyond this many octets of them they are dropped, and the transcript
+    /// says so.
+    public var pipelinedBytesAfterData: Int
 
     public init(commandLineOctets: Int = 512, textLineOctets: Int = 1000, maxMessageBytes: Int = 1_048_576,
                 maxConnections: Int = 2000, maxRecipients: Int = 100, maxErrors: Int = 10,
                 commandTimeoutMilliseconds: Int = 300_000, dataTimeoutMilliseconds: Int = 180_000,
-                splitPauseMilliseconds: Int = 500, transcriptBytes: Int = 16_384) {
+                splitPauseMilliseconds: Int = 500, transcriptBytes: Int = 16_384,
+                maxConnectionsPerAddress: Int = 64, maxJunkCommands: Int = 20, idleSessionMilliseconds: Int = 600_000,
+                overlongLineOctetsPerError: Int = 65_536, unwrittenReplyBytes: Int = 32_768,
+                writeStallTimeoutMilliseconds: Int = 30_000, pipelinedBytesAfterData: Int = 16_384) {
         self.commandLineOctets = commandLineOctets
         self.textLineOctets = textLineOctets
         self.maxMessageBytes = maxMessageBytes
@@ -76,6 +103,13 @@ public struct ResponderLimits: Sendable, Hashable {
         self.dataTimeoutMilliseconds = dataTimeoutMilliseconds
         self.splitPauseMilliseconds = splitPauseMilliseconds
         self.transcriptBytes = transcriptBytes
+        self.maxConnectionsPerAddress = maxConnectionsPerAddress
+        self.maxJunkCommands = maxJunkCommands
+        self.idleSessionMilliseconds = idleSessionMilliseconds
+        self.overlongLineOctetsPerError = overlongLineOctetsPerError
+        self.unwrittenReplyBytes = unwrittenReplyBytes
+        self.writeStallTimeoutMilliseconds = writeStallTimeoutMilliseconds
+        self.pipelinedBytesAfterData = pipelinedBytesAfterData
     }
 }
 

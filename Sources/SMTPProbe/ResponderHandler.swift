@@ -5,18 +5,34 @@ import NIOCore
 /// It splits the inbound bytes into lines itself with an ``SMTPLineDecoder`` (the same decoder,
 /// called directly rather than through a `ByteToMessageHandler`: no pipeline hop and no boxed
 /// message per line), and flushes once per batch of replies.
-final class ResponderHandler: ChannelInboundHandler {
+///
+/// Back-pressure: once the replies the peer has not taken pass the channel's high-water mark
+/// (`unwrittenReplyBytes`), the handler stops answering lines and holds the channel's `read()`, so a
+/// peer that sends commands and never reads cannot grow our memory; it resumes when the channel is
+/// writable again and closes the session if it stays unwritable for `writeStallTimeoutMilliseconds`.
+final class ResponderHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
+    /// Replies gathered from one read are flushed once they reach this size, and writability checked.
+    static let replyBatchBytes = 16_384
 
     private var machine: ResponderStateMachine
     private var decoder: SMTPLineDecoder
-    /// Bytes of an incomplete line from earlier reads (at most the decoder's line limit).
+    /// Bytes not yet turned into lines: an incomplete line (at most the decoder's line limit), or,
+    /// while reading is paused, the rest of the reads NIO had already made (bounded by its reads per loop).
     private var pending: ByteBuffer?
     private let book: DeliveryBook
-    private let connections: LockedBox<Int>
+    private let connections: ConnectionTable
     private let logger: Logger
-    private var counted = false
+    /// The address this session is counted under in `connections`, once admitted.
+    private var countedAddress: String?
+    /// Our unwritten replies are over the high-water mark: lines are not answered and reads are held.
+    private var readPaused = false
+    /// A `read()` arrived while paused; it is passed on when writing resumes.
+    private var readHeld = false
+    /// When a paused session is closed if the peer still has not taken our replies.
+    private var stallDeadline: NIODeadline?
     /// When the current stage times out, checked by the loop's ``SessionTimeouts`` (no task per session).
     private var timeoutDeadline: NIODeadline?
     private var timeouts: SessionTimeouts?
@@ -33,11 +49,10 @@ final class ResponderHandler: ChannelInboundHandler {
 
     /// `timeouts`: the loop's shared deadline check (the server passes one per event loop); without
     /// it the handler makes its own on the channel's loop.
-    init(machine: ResponderStateMachine, book: DeliveryBook, connections: LockedBox<Int>, logger: Logger,
+    init(machine: ResponderStateMachine, book: DeliveryBook, connections: ConnectionTable, logger: Logger,
          timeouts: SessionTimeouts? = nil) {
         self.timeouts = timeouts
-        let limits = machine.configuration.limits
-        self.decoder = SMTPLineDecoder(maximumLineLength: max(limits.textLineOctets, limits.commandLineOctets))
+        self.decoder = SMTPLineDecoder(maximumLineLength: machine.lineLimit, reportsUnfinishedLines: true)
         self.machine = machine
         self.book = book
         self.connections = connections
@@ -45,23 +60,23 @@ final class ResponderHandler: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        let limit = machine.configuration.limits.maxConnections
-        let admitted = connections.withLock { count -> Bool in
-            guard count < limit else { return false }
-            count += 1
-            return true
-        }
-        counted = admitted
+        let address = context.channel.remoteAddress?.ipAddress ?? machine.peer
+        let admission = connections.admit(address)
+        if admission == .admitted { countedAddress = address }
         self.context = context
         if timeouts == nil || timeouts!.eventLoop !== context.eventLoop {
             timeouts = SessionTimeouts(eventLoop: context.eventLoop, tick: SessionTimeouts.tick(for: machine.configuration.limits))
         }
         timeouts!.add(self)
-        if admitted {
+        switch admission {
+        case .admitted:
             perform(machine.start(now: context.eventLoop.now), context: context)
-        } else {
+        case .full:
             logger.warning("connection limit reached", metadata: ["smtp.peer": "\(machine.peer)"])
             perform(machine.refuse(), context: context)
+        case .fullForAddress:
+            logger.warning("per-address connection limit reached", metadata: ["smtp.peer": "\(machine.peer)"])
+            perform(machine.refuse(perAddress: true), context: context)
         }
         context.fireChannelActive()
     }
@@ -74,21 +89,70 @@ final class ResponderHandler: ChannelInboundHandler {
             earlier.writeBuffer(&buffer)
             buffer = earlier
         }
+        pending = buffer
+        // While paused, bytes of reads NIO had already made wait unanswered.
+        if !readPaused { answerPending(context: context) }
+    }
+
+    /// Turns the pending bytes into lines and answers them, until they run out, the session closes,
+    /// or our unwritten replies pass the high-water mark (then reading pauses).
+    private func answerPending(context: ChannelHandlerContext) {
+        guard var buffer = pending else { return }
+        pending = nil
         let now = context.eventLoop.now
-        // Every reply to the lines of this read goes out in one write and one flush.
+        // The replies to the lines of one read go out in one write and one flush (or one per batch).
         var out: ByteBuffer?
         var closing = false
-        while !closing, let line = decoder.nextLine(from: &buffer) {
+        while !closing {
+            decoder.maximumLineLength = machine.lineLimit
+            guard let line = decoder.nextLine(from: &buffer) else { break }
             closing = run(machine.receive(line, now: now), into: &out, context: context)
+            if !closing, let batch = out, batch.readableBytes >= Self.replyBatchBytes {
+                out = nil
+                context.writeAndFlush(wrapOutboundOut(batch), promise: nil)
+                if !context.channel.isWritable {
+                    pauseReading(context: context)
+                    break
+                }
+            }
         }
         if let out { context.writeAndFlush(wrapOutboundOut(out), promise: nil) }
         if closing {
             linger(context: context)
             return
         }
+        if !context.channel.isWritable { pauseReading(context: context) }
         // A trailing partial line waits for more bytes; at the end of the stream it is dropped
-        // (SMTP acts on complete lines only). The decoder caps what it leaves unread.
+        // (SMTP acts on complete lines only). The decoder caps what it leaves of a line.
         if buffer.readableBytes > 0 { pending = buffer }
+    }
+
+    private func pauseReading(context: ChannelHandlerContext) {
+        guard !readPaused else { return }
+        readPaused = true
+        stallDeadline = context.eventLoop.now + .milliseconds(Int64(machine.configuration.limits.writeStallTimeoutMilliseconds))
+    }
+
+    /// Outbound `read()`: held while paused, so NIO stops reading the peer's socket.
+    func read(context: ChannelHandlerContext) {
+        if readPaused {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if readPaused, context.channel.isWritable, !lingering {
+            readPaused = false
+            stallDeadline = nil
+            answerPending(context: context)
+            if !readPaused, !lingering, readHeld {
+                readHeld = false
+                context.read()
+            }
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -97,12 +161,14 @@ final class ResponderHandler: ChannelInboundHandler {
         timeouts?.remove(self)
         timeoutDeadline = nil
         lingerDeadline = nil
+        stallDeadline = nil
+        pending = nil
         self.context = nil
         timers.values.forEach { $0.cancel() }
         timers = [:]
-        if counted {
-            connections.withLock { $0 -= 1 }
-            counted = false
+        if let countedAddress {
+            connections.release(countedAddress)
+            self.countedAddress = nil
         }
         context.fireChannelInactive()
     }
@@ -119,9 +185,18 @@ final class ResponderHandler: ChannelInboundHandler {
         guard !lingering, context.channel.isActive else { return }
         lingering = true
         pending = nil
+        stallDeadline = nil
+        // What the peer still sends is read and dropped (a paused session reads again).
+        if readPaused {
+            readPaused = false
+            if readHeld {
+                readHeld = false
+                context.read()
+            }
+        }
         // Until the shutdown is done, a peer that does not read our last replies is bounded by the
-        // command timeout (the session's own deadline is cleared when it ends).
-        let stall = max(Int64(machine.configuration.limits.commandTimeoutMilliseconds), Self.lingerMilliseconds)
+        // write-stall timeout (the session's own deadline is cleared when it ends).
+        let stall = max(Int64(machine.configuration.limits.writeStallTimeoutMilliseconds), Self.lingerMilliseconds)
         lingerDeadline = context.eventLoop.now + .milliseconds(stall)
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         // NIO shuts the output once the replies written before are out: only then does the linger
@@ -142,6 +217,7 @@ final class ResponderHandler: ChannelInboundHandler {
     func isDue(_ now: NIODeadline) -> Bool {
         if let deadline = timeoutDeadline, deadline <= now { return true }
         if let deadline = lingerDeadline, deadline <= now { return true }
+        if let deadline = stallDeadline, deadline <= now { return true }
         return false
     }
 
@@ -150,6 +226,16 @@ final class ResponderHandler: ChannelInboundHandler {
         guard let context else { return }
         if let deadline = lingerDeadline, deadline <= now {
             lingerDeadline = nil
+            context.close(promise: nil)
+            return
+        }
+        if let deadline = stallDeadline, deadline <= now {
+            // The peer takes none of our replies: record why, and close without a reply it would not read.
+            stallDeadline = nil
+            timeoutDeadline = nil
+            logger.notice("peer reads no replies, closing", metadata: ["smtp.peer": "\(machine.peer)"])
+            var out: ByteBuffer?
+            _ = run(machine.writeStalled(now: now), into: &out, context: context)
             context.close(promise: nil)
             return
         }

@@ -40,6 +40,8 @@ struct ResponderStateMachine {
         var lineTooLong = false
         var sizeExceeded = false
         var dataStart: NIODeadline?
+        /// Octets of a message line still without its end (it counts in `bodyBytes` once it ends).
+        var unfinishedOctets = 0
     }
 
     let configuration: ResponderConfiguration
@@ -53,6 +55,19 @@ struct ResponderStateMachine {
     private var errors = 0
     private var transcript = Transcript(cap: 16_384)
     private var endedBy = "none"
+    /// An over-long command line was refused at once; the rest of it is being discarded to its end.
+    private var discardingLine = false
+    /// Octets of that line discarded since its last counted error.
+    private var discardedSinceError = 0
+    /// Commands since the last message that neither start nor carry one (EHLO, HELO, RSET, NOOP, VRFY, HELP).
+    private var junkCommands = 0
+    /// Session start, or its last DATA or end of message: the idle limit counts from here.
+    private var lastProgress = NIODeadline.uptimeNanoseconds(0)
+    /// Commands pipelined after the end-of-data dot while the final 354 line was still pending,
+    /// answered in order once it is out (RFC 2920); at most `pipelinedBytesAfterData` octets.
+    private var pipelined: [SMTPInboundLine] = []
+    private var pipelinedBytes = 0
+    private var pipelinedDropped = 0
 
     init(configuration: ResponderConfiguration, tokens: TokenAuthority, sessionID: Int, peer: String) {
         self.configuration = configuration
@@ -64,28 +79,47 @@ struct ResponderStateMachine {
 
     private var limits: ResponderLimits { configuration.limits }
     var isClosed: Bool { phase == .closed }
+
+    /// The longest line the current phase takes, CRLF included: the command line limit while
+    /// commands are read, the text line limit while message data may arrive. The handler's decoder
+    /// uses it, so an over-long command line is refused as soon as it passes 512 octets.
+    var lineLimit: Int { inCommandPhase ? limits.commandLineOctets : limits.textLineOctets }
+
+    private var inCommandPhase: Bool {
+        switch phase {
+        case .greeted, .ready, .mail, .rcpt: true
+        default: false
+        }
+    }
     var sessionTranscript: String { transcript.text }
 
     // MARK: Events
 
     mutating func start(now: NIODeadline) -> [Action] {
-        [reply("220 \(configuration.hostname) ESMTP hotfix-audit probe responder"),
-         .armTimeout(milliseconds: limits.commandTimeoutMilliseconds)]
+        lastProgress = now
+        return [reply("220 \(configuration.hostname) ESMTP hotfix-audit probe responder"), commandTimeout(now)]
     }
 
-    /// The connection limit was reached: refuse this session.
-    mutating func refuse() -> [Action] {
+    /// A connection limit was reached (all sessions, or those from this peer's address): refuse this session.
+    mutating func refuse(perAddress: Bool = false) -> [Action] {
         endedBy = "limit"
         phase = .closed
+        if perAddress { return [reply("421 4.7.0 too many connections from your address"), .close] }
         return [reply("421 4.3.2 \(configuration.hostname) too many connections, try later"), .close]
     }
 
     mutating func receive(_ line: SMTPInboundLine, now: NIODeadline) -> [Action] {
+        handle(line, now: now, logged: false)
+    }
+
+    /// `logged`: the line is already in the transcript (a pipelined command answered late).
+    private mutating func handle(_ line: SMTPInboundLine, now: NIODeadline, logged: Bool) -> [Action] {
+        if line.unfinished { return receiveUnfinished(line) }
         switch phase {
         case .closed:
             return []
         case .replying, .splitting:
-            return receiveDuringReply(line, now: now)
+            return receiveDuringReply(line, now: now, logged: logged)
         case .data:
             transcript.add("C: ", line.text)
             transaction.record?.bytesAfterFinalLine += line.octets
@@ -93,13 +127,48 @@ struct ResponderStateMachine {
             if phase == .data { actions.append(.armTimeout(milliseconds: limits.dataTimeoutMilliseconds)) }
             return actions
         case .greeted, .ready, .mail, .rcpt:
-            transcript.add("C: ", line.text)
+            if discardingLine {
+                // The end of an over-long line already refused: nothing to answer.
+                discardingLine = false
+                discardedSinceError = 0
+                return [commandTimeout(now)]
+            }
+            if !logged { transcript.add("C: ", line.text) }
             var actions = command(line, now: now)
-            if phase != .closed {
-                actions.append(.armTimeout(milliseconds: limits.commandTimeoutMilliseconds))
+            if case .replying = phase, let profile = transaction.record?.profile {
+                // The reply's own delay must not count against the peer.
+                let reply = max(0, profile.delayMilliseconds) + (profile.split ? limits.splitPauseMilliseconds : 0)
+                actions.append(.armTimeout(milliseconds: limits.commandTimeoutMilliseconds + reply))
+            } else if phase != .closed {
+                actions.append(commandTimeout(now))
             }
             return actions
         }
+    }
+
+    /// A piece of an over-long line whose end has not come. In the command phase the line is refused
+    /// with 500 at once and counts as an error; an endless line counts one more error for every
+    /// further `overlongLineOctetsPerError` octets, so it reaches the error limit (421) instead of
+    /// holding the session until the command timeout. Message lines: ``unfinishedMessageLine(_:)``.
+    private mutating func receiveUnfinished(_ line: SMTPInboundLine) -> [Action] {
+        guard inCommandPhase else { return unfinishedMessageLine(line) }
+        let refusal = "500 5.5.2 line too long (limit \(limits.commandLineOctets) octets)"
+        var actions: [Action] = []
+        if !discardingLine {
+            discardingLine = true
+            discardedSinceError = max(0, line.octets - limits.commandLineOctets)
+            transcript.add("C: ", line.text, "... [line too long: refused, discarded up to its end]")
+            actions = error(refusal)
+        } else {
+            discardedSinceError += line.octets
+        }
+        let step = max(1, limits.overlongLineOctetsPerError)
+        while phase != .closed, discardedSinceError >= step {
+            discardedSinceError -= step
+            transcript.add("-- \(step) more octets of the over-long line without a line end")
+            actions += error(refusal)
+        }
+        return actions
     }
 
     mutating func timerFired(_ timer: Timer, now: NIODeadline) -> [Action] {
@@ -129,11 +198,26 @@ struct ResponderStateMachine {
 
     mutating func timeout(now: NIODeadline) -> [Action] {
         guard phase != .closed else { return [] }
-        endedBy = "timeout"
-        var actions = [reply("421 4.4.2 \(configuration.hostname) timeout, closing")]
+        var actions: [Action]
+        if inCommandPhase, now >= lastProgress + .milliseconds(Int64(limits.idleSessionMilliseconds)) {
+            endedBy = "idle"
+            actions = [reply("421 4.4.2 \(configuration.hostname) no message in \(limits.idleSessionMilliseconds / 1000) s, closing")]
+        } else {
+            endedBy = "timeout"
+            actions = [reply("421 4.4.2 \(configuration.hostname) timeout, closing")]
+        }
         actions += endSession()
         actions.append(.close)
         return actions
+    }
+
+    /// The peer has read none of our replies for the write-stall timeout while more than
+    /// `unwrittenReplyBytes` of them wait: the session ends without a reply (it would not be read).
+    mutating func writeStalled(now: NIODeadline) -> [Action] {
+        guard phase != .closed else { return [] }
+        endedBy = "unread-replies"
+        transcript.add("-- peer read none of our replies for \(limits.writeStallTimeoutMilliseconds) ms; closed")
+        return endSession()
     }
 
     mutating func peerClosed(now: NIODeadline) -> [Action] {
@@ -145,8 +229,22 @@ struct ResponderStateMachine {
 
     // MARK: Reply phase
 
-    private mutating func receiveDuringReply(_ line: SMTPInboundLine, now: NIODeadline) -> [Action] {
-        transcript.add("C: ", line.text, " [before final 354]")
+    private mutating func receiveDuringReply(_ line: SMTPInboundLine, now: NIODeadline, logged: Bool) -> [Action] {
+        if transaction.bodyComplete {
+            // Pipelined after the end-of-data dot: bytes before the final line like the rest, and
+            // commands to answer in order once the final line and the data reply are out.
+            transaction.record?.prematureBytes += line.octets
+            if pipelinedBytes + line.octets <= limits.pipelinedBytesAfterData {
+                pipelined.append(line)
+                pipelinedBytes += line.octets
+                if !logged { transcript.add("C: ", line.text, " [before final 354; pipelined after end of data, answered after it]") }
+            } else {
+                pipelinedDropped += 1
+                if !logged { transcript.add("C: ", line.text, " [before final 354; dropped: over \(limits.pipelinedBytesAfterData) octets pipelined]") }
+            }
+            return []
+        }
+        if !logged { transcript.add("C: ", line.text, " [before final 354]") }
         let verb = line.text.uppercased()
         if transaction.record?.prematureBytes == 0 && !transaction.bodyComplete && (verb == "QUIT" || verb == "RSET") {
             transaction.record?.gaveUpDuringReply = true
@@ -160,14 +258,66 @@ struct ResponderStateMachine {
             }
             var actions = finishTransaction()
             phase = .ready
+            lastProgress = now   // the reply's delay is not the peer's idle time
             actions.insert(reply("250 2.0.0 Reset"), at: 0)
             return actions + [.armTimeout(milliseconds: limits.commandTimeoutMilliseconds)]
         }
         let first = transaction.record?.prematureBytes == 0
         transaction.record?.prematureBytes += line.octets
-        var actions: [Action] = []
-        if !transaction.bodyComplete { actions += consumeData(line, now: now) }
+        var actions = consumeData(line, now: now)
         if first, let record = transaction.record { actions.append(.record(snapshot(record))) }
+        return actions
+    }
+
+    /// A piece of a message line without its end. Once the message could no longer fit the size
+    /// limit even without the rest of that line, the session ends with 552: a line that never ends
+    /// would otherwise hold it until the data timeout. The bytes count as evidence (premature when
+    /// the final 354 line was not out yet); the session is ours to end, not a peer giving up.
+    private mutating func unfinishedMessageLine(_ line: SMTPInboundLine) -> [Action] {
+        switch phase {
+        case .data, .replying, .splitting: guard !transaction.bodyComplete else { return [] }
+        default: return []
+        }
+        transaction.unfinishedOctets += line.octets
+        guard transaction.bodyBytes + transaction.unfinishedOctets > limits.maxMessageBytes else { return [] }
+        if phase == .data {
+            transaction.record?.bytesAfterFinalLine += transaction.unfinishedOctets
+        } else {
+            transaction.record?.prematureBytes += transaction.unfinishedOctets
+            generation += 1
+        }
+        let problem = "message larger than \(limits.maxMessageBytes) bytes (a line without end)"
+        transaction.record?.protocolProblem = problem
+        transcript.add("-- \(problem)")
+        endedBy = "limit"
+        phase = .data   // ended by us: not a peer giving up during the reply
+        var actions = [reply("552 5.3.4 Message size exceeds \(limits.maxMessageBytes) bytes, closing")]
+        actions += endSession()
+        return actions + [.close]
+    }
+
+    /// Answers the commands pipelined after the end of data, now that the final line is out.
+    private mutating func answerPipelined(now: NIODeadline) -> [Action] {
+        let queued = pipelined
+        pipelined = []
+        pipelinedBytes = 0
+        if pipelinedDropped > 0 {
+            transcript.add("-- \(pipelinedDropped) line(s) pipelined after the end of data were dropped unanswered "
+                           + "(over \(limits.pipelinedBytesAfterData) octets waited for the final 354)")
+            pipelinedDropped = 0
+        }
+        var actions: [Action] = []
+        for line in queued where phase != .closed {
+            var step = handle(line, now: now, logged: true)
+            // A new DATA without delay: its final line goes out before the next pipelined line is read
+            // (as the handler does for lines read from the wire).
+            if let index = step.firstIndex(where: { if case .schedule(.finalLine, let wait) = $0 { wait <= 0 } else { false } }),
+               case .schedule(let timer, _) = step[index] {
+                step.remove(at: index)
+                step += timerFired(timer, now: now)
+            }
+            actions += step
+        }
         return actions
     }
 
@@ -176,7 +326,7 @@ struct ResponderStateMachine {
         transaction.record?.replyTimings.append(ReplyLineTiming(text: line, offsetMilliseconds: elapsed))
         transaction.record?.finalLineSent = true
         phase = .data
-        if transaction.bodyComplete { return finishData(now: now) }
+        if transaction.bodyComplete { return finishData(now: now) + answerPipelined(now: now) }
         var actions: [Action] = [.armTimeout(milliseconds: limits.dataTimeoutMilliseconds)]
         if let record = transaction.record { actions.append(.record(snapshot(record))) }
         return actions
@@ -185,6 +335,7 @@ struct ResponderStateMachine {
     // MARK: Data
 
     private mutating func consumeData(_ line: SMTPInboundLine, now: NIODeadline) -> [Action] {
+        transaction.unfinishedOctets = 0   // a line end: its octets are all in `line.octets`
         if !line.overlong && line.text == "." {
             transaction.bodyComplete = true
             return phase == .data ? finishData(now: now) : []
@@ -217,9 +368,11 @@ struct ResponderStateMachine {
         }
         transaction.record?.accepted = text.hasPrefix("250")
         phase = .ready
+        lastProgress = now
+        junkCommands = 0
         var actions = [reply(text)]
         actions += finishTransaction()
-        actions.append(.armTimeout(milliseconds: limits.commandTimeoutMilliseconds))
+        actions.append(commandTimeout(now))
         return actions
     }
 
@@ -227,7 +380,7 @@ struct ResponderStateMachine {
 
     private mutating func command(_ line: SMTPInboundLine, now: NIODeadline) -> [Action] {
         if line.overlong || line.octets > limits.commandLineOctets {
-            return error("500 5.5.2 Line too long (limit \(limits.commandLineOctets) octets)")
+            return error("500 5.5.2 line too long (limit \(limits.commandLineOctets) octets)")
         }
         let text = line.text
         // Verb and argument on bytes: no uppercased copies per command.
@@ -236,12 +389,14 @@ struct ResponderStateMachine {
         let verb = Verb(bytes[..<verbEnd])
         let argumentStart = bytes[verbEnd...].firstIndex(where: { $0 != UInt8(ascii: " ") }) ?? bytes.endIndex
         let argument = Substring(bytes[argumentStart...])
+        if verb.isJunk, let cutOff = junk() { return cutOff }
         switch verb {
         case .ehlo:
             guard !argument.isEmpty else { return error("501 5.5.4 Syntax: EHLO hostname") }
             let finished = finishTransaction()
             phase = .ready
-            let greeting = "250-\(configuration.hostname) greets \(argument)"
+            // The peer's name escaped: control bytes are not echoed back (nor kept raw in the transcript).
+            let greeting = "250-\(configuration.hostname) greets \(Transcript.safe(String(argument)))"
             let size = "250-SIZE \(limits.maxMessageBytes)"
             transcript.add("S: ", greeting)
             transcript.add("S: ", size)
@@ -337,6 +492,7 @@ struct ResponderStateMachine {
         guard var record = transaction.record else { return [] }
         generation += 1
         transaction.dataStart = now
+        lastProgress = now
         record.dataCommandReceived = true
         let count = max(1, record.profile.continuationLines)
         var text = ""
@@ -356,14 +512,36 @@ struct ResponderStateMachine {
     // MARK: Helpers
 
     private mutating func error(_ text: String) -> [Action] {
+        countError() ?? [reply(text)]
+    }
+
+    /// Counts one error; past `maxErrors`, the actions that end the session with 421.
+    private mutating func countError() -> [Action]? {
         errors += 1
-        if errors > limits.maxErrors {
-            endedBy = "limit"
-            var actions = [reply("421 4.7.0 Too many errors, closing")]
-            actions += endSession()
-            return actions + [.close]
+        guard errors > limits.maxErrors else { return nil }
+        endedBy = "limit"
+        var actions = [reply("421 4.7.0 Too many errors, closing")]
+        actions += endSession()
+        return actions + [.close]
+    }
+
+    /// Counts a command that neither starts nor carries a message. Past `maxJunkCommands` since the
+    /// last message each one also counts as an error (it is still answered), so NOOP, RSET or HELP
+    /// cannot keep a session alive without end; returns the 421 actions once the error limit is passed.
+    private mutating func junk() -> [Action]? {
+        junkCommands += 1
+        guard junkCommands > limits.maxJunkCommands else { return nil }
+        if junkCommands == limits.maxJunkCommands + 1 {
+            transcript.add("-- over \(limits.maxJunkCommands) commands without a message: each further one counts as an error")
         }
-        return [reply(text)]
+        return countError()
+    }
+
+    /// The command timeout, cut short by the idle limit: a session that sends no message is closed
+    /// `idleSessionMilliseconds` after its start or its last DATA / end of message, whatever commands it sends.
+    private func commandTimeout(_ now: NIODeadline) -> Action {
+        let idleMilliseconds = Int64(limits.idleSessionMilliseconds) - (now - lastProgress).nanoseconds / 1_000_000
+        return .armTimeout(milliseconds: Int(max(0, min(Int64(limits.commandTimeoutMilliseconds), idleMilliseconds))))
     }
 
     private mutating func reply(_ text: String) -> Action {
@@ -397,128 +575,6 @@ struct ResponderStateMachine {
         if case .splitting = phase { transaction.record?.gaveUpDuringReply = true }
         phase = .closed
         return finishTransaction()
-    }
-
-    static func address(_ text: String) -> String? { address(Substring(text).utf8) }
-
-    static func address(_ bytes: Substring.UTF8View) -> String? {
-        // On bytes (all delimiters are ASCII). Only leading spaces matter: the address ends at the
-        // first ">" (parameters may follow).
-        guard let open = bytes.firstIndex(where: { $0 != UInt8(ascii: " ") }), bytes[open] == UInt8(ascii: "<"),
-              let close = bytes[open...].firstIndex(of: UInt8(ascii: ">")) else { return nil }
-        var inner = bytes[bytes.index(after: open)..<close]
-        if inner.first == UInt8(ascii: "@"), let colon = inner.firstIndex(of: UInt8(ascii: ":")) { // source route
-            inner = inner[inner.index(after: colon)...]
-        }
-        return String(Substring(inner))
-    }
-
-    /// `text` starts with `prefix` (lowercase ASCII), ASCII letters compared without case.
-    static func hasPrefixIgnoringASCIICase(_ text: Substring, _ prefix: StaticString) -> Bool {
-        let bytes = text.utf8
-        guard bytes.count >= prefix.utf8CodeUnitCount else { return false }
-        var index = bytes.startIndex
-        for offset in 0..<prefix.utf8CodeUnitCount {
-            if lower(bytes[index]) != prefix.utf8Start[offset] { return false }
-            index = bytes.index(after: index)
-        }
-        return true
-    }
-
-    static func equalIgnoringASCIICase(_ text: Substring.UTF8View, _ lowercase: String.UTF8View) -> Bool {
-        text.count == lowercase.count && zip(text, lowercase).allSatisfy { lower($0) == $1 }
-    }
-
-    static func withBytes<R>(_ bytes: Substring.UTF8View, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        if let result = bytes.withContiguousStorageIfAvailable(body) { return result }
-        return Array(bytes).withUnsafeBufferPointer(body)
-    }
-
-    /// SMTP verbs the responder knows, read from the command's first word without case.
-    enum Verb {
-        case ehlo, helo, mail, rcpt, data, rset, noop, vrfy, help, quit, other
-
-        init(_ word: Substring.UTF8View) {
-            guard word.count == 4 else { self = .other; return }
-            var code: UInt32 = 0
-            for byte in word { code = code << 8 | UInt32(ResponderStateMachine.lower(byte)) }
-            switch code {
-            case Self.code("ehlo"): self = .ehlo
-            case Self.code("helo"): self = .helo
-            case Self.code("mail"): self = .mail
-            case Self.code("rcpt"): self = .rcpt
-            case Self.code("data"): self = .data
-            case Self.code("rset"): self = .rset
-            case Self.code("noop"): self = .noop
-            case Self.code("vrfy"): self = .vrfy
-            case Self.code("help"): self = .help
-            case Self.code("quit"): self = .quit
-            default: self = .other
-            }
-        }
-
-        private static func code(_ word: StaticString) -> UInt32 {
-            var code: UInt32 = 0
-            for offset in 0..<word.utf8CodeUnitCount { code = code << 8 | UInt32(word.utf8Start[offset]) }
-            return code
-        }
-    }
-
-    /// `needle` (lowercase ASCII) occurs in `text`, ASCII letters compared without case.
-    static func containsIgnoringASCIICase(_ text: String, _ needle: [UInt8]) -> Bool {
-        func search(_ hay: UnsafeBufferPointer<UInt8>) -> Bool {
-            guard let first = needle.first, hay.count >= needle.count else { return needle.isEmpty }
-            var start = 0
-            let last = hay.count - needle.count
-            while start <= last {
-                if lower(hay[start]) == first {
-                    var index = 1
-                    while index < needle.count, lower(hay[start + index]) == needle[index] { index += 1 }
-                    if index == needle.count { return true }
-                }
-                start += 1
-            }
-            return false
-        }
-        if let found = text.utf8.withContiguousStorageIfAvailable(search) { return found }
-        return Array(text.utf8).withUnsafeBufferPointer(search)
-    }
-
-    fileprivate static func lower(_ byte: UInt8) -> UInt8 {
-        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
-    }
-
-    static func sizeParameter(_ argument: String) -> Int? {
-        guard argument.utf8.contains(UInt8(ascii: "=")) else { return nil }
-        for word in argument.split(separator: " ") where word.uppercased().hasPrefix("SIZE=") {
-            return Int(word.dropFirst(5))
-        }
-        return nil
-    }
-}
-
-/// A session transcript with a byte cap; once full, one marker line is added and the rest dropped.
-struct Transcript: Sendable {
-    let cap: Int
-    private(set) var text = ""
-    private var full = false
-
-    init(cap: Int) { self.cap = cap }
-
-    mutating func add(_ line: String) { add(line, "") }
-
-    /// Adds one line made of `prefix`, `body` and `suffix` (no temporary string for the line).
-    mutating func add(_ prefix: String, _ body: String, _ suffix: String = "") {
-        guard !full else { return }
-        if text.utf8.count + prefix.utf8.count + body.utf8.count + suffix.utf8.count + 1 > cap {
-            text += "... transcript truncated at \(cap) bytes\n"
-            full = true
-            return
-        }
-        text += prefix
-        text += body
-        text += suffix
-        text += "\n"
     }
 }
 

@@ -8,11 +8,17 @@ public struct SMTPInboundLine: Sendable, Hashable {
     public var octets: Int
     /// The line exceeded the decoder's limit; `text` holds only its first part.
     public var overlong: Bool
+    /// A piece of an over-long line whose end has not arrived yet (only from a decoder that
+    /// ``SMTPLineDecoder/reportsUnfinishedLines``): `octets` are the bytes discarded by this step, `text`
+    /// the line's first part on the first piece and empty on later ones. The line's end follows as an
+    /// `overlong` line counting all its octets.
+    public var unfinished: Bool
 
-    public init(text: String, octets: Int, overlong: Bool = false) {
+    public init(text: String, octets: Int, overlong: Bool = false, unfinished: Bool = false) {
         self.text = text
         self.octets = octets
         self.overlong = overlong
+        self.unfinished = unfinished
     }
 }
 
@@ -22,13 +28,22 @@ public struct SMTPInboundLine: Sendable, Hashable {
 public struct SMTPLineDecoder: ByteToMessageDecoder, Sendable {
     public typealias InboundOut = SMTPInboundLine
 
-    public let maximumLineLength: Int
+    /// Longest line kept, ending included. A variable: the responder switches it between its command
+    /// and text line limits as the session moves between the command and data phases.
+    public var maximumLineLength: Int {
+        didSet { precondition(maximumLineLength >= 3) }
+    }
+    /// Report an over-long line as soon as it passes the limit (and each further discarded piece), as
+    /// `unfinished` lines, instead of only once its end arrives: a server can then refuse an endless
+    /// line at once rather than wait for a line end that may never come.
+    public var reportsUnfinishedLines: Bool
     private var discarding = 0
     private var discardedPrefix = ""
 
-    public init(maximumLineLength: Int = 1000) {
+    public init(maximumLineLength: Int = 1000, reportsUnfinishedLines: Bool = false) {
         precondition(maximumLineLength >= 3)
         self.maximumLineLength = maximumLineLength
+        self.reportsUnfinishedLines = reportsUnfinishedLines
     }
 
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
@@ -72,12 +87,16 @@ public struct SMTPLineDecoder: ByteToMessageDecoder, Sendable {
         }
         // No line end yet: if the pending part is already too long, start discarding.
         if discarding > 0 || view.count >= maximumLineLength {
-            if discarding == 0 { discardedPrefix = String(decoding: view.prefix(64), as: UTF8.self) }
+            let starting = discarding == 0
+            if starting { discardedPrefix = String(decoding: view.prefix(64), as: UTF8.self) }
             // Keep a trailing CR so a CRLF split across reads is still seen as one ending.
             let keep = view.last == UInt8(ascii: "\r") ? 1 : 0
             let drop = view.count - keep
             discarding += drop
             buffer.moveReaderIndex(forwardBy: drop)
+            if reportsUnfinishedLines, starting || drop > 0 {
+                return SMTPInboundLine(text: starting ? discardedPrefix : "", octets: drop, overlong: true, unfinished: true)
+            }
         }
         return nil
     }

@@ -1,6 +1,6 @@
 import NIOCore
 
-/// The command/data timeouts and linger limits of the sessions on one event loop, checked by one
+/// The command/data/idle timeouts, write-stall and linger limits of the sessions on one event loop, checked by one
 /// repeating task every ``tick`` instead of one scheduled task per session: a task per session costs,
 /// on every connection, a queue insertion, an O(n) removal when it is cancelled, and a promise failed
 /// with `cancelled`. A deadline is acted on at most one tick late (the tick is a twentieth of the
@@ -17,9 +17,11 @@ final class SessionTimeouts: @unchecked Sendable {
         self.tick = tick
     }
 
-    /// The tick for `limits`: a twentieth of the shortest timeout, between 10 ms and 1 s.
+    /// The tick for `limits`: a twentieth of the shortest timeout (command, data, idle, write stall),
+    /// between 10 ms and 1 s.
     static func tick(for limits: ResponderLimits) -> TimeAmount {
-        let shortest = min(limits.commandTimeoutMilliseconds, limits.dataTimeoutMilliseconds)
+        let shortest = min(limits.commandTimeoutMilliseconds, limits.dataTimeoutMilliseconds,
+                           limits.idleSessionMilliseconds, limits.writeStallTimeoutMilliseconds)
         return .milliseconds(Int64(min(1000, max(10, shortest / 20))))
     }
 

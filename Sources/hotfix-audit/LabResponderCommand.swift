@@ -25,6 +25,13 @@ struct LabResponderCommand: AsyncParsableCommand {
     @Option(help: "DATA reply profile, e.g. delay=0s,lines=1.") var profile = "delay=0s,lines=1"
     @Option(help: "Stop after this long (e.g. 10m); default: until Ctrl-C.") var duration: String?
     @Option(help: "Event-loop threads serving sessions (default 1: leaves the other cores to the load generator).") var threads: Int = 1
+    @Option(name: .customLong("max-connections"), help: "Concurrent sessions; more get 421.") var maxConnections = ResponderLimits().maxConnections
+    @Option(name: .customLong("max-connections-per-address"), help: "Concurrent sessions from one peer address; more get 421 4.7.0.")
+    var maxConnectionsPerAddress = ResponderLimits().maxConnectionsPerAddress
+    @Option(name: .customLong("idle-limit"), help: "Close a session that sends no message for this long, whatever else it sends (e.g. 10m).")
+    var idleLimit = "10m"
+    @Option(name: .customLong("write-stall"), help: "Close a session that reads none of its pending replies for this long (e.g. 30s).")
+    var writeStall = "30s"
 
     func validate() throws {
         guard let address = ListenAddress(parsing: listen, defaultPort: 2526), address.host.hasPrefix("127.") || address.host == "localhost" else {
@@ -33,6 +40,23 @@ struct LabResponderCommand: AsyncParsableCommand {
         do { _ = try ProbeProfile(parsing: profile) } catch { throw ValidationError("--profile: \(error)") }
         if let duration, ProbeProfile.milliseconds(duration) == nil { throw ValidationError("--duration '\(duration)' is not a duration") }
         if !(1...64).contains(threads) { throw ValidationError("--threads must be 1...64") }
+        if maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
+        if maxConnectionsPerAddress < 1 { throw ValidationError("--max-connections-per-address must be at least 1") }
+        for (option, value) in [("--idle-limit", idleLimit), ("--write-stall", writeStall)] {
+            guard let milliseconds = ProbeProfile.milliseconds(value), milliseconds > 0 else {
+                throw ValidationError("\(option) '\(value)' is not a positive duration (e.g. 500ms, 30s, 10m)")
+            }
+        }
+    }
+
+    /// The responder's limits with this command's options.
+    var limits: ResponderLimits {
+        var limits = ResponderLimits()
+        limits.maxConnections = maxConnections
+        limits.maxConnectionsPerAddress = maxConnectionsPerAddress
+        limits.idleSessionMilliseconds = ProbeProfile.milliseconds(idleLimit) ?? limits.idleSessionMilliseconds
+        limits.writeStallTimeoutMilliseconds = ProbeProfile.milliseconds(writeStall) ?? limits.writeStallTimeoutMilliseconds
+        return limits
     }
 
     func run() async throws {
@@ -41,7 +65,7 @@ struct LabResponderCommand: AsyncParsableCommand {
         let tokens = TokenAuthority(campaign: "bench", secret: TokenAuthority.randomSecret(), profiles: [parsed])
         let logger = Logger(label: "hotfix-audit.responder")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
-        let server = ProbeResponder(configuration: ResponderConfiguration(listen: [address], probeDomain: probeDomain),
+        let server = ProbeResponder(configuration: ResponderConfiguration(listen: [address], probeDomain: probeDomain, limits: limits),
                                     tokens: tokens, logger: logger, group: group)
         let bound = try await server.start()
         let token = tokens.issue(hostIndex: 0, profileIndex: 0)

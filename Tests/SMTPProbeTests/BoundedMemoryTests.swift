@@ -99,7 +99,7 @@ import Testing
                                             tokens: Self.tokens, sessionID: 1, peer: "127.0.0.9:1")
         weak var weakHandler: ResponderHandler?
         do {
-            let handler = ResponderHandler(machine: machine, book: DeliveryBook(), connections: LockedBox(0), logger: TestSupport.logger)
+            let handler = ResponderHandler(machine: machine, book: DeliveryBook(), connections: ConnectionTable(limits: ResponderLimits()), logger: TestSupport.logger)
             weakHandler = handler
             try channel.pipeline.syncOperations.addHandler(handler)
         }

@@ -10,9 +10,19 @@ final class RawClient {
     private(set) var received: [UInt8] = []
     private(set) var closedByPeer = false
 
-    init(port: Int, host: String = "127.0.0.1") throws {
+    /// `source`: the local address to connect from (another loopback address is another peer).
+    init(port: Int, host: String = "127.0.0.1", source: String? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure("socket: \(errno)") }
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            inet_pton(AF_INET, source, &local.sin_addr)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else { let code = errno; close(fd); throw Failure("bind \(source): \(code)") }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -49,6 +59,23 @@ final class RawClient {
 
     @discardableResult
     func send(_ text: String) -> Bool { send(Array(text.utf8)) }
+
+    /// Sends what the socket takes without blocking; the number of bytes sent (-1 once the peer has
+    /// closed or reset the connection).
+    func sendWithoutBlocking(_ bytes: [UInt8]) -> Int {
+        let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+        if sent >= 0 { return sent }
+        return errno == EAGAIN || errno == EINTR ? 0 : -1
+    }
+
+    /// Whether the connection has been reset by the peer, without reading any data (a client that
+    /// never reads learns of the close only from the socket's error or hang-up state).
+    func isResetOrClosed() -> Bool {
+        // With unread bytes of ours in its buffer the server's close is a reset: POLLERR / POLLHUP.
+        var descriptor = pollfd(fd: fd, events: 0, revents: 0)
+        guard Glibc.poll(&descriptor, 1, 0) > 0 else { return false }
+        return descriptor.revents & Int16(POLLERR | POLLHUP) != 0
+    }
 
     /// Waits up to `timeoutMilliseconds` for readable data; reads what is there.
     func poll(timeoutMilliseconds: Int) -> Bool {

@@ -12,7 +12,7 @@ import Testing
         let machine = ResponderStateMachine(configuration: ResponderConfiguration(probeDomain: "probe.test"),
                                             tokens: tokens, sessionID: 1, peer: "127.0.0.9:1")
         let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandler(ResponderHandler(machine: machine, book: book, connections: LockedBox(0),
+        try channel.pipeline.syncOperations.addHandler(ResponderHandler(machine: machine, book: book, connections: ConnectionTable(limits: ResponderLimits()),
                                                                         logger: TestSupport.logger))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.9", port: 1)).wait()
         return (channel, book, tokens.issue(hostIndex: 0, profileIndex: 0))
@@ -54,7 +54,7 @@ import Testing
             let machine = ResponderStateMachine(configuration: ResponderConfiguration(probeDomain: "probe.test", limits: limits),
                                                 tokens: tokens, sessionID: index, peer: "127.0.0.9:\(index)")
             let channel = EmbeddedChannel(loop: loop)
-            try channel.pipeline.syncOperations.addHandler(ResponderHandler(machine: machine, book: DeliveryBook(), connections: LockedBox(0),
+            try channel.pipeline.syncOperations.addHandler(ResponderHandler(machine: machine, book: DeliveryBook(), connections: ConnectionTable(limits: ResponderLimits()),
                                                                             logger: TestSupport.logger, timeouts: timeouts))
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.9", port: index)).wait()
             _ = try output(channel)
