@@ -26,6 +26,9 @@ struct ImportInventoryCommand: AsyncParsableCommand {
         if format != "auto", InventoryFormat(rawValue: format) == nil {
             throw ValidationError("--format must be auto or one of \(InventoryFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        if let host, HostName.key(host).isEmpty {
+            throw ValidationError("--host '\(TerminalText.escaped(host))' is empty once surrounding spaces and trailing dots are removed")
+        }
     }
 
     func run() async throws {
