@@ -163,3 +163,14 @@ func ovalItem(_ id: Int, size: String? = nil, prefix: String = "win-sc", namespa
     let column = "[{\"name\":\"Microsoft Windows Server 2003\",\"service_pack\":\"SP150\",\"arch\":\"x86\",\"hostname\":\"h\"}]"
     #expect(importError(column, file: "os.json")?.reason.contains("bad service pack") == true)
 }
+
+@Test func duplicateKeyIsFoundAtEveryObjectSize() {
+    for count in [1, 2, 14, 15, 16, 17, 40] {
+        let members = (0..<count).map { "\"k\($0)\":\"v\"" }.joined(separator: ",")
+        for repeated in [0, count - 1] {
+            let error = importError("[{" + members + ",\"k\(repeated)\":\"again\"}]", file: "d.json")
+            #expect(error?.reason.contains("duplicate key \"k\(repeated)\"") == true, "\(count) members, k\(repeated) again")
+        }
+        #expect(importError("[{" + members + "}]", file: "d.json") == nil, "\(count) distinct members")
+    }
+}
