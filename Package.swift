@@ -32,7 +32,7 @@ let package = Package(
         // Line-buffered stdout for the CLI (the C `stdout` global, which Swift 6 will not touch).
         .systemLibrary(name: "CStdio"),
         // Text decoding, CSV and field parsers shared by every importer.
-        .target(name: "ImportSupport", dependencies: ["AuditCore"]),
+        .target(name: "ImportSupport", dependencies: ["AuditCore", "Digest"]),
         .target(name: "ManifestImport", dependencies: ["AuditCore", "ImportSupport"]),
         .target(name: "InventoryImport", dependencies: ["AuditCore", "ImportSupport", "CLibXML2"]),
         .target(name: "AuditStore", dependencies: ["AuditCore", grdb, logging]),
@@ -41,7 +41,7 @@ let package = Package(
         .executableTarget(
             name: "hotfix-audit",
             dependencies: ["AuditCore", "ManifestImport", "InventoryImport", "AuditStore", "SMTPProbe", "AuditReport",
-                           argumentParser, logging, nioPosix, "Digest", "CStdio"]
+                           argumentParser, logging, nioPosix, "Digest", "CStdio", "ImportSupport"]
         ),
 
         // libFuzzer entry points for the importers (scripts/fuzz builds it with -DFUZZING); a corpus replayer otherwise.
@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "TestHarnessTests", dependencies: ["TestHarness"]),
         .testTarget(name: "AuditCoreTests", dependencies: ["AuditCore"], exclude: ["Fixtures"]),
         .testTarget(name: "ManifestImportTests", dependencies: ["TestHarness", "ManifestImport"], exclude: ["Fixtures"]),
-        .testTarget(name: "InventoryImportTests", dependencies: ["TestHarness", "InventoryImport"], exclude: ["Fixtures"]),
+        .testTarget(name: "InventoryImportTests", dependencies: ["TestHarness", "InventoryImport", "Digest"], exclude: ["Fixtures"]),
         .testTarget(name: "AuditStoreTests", dependencies: ["AuditStore", "ManifestImport", "InventoryImport", grdb], exclude: ["Fixtures"]),
         .testTarget(name: "SMTPProbeTests", dependencies: ["TestHarness", "SMTPProbe", nioCore, nioPosix, nioEmbedded], exclude: ["Fixtures"]),
         .testTarget(name: "AuditReportTests", dependencies: ["TestHarness", "AuditReport", "AuditStore", "ManifestImport", "InventoryImport"], exclude: ["Fixtures"]),

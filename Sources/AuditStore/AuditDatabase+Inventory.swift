@@ -347,34 +347,73 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
     }
 }
 
+/// One inventory input to import whose format and digest are known only once it is read (it is read
+/// once: a pipe cannot be opened again, and a file may change between two reads).
+public struct InventoryStream {
+    /// The input's path as recorded in `import_source`.
+    public var path: String
+    /// Streams the records into `sink` after calling `begin` with the format (before the first record),
+    /// and returns the SHA-256 (hex) of the bytes read.
+    public var read: (_ begin: (_ format: String) throws -> Void, _ sink: (InventoryRecord) throws -> Void) throws -> String
+
+    public init(path: String, read: @escaping (_ begin: (_ format: String) throws -> Void,
+                                               _ sink: (InventoryRecord) throws -> Void) throws -> String) {
+        self.path = path
+        self.read = read
+    }
+}
+
+/// A stream whose `read` ended without saying which format it read.
+struct InventoryStreamWithoutFormat: Error, CustomStringConvertible {
+    var path: String
+    var description: String { "\(path): the reader gave no format" }
+}
+
 extension AuditDatabase {
     /// One inventory file to import: its record, and a function that streams its records into a sink.
     public typealias InventoryFeed = (source: SourceFile, read: ((InventoryRecord) throws -> Void) throws -> Void)
 
-    /// Imports every feed in one transaction: all of them or nothing. The files are read and parsed on a
+    /// Imports feeds whose source record (format, SHA-256) is known before reading; see ``importInventories(streams:)``.
+    public func importInventories(_ feeds: [InventoryFeed]) throws -> InventoryImportSummary {
+        try importInventories(streams: feeds.map { feed in
+            InventoryStream(path: feed.source.path) { begin, sink in
+                try begin(feed.source.format)
+                try feed.read(sink)
+                return feed.source.sha256
+            }
+        })
+    }
+
+    /// Imports every stream in one transaction: all of them or nothing. The inputs are read and parsed on a
     /// thread of their own while this one writes: records pass between them in batches, a few batches ahead
     /// at most, so a large import uses two cores and bounded memory. A reading error reaches the writer
-    /// after the records before it, exactly as in a single pass; a writing error stops the reader.
-    public func importInventories(_ feeds: [InventoryFeed]) throws -> InventoryImportSummary {
+    /// after the records before it, exactly as in a single pass; a writing error stops the reader. Each
+    /// input's `import_source` row gets the format and digest its reader reported.
+    public func importInventories(streams: [InventoryStream]) throws -> InventoryImportSummary {
         let now = Self.now()
         return try write { db in
             let writer = try InventoryWriter(db: db, now: now)
             let pipe = RecordPipe(depth: 8)
-            let reading = UncheckedSendable(feeds)
+            let reading = UncheckedSendable(streams)
             let reader = Thread {
                 do {
-                    for feed in reading.value {
+                    for stream in reading.value {
                         var batch: [InventoryRecord] = []
                         batch.reserveCapacity(RecordPipe.batchSize)
-                        try feed.read { record in
+                        var began = false
+                        let digest = try stream.read({ format in
+                            began = true
+                            try pipe.put(.beginFeed(format: format))
+                        }, { record in
                             batch.append(record)
                             if batch.count == RecordPipe.batchSize {
                                 try pipe.put(.records(batch))
                                 batch.removeAll(keepingCapacity: true)
                             }
-                        }
+                        })
+                        guard began else { throw InventoryStreamWithoutFormat(path: stream.path) }
                         if !batch.isEmpty { try pipe.put(.records(batch)) }
-                        try pipe.put(.endOfFeed)
+                        try pipe.put(.endOfFeed(sha256: digest))
                     }
                     pipe.finish(nil)
                 } catch {
@@ -386,20 +425,27 @@ extension AuditDatabase {
             reader.start()
             defer { pipe.cancelAndWait() }
 
-            for feed in feeds {
+            for stream in streams {
                 let before = writer.summary.records
-                writer.source = feed.source.format
+                var format: String?
+                var digest: String?
                 feedLoop: while let item = try pipe.take() {
                     switch item {
+                    case .beginFeed(let name):
+                        format = name
+                        writer.source = name
                     case .records(let records):
                         for record in records { try writer.write(record) }
-                    case .endOfFeed:
+                    case .endOfFeed(let sha256):
+                        digest = sha256
                         break feedLoop
                     }
                 }
+                guard let format, let digest else { throw InventoryStreamWithoutFormat(path: stream.path) }
                 try writer.finish()
                 writer.summary.files += 1
-                try recordSource(db, kind: "inventory", source: feed.source, count: writer.summary.records - before, at: now)
+                try recordSource(db, kind: "inventory", source: SourceFile(path: stream.path, sha256: digest, format: format),
+                                 count: writer.summary.records - before, at: now)
             }
             writer.summary.hosts = writer.hostCount
             return writer.summary
@@ -416,8 +462,9 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
 /// Batches of records from the reading thread to the writing one, at most `depth` batches in flight.
 final class RecordPipe: @unchecked Sendable {
     enum Item {
+        case beginFeed(format: String)
         case records([InventoryRecord])
-        case endOfFeed
+        case endOfFeed(sha256: String)
     }
 
     static let batchSize = 2048

@@ -8,26 +8,68 @@ struct CSVRecord {
 
 /// An RFC 4180 reader over streamed text: quoted fields may hold commas, doubled quotes and
 /// newlines; lines are counted physically so errors point at the line an editor shows.
+/// Records end with LF, CRLF, or — in a file whose first line ends so (old Mac exports) — a lone CR.
+/// A lone CR in a file that ends its lines otherwise is refused, never dropped: `web<CR>01` is not `web01`.
 /// Limits against hostile input: 1 MB per record, 512 columns, no NUL bytes, valid UTF-8.
 final class CSVReader {
     static let maxRecordBytes = 1 << 20
     static let maxColumns = 512
 
+    /// How the file ends its lines, learnt from the first line end outside quotes.
+    enum LineEnding { case unknown, lf, cr }
+
     private let input: TextInput
     private var fileName: String { input.fileName }
     /// The physical line the next byte belongs to.
     private(set) var line = 1
+    private(set) var lineEnding = LineEnding.unknown
     /// Fields in the previous record: the next one reserves as many.
     private var lastFieldCount = 0
+    /// A byte read ahead (after a CR) and not yet used.
+    private var pending: UInt8?
 
     init(input: TextInput) { self.input = input }
+
+    @inline(__always)
+    private func nextByte() throws(ImportError) -> UInt8? {
+        if let byte = pending {
+            pending = nil
+            return byte
+        }
+        return try input.next()
+    }
+
+    /// After a CR outside quotes, which ends the line when it is part of a CRLF, the last byte of the
+    /// file, or a lone CR in a file whose lines end so; anywhere else it is refused.
+    private func endLineAtCarriageReturn() throws(ImportError) {
+        let following = try nextByte()
+        if following == nil { return }
+        if following == UInt8(ascii: "\n") {
+            if lineEnding == .cr {
+                throw ImportError(file: fileName, line: line, reason: "mixed line endings: CRLF in a file whose lines end with a lone CR")
+            }
+            lineEnding = .lf
+            return
+        }
+        pending = following
+        switch lineEnding {
+        case .cr:
+            return
+        case .unknown:
+            lineEnding = .cr
+        case .lf:
+            throw ImportError(file: fileName, line: line,
+                              reason: "carriage return (CR) inside a field, in a file whose lines end with LF: "
+                                + "quote the field or fix the line endings (it is neither dropped nor taken as a line end)")
+        }
+    }
 
     private enum State { case fieldStart, unquoted, quoted, quoteInQuoted, afterQuoted }
 
     /// The next non-blank record, nil at the end of the input.
     func next() throws(ImportError) -> CSVRecord? {
         while true {
-            guard var byte = try input.next() else { return nil }
+            guard var byte = try nextByte() else { return nil }
             let startLine = line
             var fields: [String] = []
             fields.reserveCapacity(lastFieldCount)
@@ -70,7 +112,7 @@ final class CSVReader {
                     if byte == UInt8(ascii: "\"") {
                         state = .quoteInQuoted
                     } else {
-                        if byte == UInt8(ascii: "\n") { line += 1 }
+                        if byte == UInt8(ascii: "\n") || (byte == UInt8(ascii: "\r") && lineEnding == .cr) { line += 1 }
                         field.append(byte)
                     }
                 case .quoteInQuoted where byte == UInt8(ascii: "\""):
@@ -88,11 +130,18 @@ final class CSVReader {
                         state = .fieldStart
                         fieldLine = line
                     case UInt8(ascii: "\n"):
+                        if lineEnding == .cr {
+                            throw ImportError(file: fileName, line: line, reason: "mixed line endings: LF in a file whose lines end with a lone CR")
+                        }
+                        lineEnding = .lf
                         try finishField()
                         line += 1
                         break record
                     case UInt8(ascii: "\r"):
-                        break
+                        try endLineAtCarriageReturn()
+                        try finishField()
+                        line += 1
+                        break record
                     default:
                         if state == .afterQuoted {
                             throw ImportError(file: fileName, line: line,
@@ -102,7 +151,7 @@ final class CSVReader {
                         state = .unquoted
                     }
                 }
-                guard let following = try input.next() else {
+                guard let following = try nextByte() else {
                     if state == .quoted {
                         throw ImportError(file: fileName, line: quotedLine, reason: "quoted field is not closed before the end of the file")
                     }
@@ -113,6 +162,7 @@ final class CSVReader {
             }
             if fields.count == 1 && fields[0].isEmpty && !anyQuoted { continue }
             lastFieldCount = fields.count
+            input.raw.recordLine = startLine
             return CSVRecord(fields: fields, line: startLine)
         }
     }

@@ -37,15 +37,26 @@ public enum HostName {
 
 /// Passes records to the caller's sink, announcing each distinct host once (bare facts) before its
 /// first file or hotfix so that the store knows every host a file mentions.
+/// A host name whose merge key is empty (only dots and spaces) is refused here with `file:line`.
 final class RecordEmitter {
     private let sink: (InventoryRecord) throws -> Void
+    private let source: RawSource?
     private var announced: Set<String> = []
 
-    init(sink: @escaping (InventoryRecord) throws -> Void) { self.sink = sink }
+    init(sink: @escaping (InventoryRecord) throws -> Void, source: RawSource? = nil) {
+        self.sink = sink
+        self.source = source
+    }
 
     func host(_ facts: HostFacts) throws {
-        announced.insert(HostName.key(facts.name))
+        let key = HostName.key(facts.name)
+        if key.isEmpty { throw emptyHostName(facts.name) }
+        announced.insert(key)
         try sink(.host(facts))
+    }
+
+    private func emptyHostName(_ name: String) -> ImportError {
+        ImportError(file: source?.fileName ?? "input", line: source?.recordLine, reason: FieldParse.emptyHostReason(name))
     }
 
     func file(_ file: InstalledFile) throws {
@@ -63,13 +74,27 @@ final class RecordEmitter {
 
     private func announce(_ name: String) throws {
         if name == lastAnnounced { return }
-        if announced.insert(HostName.key(name)).inserted { try sink(.host(HostFacts(name: name))) }
+        let key = HostName.key(name)
+        if key.isEmpty { throw emptyHostName(name) }
+        if announced.insert(key).inserted { try sink(.host(HostFacts(name: name))) }
         lastAnnounced = name
     }
 }
 
 /// Field conversions shared by the readers, each failing with the file and line.
 enum FieldParse {
+    /// Why a host name cannot name a host: nothing is left once spaces and trailing dots are removed.
+    static func emptyHostReason(_ name: String) -> String {
+        "host name '\(TerminalText.escaped(name))' is empty once surrounding spaces and trailing dots are removed"
+    }
+
+    /// `name` when it can name a host; otherwise an error at `file:line` (`what` says where the name came from).
+    static func hostName(_ name: String, file: String, line: Int?, what: String = "host name") throws(ImportError) -> String {
+        guard HostName.key(name).isEmpty else { return name }
+        throw ImportError(file: file, line: line, reason: what == "host name" ? emptyHostReason(name)
+                          : "\(what) '\(TerminalText.escaped(name))' is empty once surrounding spaces and trailing dots are removed")
+    }
+
     static func version(_ text: String, file: String, line: Int, column: Int? = nil) throws(ImportError) -> FileVersion {
         if let plain = plainVersion(text) { return plain }
         do {
@@ -120,12 +145,35 @@ enum FieldParse {
         throw ImportError(file: file, line: line, reason: "bad hotfix ID '\(text)'")
     }
 
-    /// Service pack named in an OS name or version text, nil when neither names one.
-    static func servicePackNamed(in texts: [String?]) -> ServicePack? {
+    /// Service pack named in an OS name or version text, nil when none names one; an error at `file:line`
+    /// when one names a level that cannot be one (see ``servicePackMentioned(in:file:line:)``).
+    static func servicePackNamed(in texts: [String?], file: String, line: Int?) throws(ImportError) -> ServicePack? {
         for text in texts.compactMap({ $0 }) {
-            let upper = text.uppercased()
-            if upper.contains("SERVICE PACK") || upper.range(of: #"(^|[^A-Z])SP\d"#, options: .regularExpression) != nil {
-                return ServicePack.mentioned(in: text)
+            if let sp = try servicePackMentioned(in: text, file: file, line: line) { return sp }
+        }
+        return nil
+    }
+
+    /// The service pack a text names (`5.2.3790 Service Pack 2 Build 3790`, `SP1`), nil when it names none.
+    /// A level of more than two digits (`Service Pack 150`) is refused rather than read as RTM, the same
+    /// rule as a `service_pack` column (`SP150` is a bad service pack there too).
+    static func servicePackMentioned(in text: String, file: String, line: Int?) throws(ImportError) -> ServicePack? {
+        let upper = text.uppercased()
+        for marker in ["SERVICE PACK", "SP"] {
+            var search = upper[...]
+            while let range = search.firstRange(of: marker) {
+                let before = range.lowerBound == upper.startIndex ? " " : upper[upper.index(before: range.lowerBound)]
+                let after = search[range.upperBound...]
+                search = after
+                guard !before.isLetter, !before.isNumber else { continue }
+                let rest = marker == "SP" ? after : after.drop { $0 == " " }
+                let digits = rest.prefix { $0.isASCII && $0.isNumber }
+                guard !digits.isEmpty else { continue }
+                guard digits.count <= 2, let level = Int(digits) else {
+                    throw ImportError(file: file, line: line,
+                                      reason: "bad service pack in '\(TerminalText.escaped(text))': level \(digits) is not a service pack level (1 or 2 digits)")
+                }
+                return ServicePack(level: level)
             }
         }
         return nil

@@ -37,11 +37,15 @@ public enum InventoryReader {
         try read(raw: RawSource(bytes: bytes, fileName: fileName), options: options, sink: sink)
     }
 
-    private static func read(raw: RawSource, options: InventoryReadOptions, sink: (InventoryRecord) throws -> Void) throws -> InventoryFormat {
+    /// Reads `raw` once: the format is judged from the decoded first chunk, `detected` hears it before any record.
+    static func read(raw: RawSource, options: InventoryReadOptions, detected: (InventoryFormat) throws -> Void = { _ in },
+                     sink: (InventoryRecord) throws -> Void) throws -> InventoryFormat {
         try withoutActuallyEscaping(sink) { sink in
-            let emitter = RecordEmitter(sink: sink)
+            let emitter = RecordEmitter(sink: sink, source: raw)
             let input = try TextInput(raw: raw)
             let format = try options.format ?? detect(input)
+            if format != .ovalSystemCharacteristics { raw.stopRecording() }
+            try detected(format)
             switch format {
             case .fleetCSV: try FleetCSVParser.parse(input, options: options, emitter: emitter)
             case .psVersionInfoCSV: try PowerShellCSVParser.parseVersionInfo(input, options: options, emitter: emitter)
@@ -49,11 +53,9 @@ public enum InventoryReader {
             case .systeminfoCSV: try SysteminfoCSVParser.parse(input, options: options, emitter: emitter)
             case .osqueryJSON: try OsqueryJSONParser.parse(input, options: options, emitter: emitter)
             case .ovalSystemCharacteristics:
-                // libxml2 decodes XML itself (it honours the XML declaration and BOMs): restart from raw bytes.
-                let again: RawSource
-                if raw.isMemory { again = RawSource(bytes: raw.memoryBytes, fileName: raw.fileName) }
-                else { again = try RawSource(path: raw.path!, fileName: raw.fileName, progress: raw.progress) }
-                try OVALSystemCharacteristicsParser.parse(again, options: options, emitter: emitter)
+                // libxml2 decodes XML itself (it honours the XML declaration and BOMs): replay the raw bytes read so far.
+                raw.rewind()
+                try OVALSystemCharacteristicsParser.parse(raw, options: options, emitter: emitter)
             }
             return format
         }
@@ -71,7 +73,7 @@ public enum InventoryReader {
         default: break
         }
         var lines = String(decoding: head[firstIndex...].prefix(16 * 1024), as: UTF8.self)
-            .split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).prefix(2).map { String($0).lowercased() }
+            .split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).prefix(2).map { String($0).lowercased() }
         if let first = lines.first, first.hasPrefix("#type") {
             if first.contains("fileversioninfo") { return .psVersionInfoCSV }
             if first.contains("quickfixengineering") { return .psHotfixCSV }

@@ -100,11 +100,25 @@ final class JSONStream {
         case UInt8(ascii: "{"):
             _ = try take()
             var members: [(key: String, node: JSONNode)] = []
+            /// Keys seen with their lines, once the object is too large for a linear search.
+            var keyLines: [String: Int] = [:]
             if try skipSpace() == UInt8(ascii: "}") { _ = try take(); return JSONNode(value: .object(members), line: start) }
             while true {
                 guard try skipSpace() == UInt8(ascii: "\"") else { throw error("expected a string key in object") }
+                let keyLine = line
                 _ = try take()
                 let key = try string()
+                // A repeated key would let one value hide another (readers differ on which wins): refuse it.
+                if members.count < 16 {
+                    if let earlier = members.first(where: { $0.key == key }) {
+                        throw duplicateKey(key, line: keyLine, earlierLine: earlier.node.line)
+                    }
+                    if members.count == 15 { for (index, member) in members.enumerated() { keyLines[member.key] = index } }
+                }
+                if members.count >= 15 {
+                    if let index = keyLines[key] { throw duplicateKey(key, line: keyLine, earlierLine: members[index].node.line) }
+                    keyLines[key] = members.count
+                }
                 _ = try skipSpace()
                 try expect(":")
                 members.append((key, try value(depth: depth + 1)))
@@ -144,6 +158,11 @@ final class JSONStream {
         default:
             throw error("unexpected character '\(Unicode.Scalar(first))' in JSON")
         }
+    }
+
+    private func duplicateKey(_ key: String, line: Int, earlierLine: Int) -> ImportError {
+        error("duplicate key \"\(TerminalText.escaped(key))\" in a JSON object (first given on line \(earlierLine)); "
+              + "each key may appear once", line: line)
     }
 
     private func bareWord() throws(ImportError) -> String {

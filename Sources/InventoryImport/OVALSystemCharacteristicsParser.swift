@@ -4,7 +4,17 @@ import CLibXML2
 /// OVAL system characteristics (`oval_system_characteristics`): `system_info` gives the host,
 /// `win-sc:file_item` the files. Read with libxml2's streaming xmlTextReader fed in chunks;
 /// no network, no entity substitution, no DTD loading, and any DOCTYPE is refused.
+/// Elements are matched by namespace URI and local name (an element that only borrows the name, in
+/// another namespace, is not OVAL evidence), and every item belongs to the document's `primary_host_name`
+/// wherever `system_info` appears (items before it wait for it, up to ``maxWaitingItems``).
 enum OVALSystemCharacteristicsParser {
+    /// The OVAL 5 system-characteristics namespace (root, `system_info` and its children).
+    static let systemCharacteristicsNamespace = "http://oval.mitre.org/XMLSchema/oval-system-characteristics-5"
+    /// The OVAL 5 Windows system-characteristics namespace (`file_item` and its children).
+    static let windowsNamespace = "http://oval.mitre.org/XMLSchema/oval-system-characteristics-5#windows"
+    /// File items kept while the host they belong to is not known yet (items before `system_info`).
+    static let maxWaitingItems = 100_000
+
     static func parse(_ raw: RawSource, options: InventoryReadOptions, emitter: RecordEmitter) throws {
         let feed = XMLFeed(raw: raw)
         let context = Unmanaged.passUnretained(feed).toOpaque()
@@ -15,7 +25,8 @@ enum OVALSystemCharacteristicsParser {
         defer { xmlFreeTextReader(reader) }
         xmlTextReaderSetStructuredErrorHandler(reader, xmlFeedError, context)
         try withExtendedLifetime(feed) {
-            try Walker(reader: reader, feed: feed, options: options, emitter: emitter).run()
+            var walker = Walker(reader: reader, feed: feed, options: options, emitter: emitter)
+            try walker.run()
         }
     }
 
@@ -23,6 +34,12 @@ enum OVALSystemCharacteristicsParser {
     static func platform(_ text: String?) -> (Platform?, String?) {
         if let text, text.trimmingSpaces().uppercased() == "INTEL32" { return (.x86, nil) }
         return FieldParse.platform(text)
+    }
+
+    /// One `file_item` read, with the line it starts on.
+    struct Item {
+        var values: [String: String]
+        var line: Int
     }
 
     /// Walks the reader's nodes and turns `system_info` and `file_item` into records.
@@ -33,12 +50,36 @@ enum OVALSystemCharacteristicsParser {
         let emitter: RecordEmitter
         var fileName: String { feed.raw.fileName }
 
+        /// Set at the root element when it is not OVAL system characteristics; thrown before any record.
+        var rootError: ImportError?
+        var sawRoot = false
+        var inSystemInfo = false
+        var systemInfo: [String: String] = [:]
+        var systemInfoLine = 0
+        var item: Item?
+        /// The element whose text is being collected (its local name), inside system_info or an item.
+        var field: String?
+        var fieldText = ""
+        /// The host items belong to: `--host`, else `primary_host_name` once system_info has ended.
+        var host: String?
+        var waiting: [Item] = []
+
+        init(reader: xmlTextReaderPtr, feed: XMLFeed, options: InventoryReadOptions, emitter: RecordEmitter) {
+            self.reader = reader
+            self.feed = feed
+            self.options = options
+            self.emitter = emitter
+            self.host = options.hostOverride
+        }
+
         func failure(_ reason: String) -> ImportError {
-            let line = Int(xmlGetLineNo(xmlTextReaderCurrentNode(reader)))
+            let line = currentLine
             let parserLine = Int(xmlTextReaderGetParserLineNumber(reader))
             let column = parserLine == line ? Int(xmlTextReaderGetParserColumnNumber(reader)) : nil
             return ImportError(file: fileName, line: line > 0 ? line : parserLine, column: column, reason: reason)
         }
+
+        var currentLine: Int { Int(xmlGetLineNo(xmlTextReaderCurrentNode(reader))) }
 
         func attribute(_ name: String) -> String? {
             guard xmlTextReaderMoveToAttribute(reader, name) == 1 else { return nil }
@@ -47,47 +88,19 @@ enum OVALSystemCharacteristicsParser {
             return String(cString: value)
         }
 
-        func run() throws {
-            var inSystemInfo = false
-            var systemInfo: [String: String] = [:]
-            var item: [String: String]?
-            var itemLine = 0
-            var field: String?
-            var fieldText = ""
-            var host = options.hostOverride ?? HostName.fromFileName(fileName)
+        /// The current node's namespace URI and local name.
+        var qualifiedName: (namespace: String, name: String) {
+            (xmlTextReaderConstNamespaceUri(reader).map { String(cString: $0) } ?? "",
+             xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? "")
+        }
 
-            func finishItem(_ values: [String: String]) throws {
-                let full = values["filepath"] ?? {
-                    guard let directory = values["path"], let name = values["filename"] else { return values["filename"] }
-                    return directory.hasSuffix("\\") || directory.hasSuffix("/") ? directory + name : directory + "\\" + name
-                }()
-                guard let path = full, !path.isEmpty else { return }
-                guard let host else {
-                    throw ImportError(file: fileName, line: itemLine, reason: "no host name: no primary_host_name in system_info")
-                }
-                let versionText = values["version"] ?? ""
-                var version: FileVersion?
-                if !versionText.isEmpty {
-                    do { version = try FileVersion(parsing: versionText) } catch {
-                        throw ImportError(file: fileName, line: itemLine, reason: error.description)
-                    }
-                    if version?.branch == nil, let tag = values["development_class"], !tag.isEmpty {
-                        version?.branch = tag.split(separator: ".", maxSplits: 1).first.map { $0.lowercased() }
-                    }
-                }
-                let size = values["size"].flatMap { Int($0) }
-                try emitter.file(InstalledFile(host: host, path: values["filepath"] ?? path,
-                                               fileName: values["filename"] ?? InstalledFile.fileName(ofPath: path),
-                                               version: version, versionText: versionText, size: size))
-            }
-
+        mutating func run() throws {
             while true {
                 let status = xmlTextReaderRead(reader)
                 if let error = feed.error { throw error }
                 if status == 0 { break }
                 guard status == 1 else { throw feed.xmlError ?? failure("malformed XML") }
-                let type = xmlTextReaderNodeType(reader)
-                switch type {
+                switch xmlTextReaderNodeType(reader) {
                 case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue):
                     throw ImportError(file: fileName, line: Int(xmlTextReaderGetParserLineNumber(reader)),
                                       column: Int(xmlTextReaderGetParserColumnNumber(reader)),
@@ -95,56 +108,134 @@ enum OVALSystemCharacteristicsParser {
                 case Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue):
                     throw failure("entity references are refused")
                 case Int32(XML_READER_TYPE_ELEMENT.rawValue):
-                    let name = xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? ""
-                    let empty = xmlTextReaderIsEmptyElement(reader) == 1
-                    if name == "system_info" {
-                        inSystemInfo = !empty
-                    } else if name == "file_item" {
-                        itemLine = Int(xmlGetLineNo(xmlTextReaderCurrentNode(reader)))
-                        let exists = attribute("status").map { $0 == "exists" } ?? true
-                        item = exists ? [:] : nil
-                        if empty, let values = item { try finishItem(values); item = nil }
-                    } else if inSystemInfo || item != nil {
-                        let missing = attribute("status").map { $0 != "exists" } ?? false
-                        if empty || missing {
-                            field = nil
-                        } else {
-                            field = name
-                            fieldText = ""
-                        }
-                    }
+                    try startElement()
                 case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue):
                     if field != nil, let value = xmlTextReaderConstValue(reader) {
                         fieldText += String(cString: value)
                         if fieldText.utf8.count > 1 << 20 { throw failure("element text longer than 1 MB") }
                     }
                 case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
-                    let name = xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? ""
-                    if let current = field, current == name {
-                        let value = String(fieldText.trimmingSpaces())
-                        if item != nil { item?[current] = value } else if inSystemInfo { systemInfo[current] = value }
-                        field = nil
-                    } else if name == "file_item", let values = item {
-                        try finishItem(values)
-                        item = nil
-                    } else if name == "system_info" {
-                        inSystemInfo = false
-                        host = options.hostOverride ?? systemInfo["primary_host_name"].flatMap { $0.isEmpty ? nil : $0 } ?? host
-                        guard let host else {
-                            throw failure("no host name: no primary_host_name in system_info")
-                        }
-                        var facts = HostFacts(name: host, osName: systemInfo["os_name"])
-                        if let osName = facts.osName { facts.product = Product(recognizing: osName) ?? Product(name: osName) }
-                        facts.servicePack = ServicePack.mentioned(in: [systemInfo["os_name"], systemInfo["os_version"]]
-                            .compactMap { $0 }.joined(separator: " "))
-                        (facts.platform, facts.architectureText) = OVALSystemCharacteristicsParser.platform(systemInfo["architecture"])
-                        try emitter.host(facts)
-                    }
+                    try endElement()
                 default:
                     break
                 }
             }
             if let error = feed.xmlError { throw error }
+            if let rootError { throw rootError }
+            if let first = waiting.first {
+                throw ImportError(file: fileName, line: first.line,
+                                  reason: "no host name: the document has no system_info with a primary_host_name for its items; pass --host NAME")
+            }
+        }
+
+        private mutating func startElement() throws {
+            let (namespace, name) = qualifiedName
+            let empty = xmlTextReaderIsEmptyElement(reader) == 1
+            if !sawRoot {
+                sawRoot = true
+                if namespace != OVALSystemCharacteristicsParser.systemCharacteristicsNamespace || name != "oval_system_characteristics" {
+                    let found = namespace.isEmpty ? "'\(name)' in no namespace" : "'\(name)' in namespace \(namespace)"
+                    rootError = ImportError(file: fileName, line: currentLine,
+                                            reason: "not an OVAL system-characteristics document: the root element is \(TerminalText.escaped(found)), "
+                                                + "expected 'oval_system_characteristics' in namespace \(OVALSystemCharacteristicsParser.systemCharacteristicsNamespace)")
+                }
+                return
+            }
+            if namespace == OVALSystemCharacteristicsParser.systemCharacteristicsNamespace, name == "system_info", item == nil {
+                inSystemInfo = !empty
+                systemInfoLine = currentLine
+                if empty { try endSystemInfo() }
+            } else if namespace == OVALSystemCharacteristicsParser.windowsNamespace, name == "file_item", item == nil, !inSystemInfo {
+                let exists = attribute("status").map { $0 == "exists" } ?? true
+                item = exists ? Item(values: [:], line: currentLine) : nil
+                if empty, let done = item {
+                    item = nil
+                    try finish(done)
+                }
+            } else if (inSystemInfo && namespace == OVALSystemCharacteristicsParser.systemCharacteristicsNamespace)
+                        || (item != nil && namespace == OVALSystemCharacteristicsParser.windowsNamespace) {
+                let missing = attribute("status").map { $0 != "exists" } ?? false
+                if empty || missing {
+                    field = nil
+                } else {
+                    field = name
+                    fieldText = ""
+                }
+            } else {
+                field = nil
+            }
+        }
+
+        private mutating func endElement() throws {
+            let (namespace, name) = qualifiedName
+            if let current = field, current == name {
+                let value = String(fieldText.trimmingSpaces())
+                if item != nil { item?.values[current] = value } else if inSystemInfo { systemInfo[current] = value }
+                field = nil
+            } else if namespace == OVALSystemCharacteristicsParser.windowsNamespace, name == "file_item", let done = item {
+                item = nil
+                try finish(done)
+            } else if namespace == OVALSystemCharacteristicsParser.systemCharacteristicsNamespace, name == "system_info", inSystemInfo {
+                try endSystemInfo()
+            }
+        }
+
+        /// The host is known: emit its facts, then the items that waited for it.
+        private mutating func endSystemInfo() throws {
+            inSystemInfo = false
+            if let rootError { throw rootError }
+            feed.raw.recordLine = systemInfoLine
+            let named = systemInfo["primary_host_name"].flatMap { $0.isEmpty ? nil : $0 }
+            guard let name = options.hostOverride ?? named else {
+                throw ImportError(file: fileName, line: systemInfoLine, reason: "no host name: no primary_host_name in system_info; pass --host NAME")
+            }
+            host = name
+            var facts = HostFacts(name: name, osName: systemInfo["os_name"])
+            if let osName = facts.osName { facts.product = Product(recognizing: osName) ?? Product(name: osName) }
+            facts.servicePack = try FieldParse.servicePackNamed(in: [systemInfo["os_name"], systemInfo["os_version"]],
+                                                                file: fileName, line: systemInfoLine) ?? ServicePack(level: 0)
+            (facts.platform, facts.architectureText) = OVALSystemCharacteristicsParser.platform(systemInfo["architecture"])
+            try emitter.host(facts)
+            let ready = waiting
+            waiting = []
+            for item in ready { try emit(item, host: name) }
+        }
+
+        private mutating func finish(_ item: Item) throws {
+            if let rootError { throw rootError }
+            if let host { return try emit(item, host: host) }
+            guard waiting.count < OVALSystemCharacteristicsParser.maxWaitingItems else {
+                throw ImportError(file: fileName, line: item.line,
+                                  reason: "more than \(OVALSystemCharacteristicsParser.maxWaitingItems) file_item elements before system_info "
+                                    + "(whose primary_host_name they belong to): put system_info first, as OVAL does, or pass --host NAME")
+            }
+            waiting.append(item)
+        }
+
+        private func emit(_ item: Item, host: String) throws {
+            let values = item.values
+            let full = values["filepath"] ?? {
+                guard let directory = values["path"], let name = values["filename"] else { return values["filename"] }
+                return directory.hasSuffix("\\") || directory.hasSuffix("/") ? directory + name : directory + "\\" + name
+            }()
+            guard let path = full, !path.isEmpty else { return }
+            feed.raw.recordLine = item.line
+            let versionText = values["version"] ?? ""
+            var version: FileVersion?
+            if !versionText.isEmpty {
+                do { version = try FileVersion(parsing: versionText) } catch {
+                    throw ImportError(file: fileName, line: item.line, reason: error.description)
+                }
+                if version?.branch == nil, let tag = values["development_class"], !tag.isEmpty {
+                    version?.branch = tag.split(separator: ".", maxSplits: 1).first.map { $0.lowercased() }
+                }
+            }
+            // The same rule as CSV and JSON: a size that is given must be a whole number of bytes.
+            let size = try values["size"].flatMap { $0.isEmpty ? nil : $0 }
+                .map { (text) throws(ImportError) in try FieldParse.size(text, file: fileName, line: item.line) }
+            try emitter.file(InstalledFile(host: host, path: values["filepath"] ?? path,
+                                           fileName: values["filename"] ?? InstalledFile.fileName(ofPath: path),
+                                           version: version, versionText: versionText, size: size))
         }
     }
 }

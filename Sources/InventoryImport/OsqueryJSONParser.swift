@@ -7,7 +7,8 @@ import AuditCore
 enum OsqueryJSONParser {
     static func parse(_ input: TextInput, options: InventoryReadOptions, emitter: RecordEmitter) throws {
         let stream = JSONStream(input: input)
-        let context = Context(fileName: input.fileName, options: options, fileHost: HostName.fromFileName(input.fileName), emitter: emitter)
+        let context = Context(fileName: input.fileName, options: options, fileHost: HostName.fromFileName(input.fileName), emitter: emitter,
+                              raw: input.raw)
         guard let first = try stream.skipSpace() else { throw ImportError(file: input.fileName, line: 1, reason: "empty file") }
         if first == UInt8(ascii: "[") {
             try stream.consume()
@@ -43,6 +44,8 @@ enum OsqueryJSONParser {
         var options: InventoryReadOptions
         var fileHost: String?
         var emitter: RecordEmitter
+        /// Told the line of the row being read, for errors raised while emitting it.
+        var raw: RawSource
 
         func handle(_ node: JSONNode, eventHost: String?) throws {
             guard case .object = node.value else {
@@ -94,6 +97,7 @@ enum OsqueryJSONParser {
 
         func handleRow(_ row: JSONNode, eventHost: String?) throws {
             let line = row.line
+            raw.recordLine = line
             let rowHost = try text(row, "hostname")
             let host = options.hostOverride ?? eventHost ?? rowHost ?? fileHost
             let isFile = row["file_version"] != nil || (row["path"] != nil && row["filename"] != nil)
@@ -121,8 +125,16 @@ enum OsqueryJSONParser {
                 if isOS {
                     facts.osName = try text(row, "name")
                     if let name = facts.osName { facts.product = Product(recognizing: name) ?? Product(name: name) }
-                    facts.servicePack = try text(row, "service_pack").flatMap { ServicePack($0) }
-                        ?? FieldParse.servicePackNamed(in: [try text(row, "csd_version"), facts.osName, try text(row, "version"), try text(row, "codename")])
+                    if let spText = try text(row, "service_pack") {
+                        guard let sp = ServicePack(spText) else {
+                            throw ImportError(file: fileName, line: row["service_pack"]?.line ?? line, reason: "bad service pack '\(spText)'")
+                        }
+                        facts.servicePack = sp
+                    } else {
+                        facts.servicePack = try FieldParse.servicePackNamed(
+                            in: [try text(row, "csd_version"), facts.osName, try text(row, "version"), try text(row, "codename")],
+                            file: fileName, line: line)
+                    }
                 }
                 let arch = try text(row, "arch") ?? text(row, "cpu_type")
                 (facts.platform, facts.architectureText) = FieldParse.platform(arch)

@@ -1,95 +1,47 @@
 import AuditCore
-import Foundation
+import ImportSupport
 
-/// Undecoded bytes of an inventory, from a file (read in 1 MB chunks) or from memory, reporting
-/// progress as it goes so that a 1 GB inventory never sits whole in memory.
+/// Undecoded bytes of an inventory, from a file, a pipe or memory, read once in 1 MB chunks (an
+/// ``InputBytes`` underneath) so that a 1 GB inventory never sits whole in memory, a FIFO or a
+/// `<(process substitution)` is read like a file, and the SHA-256 recorded is the one of the bytes parsed.
 final class RawSource {
-    static let chunkSize = 1 << 20
+    static let chunkSize = InputBytes.chunkSize
 
-    let fileName: String
-    let totalBytes: Int
-    private(set) var bytesRead = 0
-    private let descriptor: Int32
-    /// The path the bytes come from; nil for memory.
-    let path: String?
-    let memoryBytes: [UInt8]
-    let progress: ((Int, Int) -> Void)?
-    var isMemory: Bool { path == nil }
-    private var memory: [UInt8] { memoryBytes }
+    let input: InputBytes
+    var fileName: String { input.name }
+    /// The file's size when opened (0 for a pipe): the total progress is measured against.
+    var totalBytes: Int { input.sizeAtOpen }
+    var bytesRead: Int { input.bytesRead }
+    /// The line of the record being turned into records (set by the readers), so that a check made
+    /// past the parser (an unusable host name) still names `file:line`.
+    var recordLine: Int?
 
     init(path: String, fileName: String, progress: ((Int, Int) -> Void)?) throws(ImportError) {
-        self.fileName = fileName
-        self.progress = progress
-        self.memoryBytes = []
-        self.path = path
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            throw ImportError(file: fileName, reason: "cannot open: \(String(cString: strerror(errno)))")
-        }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            close(fd)
-            throw ImportError(file: fileName, reason: "cannot stat: \(String(cString: strerror(errno)))")
-        }
-        if (info.st_mode & S_IFMT) == S_IFDIR {
-            close(fd)
-            throw ImportError(file: fileName, reason: "is a directory, not an inventory file")
-        }
-        self.descriptor = fd
-        self.totalBytes = Int(info.st_size)
+        input = try InputBytes(path: path, name: fileName)
+        input.progress = progress
     }
 
     init(bytes: [UInt8], fileName: String) {
-        self.fileName = fileName
-        self.memoryBytes = bytes
-        self.path = nil
-        self.descriptor = -1
-        self.totalBytes = bytes.count
-        self.progress = nil
+        input = InputBytes(bytes: bytes, name: fileName)
     }
-
-    deinit { if descriptor >= 0 { close(descriptor) } }
 
     /// Copies up to `capacity` bytes into `pointer`; 0 at the end of the input.
     func read(into pointer: UnsafeMutableRawPointer, capacity: Int) throws(ImportError) -> Int {
-        guard capacity > 0 else { return 0 }
-        var count = 0
-        if descriptor >= 0 {
-            while true {
-                let got = Foundation.read(descriptor, pointer, capacity)
-                if got < 0 {
-                    if errno == EINTR { continue }
-                    throw ImportError(file: fileName, reason: "read failed: \(String(cString: strerror(errno)))")
-                }
-                count = got
-                break
-            }
-        } else {
-            count = min(capacity, memory.count - bytesRead)
-            if count > 0 {
-                memory.withUnsafeBytes { source in
-                    pointer.copyMemory(from: source.baseAddress! + bytesRead, byteCount: count)
-                }
-            }
-        }
-        bytesRead += count
-        if count > 0 { progress?(bytesRead, max(totalBytes, bytesRead)) }
-        return count
+        try input.read(into: pointer, capacity: capacity)
     }
 
     /// The next chunk (at most 1 MB); empty at the end of the input.
     func readChunk() throws(ImportError) -> [UInt8] {
-        var chunk = [UInt8](repeating: 0, count: RawSource.chunkSize)
-        var filled = 0
-        let result: Result<Int, ImportError> = chunk.withUnsafeMutableBytes { buffer in
-            do throws(ImportError) {
-                return .success(try read(into: buffer.baseAddress!, capacity: buffer.count))
-            } catch {
-                return .failure(error)
-            }
-        }
-        filled = try result.get()
-        chunk.removeSubrange(filled...)
-        return chunk
+        try input.readChunk()
     }
+
+    /// Starts again from the first byte (once, before ``stopRecording()``): for a parser that decodes
+    /// the raw bytes itself after the format was judged from the decoded first chunk.
+    func rewind() { input.rewind() }
+
+    /// The bytes read so far need not be kept for ``rewind()`` any more.
+    func stopRecording() { input.stopRecording() }
+
+    /// Reads to the end and returns the SHA-256 (hex) of every byte read.
+    func finish() throws(ImportError) -> String { try input.finish() }
 }

@@ -26,6 +26,9 @@ struct ImportInventoryCommand: AsyncParsableCommand {
         if format != "auto", InventoryFormat(rawValue: format) == nil {
             throw ValidationError("--format must be auto or one of \(InventoryFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        if let host, HostName.key(host).isEmpty {
+            throw ValidationError("--host '\(TerminalText.escaped(host))' is empty once surrounding spaces and trailing dots are removed")
+        }
     }
 
     func run() async throws {
@@ -35,28 +38,28 @@ struct ImportInventoryCommand: AsyncParsableCommand {
     }
 }
 
-/// One `import-inventory` run: detects formats, hashes files, streams records into one transaction,
-/// shows progress on a terminal. Shared by `import-inventory` and `scan`.
+/// One `import-inventory` run: reads each input once (detecting its format from the first chunk and
+/// hashing the bytes as they are read, so FIFOs and `<(…)` work and the digest is the one of the bytes
+/// imported), streams records into one transaction, shows progress on a terminal, and warns about an
+/// input that held nothing to import. Shared by `import-inventory` and `scan`.
 struct InventoryImportRun {
     var files: [String]
     var format: InventoryFormat?
     var host: String?
 
     func run(on store: AuditDatabase) throws -> InventoryImportSummary {
-        var feeds: [AuditDatabase.InventoryFeed] = []
+        var streams: [InventoryStream] = []
         let showProgress = Output.stderrIsTerminal
         for file in try Self.expand(files) {
-            let detected = try format ?? InventoryReader.detectFormat(atPath: file)
-            let source = SourceFile(path: file, sha256: try FileDigest.sha256(path: file), format: detected.rawValue)
-            let options = InventoryReadOptions(format: detected, hostOverride: host)
-            feeds.append((source: source, read: { sink in
+            let options = InventoryReadOptions(format: format, hostOverride: host)
+            streams.append(InventoryStream(path: file) { begin, sink in
                 let started = Date()
                 var records = 0
                 var lastShown = Date.distantPast
                 var percent = 0.0
-                _ = try InventoryReader.read(atPath: file, options: options, progress: { read, total in
-                    percent = total > 0 ? Double(read) * 100 / Double(total) : 0
-                }, sink: { record in
+                let result = try InventoryReader.readOnce(atPath: file, options: options, progress: { read, total in
+                    percent = total > 0 ? min(Double(read) * 100 / Double(total), 100) : 0
+                }, detected: { try begin($0.rawValue) }, sink: { record in
                     records += 1
                     try sink(record)
                     if showProgress, records % 20_000 == 0, Date().timeIntervalSince(lastShown) > 0.5 {
@@ -67,9 +70,20 @@ struct InventoryImportRun {
                     }
                 })
                 if showProgress, records >= 20_000 { FileHandle.standardError.write(Data("\n".utf8)) }
-            }))
+                if result.records == 0 {
+                    FileHandle.standardError.write(Data(Self.nothingToImport(file, result).utf8))
+                }
+                return result.sha256
+            })
         }
-        return try store.importInventories(feeds)
+        return try store.importInventories(streams: streams)
+    }
+
+    /// The warning for an input that was read without error but held no record (a header without rows,
+    /// rows of no known kind): the import goes on (an empty export of a host is evidence too), but never silently.
+    static func nothingToImport(_ file: String, _ result: InventoryReadResult) -> String {
+        "\(TerminalText.escaped(file)): warning: no inventory records in \(result.bytes) bytes of \(result.format.rawValue) "
+            + "(a header without rows, or rows of no known kind?); nothing imported from it\n"
     }
 
     /// Files as given; a directory stands for the files in it (sorted; notes such as `*.md` skipped).

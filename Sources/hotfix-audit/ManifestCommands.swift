@@ -61,8 +61,8 @@ struct ManifestImportRun {
     func run(on store: @autoclosure () throws -> AuditDatabase) throws -> [ManifestImportSummary] {
         var parsed: [(Manifest, SourceFile)] = []
         for file in files {
-            let result = try ManifestImporter.importFileDetailed(atPath: file, options: options)
-            parsed.append((result.manifest, SourceFile(path: file, sha256: try FileDigest.sha256(path: file), format: result.format.rawValue)))
+            let (result, sha256) = try FileDigest.readOnce(file) { try ManifestImporter.parseDetailed($0, fileName: file, options: options) }
+            parsed.append((result.manifest, SourceFile(path: file, sha256: sha256, format: result.format.rawValue)))
         }
         return try store().importManifests(parsed)
     }

@@ -76,7 +76,7 @@ import Testing
 @Test func badOVALVersionNamesTheItemLine() {
     let xml = """
     <?xml version="1.0"?>
-    <oval_system_characteristics xmlns:win-sc="urn:w">
+    <oval_system_characteristics xmlns="http://oval.mitre.org/XMLSchema/oval-system-characteristics-5" xmlns:win-sc="http://oval.mitre.org/XMLSchema/oval-system-characteristics-5#windows">
     <system_info><os_name>Microsoft Windows Server 2003</os_name><primary_host_name>h</primary_host_name></system_info>
     <system_data>
       <win-sc:file_item id="1"><win-sc:filepath>C:\\smtpsvc.dll</win-sc:filepath><win-sc:version>six</win-sc:version></win-sc:file_item>
