@@ -14,6 +14,8 @@ final class TarpitListener: @unchecked Sendable {
         case dribble(intervalMilliseconds: Int)
         /// Greets with 554 after holding the connection `holdMilliseconds`, then closes.
         case refuse(holdMilliseconds: Int)
+        /// Sends `greeting` (raw bytes), then answers each line the client sends with `reply(line)`.
+        case scripted(greeting: [UInt8], reply: @Sendable (String) -> String)
     }
 
     let host: String
@@ -89,6 +91,26 @@ final class TarpitListener: @unchecked Sendable {
             counted = false
             _ = "554 5.7.1 go away\r\n".withCString { send(client, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
             shutdown(client, Int32(SHUT_RDWR))
+        case .scripted(let greeting, let reply):
+            Self.sendAll(client, greeting)
+            var line: [UInt8] = []
+            var byte: UInt8 = 0
+            while recv(client, &byte, 1, 0) > 0 {
+                guard byte == UInt8(ascii: "\n") else { line.append(byte); continue }
+                let text = String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line[...], as: UTF8.self)
+                line = []
+                Self.sendAll(client, Array(reply(text).utf8))
+            }
+            shutdown(client, Int32(SHUT_RDWR))
+        }
+    }
+
+    private static func sendAll(_ client: Int32, _ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if sent <= 0 { return }
+            offset += sent
         }
     }
 
