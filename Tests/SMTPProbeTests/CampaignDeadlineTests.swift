@@ -50,7 +50,8 @@ import Testing
 
     @Test func hostsThatAcceptTheTriggerButNeverDeliverEndInconclusiveAtTheWait() async throws {
         // The case on real sockets: lab relays whose smart host does not answer.
-        let hosts = try LabFleet.parseSpec("fixed=3", firstAddress: "127.0.0.60")
+        // Eight hosts: the old wake-up fired early for most probes, so nearly every such campaign hung.
+        let hosts = try LabFleet.parseSpec("fixed=8", firstAddress: "127.0.0.60")
         let fleet = LabFleet(hosts: hosts, port: 25311, smarthost: "127.0.0.1:\(try Self.closedPort())",
                              retryIntervalMilliseconds: 100, logger: TestSupport.logger)
         try await fleet.start()
@@ -64,20 +65,20 @@ import Testing
         }
         let elapsed = ContinuousClock.now - started
         try await fleet.stop()
-        #expect(evidence.count == 3)
+        #expect(evidence.count == 8)
         for item in evidence {
             #expect(item.outcome == .inconclusive(.noDelivery), "\(item.host): \(item.outcome) \(item.note)")
             #expect(item.note.contains("accepted the trigger"), "\(item.note)")
             #expect(item.triggerTranscript.contains("250 2.6.0 Queued"), "the trigger was accepted: \(item.triggerTranscript)")
         }
-        // 1 s wait after each trigger (all three run at once), plus slack for a loaded 2-core machine;
+        // 1 s wait after each trigger (all eight run at once), plus slack for a loaded 2-core machine;
         // the campaign without a working deadline never ended (cut off here at 40 s).
         #expect(elapsed < .seconds(15), "campaign took \(elapsed)")
         #expect(decided.withLock { $0.map(\.host).sorted() } == hosts.map(\.name), "each host handed out when decided")
     }
 
     @Test func theWaitIsMeasuredOnTheInjectedClock() async throws {
-        let hosts = try LabFleet.parseSpec("fixed=1", firstAddress: "127.0.0.64")
+        let hosts = try LabFleet.parseSpec("fixed=1", firstAddress: "127.0.0.70")
         let fleet = LabFleet(hosts: hosts, port: 25312, smarthost: "127.0.0.1:\(try Self.closedPort())",
                              retryIntervalMilliseconds: 100, logger: TestSupport.logger)
         try await fleet.start()
@@ -107,7 +108,7 @@ import Testing
 
     @Test func aGreetingWithNULAndEscapeIsKeptWholeAndEscapedInTheTriggerTranscript() async throws {
         let greeting = Array("220 ".utf8) + [0] + Array("after-nul \u{1B}]52;c;QUJD\u{07} ESMTP\r\n".utf8)
-        let host = try TarpitListener(host: "127.0.0.66", behaviour: .scripted(greeting: greeting) { line in
+        let host = try TarpitListener(host: "127.0.0.72", behaviour: .scripted(greeting: greeting) { line in
             line.uppercased().hasPrefix("RCPT") ? "550 5.7.1 \u{1B}]52;c;QUJD\u{07} relay denied\r\n" : "250 ok\r\n"
         })
         defer { host.stop() }
