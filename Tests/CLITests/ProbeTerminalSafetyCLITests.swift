@@ -52,4 +52,25 @@ import Testing
             #expect(transcript.contains("C: RCPT TO:<probe+"), "\(transcript)")
         }
     }
+
+    @Test func hostNamesWithControlCharactersArePrintedEscapedInListenOnlyAndProbeOutput() async throws {
+        try await offCooperativePool {
+            let host = try Self.hostile("127.0.0.132")
+            defer { host.stop() }
+            let cli = try CLIRunner()
+            defer { cli.remove() }
+            let fleet = try cli.write("fleet.csv", Array("host,address\n\"red\u{1B}[31mhost\u{202E}\",\(host.address)\n".utf8))
+            #expect(try cli.run(["import-inventory", fleet]).status == 0)
+            let listen = try cli.run(["probe", "--listen-only", "--all", "--listen", "127.0.0.1:0", "--probe-domain", "probe.test",
+                                      "--wait", "500ms"], timeout: 60)
+            #expect(listen.status == 0, "\(listen.stderr)")
+            #expect(!Self.hasControl(listen.stdout) && !listen.stdout.contains("\u{202E}"), "\(listen.stdout)")
+            #expect(listen.stdout.contains("red\\x1B[31mhost\\u{202E}\t"), "\(listen.stdout)")
+            #expect(listen.stdout.contains("no trigger was sent"), "the listen-only note says what happened: \(listen.stdout)")
+            let probe = try cli.run(["probe", "--all", "--listen", "127.0.0.1:0", "--probe-domain", "probe.test", "--wait", "2s"], timeout: 60)
+            #expect(probe.status == 0, "\(probe.stderr)")
+            #expect(!Self.hasControl(probe.stdout) && !probe.stdout.contains("\u{202E}"), "\(probe.stdout)")
+            #expect(probe.stdout.contains("red\\x1B[31mhost\\u{202E}"), "\(probe.stdout)")
+        }
+    }
 }

@@ -16,6 +16,9 @@ final class TarpitListener: @unchecked Sendable {
         case refuse(holdMilliseconds: Int)
         /// Sends `greeting` (raw bytes), then answers each line the client sends with `reply(line)`.
         case scripted(greeting: [UInt8], reply: @Sendable (String) -> String)
+        /// Hands the connection to `play` (client socket, and whether the listener was stopped); `play`
+        /// returns true when it closed the socket itself.
+        case custom(@Sendable (_ client: Int32, _ stopped: @Sendable () -> Bool) -> Bool)
     }
 
     let host: String
@@ -102,16 +105,23 @@ final class TarpitListener: @unchecked Sendable {
                 Self.sendAll(client, Array(reply(text).utf8))
             }
             shutdown(client, Int32(SHUT_RDWR))
+        case .custom(let play):
+            if play(client, { [self] in lock.withLock { stopped } }) {
+                lock.withLock { clients.removeAll { $0 == client } }
+            }
         }
     }
 
-    private static func sendAll(_ client: Int32, _ bytes: [UInt8]) {
+    /// Sends all of `bytes`; false once the peer is gone.
+    @discardableResult
+    static func sendAll(_ client: Int32, _ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if sent <= 0 { return }
+            if sent <= 0 { return false }
             offset += sent
         }
+        return true
     }
 
     func stop() {
