@@ -173,11 +173,6 @@ public struct ProbeCampaign: Sendable {
     }
 }
 
-extension Duration {
-    /// Whole milliseconds (rounded down).
-    var milliseconds: Int { Int(components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000) }
-}
-
 /// Spaces out new connections: at most `perSecond` per second, all callers together.
 actor RateLimiter {
     private let interval: Duration

@@ -64,15 +64,15 @@ struct ProbeRun {
             concurrency: options.concurrency, waitMilliseconds: try options.waitMilliseconds(),
             defaultSMTPPort: options.smtpPort, ratePerSecond: options.rate)
         let responder = ResponderConfiguration(listen: listen, probeDomain: configuration.probeDomain)
-        let recorder = SessionRecorder(store: store, campaign: campaignID) { store in
+        let json = self.json
+        let recorder = SessionRecorder(store: store, campaign: campaignID, begin: { store in
             try store.beginCampaign(id: campaignID, probeDomain: configuration.probeDomain, listen: listen.map(\.description),
                                     profiles: profiles, listenOnly: listenOnly, startedAt: stamp)
-        }
-        let json = self.json
-        let decided: ProbeCampaign.DecidedHandler = { evidence in
-            recorder.save(evidence)
+        }, saved: { evidence in
+            // Printed once saved: a script that reads the line finds the session in the store.
             if json { try? ProbeJSONLine(outcome: evidence).write() }
-        }
+        })
+        let decided: ProbeCampaign.DecidedHandler = { evidence in recorder.save(evidence) }
         let evidence: [ProbeEvidence]
         if listenOnly {
             Output.status("Responder listening on \(listen.map(\.description).joined(separator: ", ")); send one message per line:")
@@ -110,47 +110,79 @@ struct ProbeRun {
     }
 }
 
-/// Saves each decided probe session at once, in its own transaction; the campaign row is created
-/// with the first one, and marked finished by ``finish()``. Saving errors are kept and reported
-/// by ``finish()``, so that one failed write does not stop the probes still running.
+/// Saves each decided probe session at once, off the probing tasks: a serial writer takes what
+/// has been decided so far and writes it in one transaction of its own (one session, or a small
+/// batch when many are decided together), then calls `saved` for each — so a line printed there
+/// means the session is in the store. The campaign row is created with the first write and
+/// marked finished by ``finish()``. Write errors are kept and reported by ``finish()``, so that
+/// one failed write does not stop the probes still running.
 final class SessionRecorder: @unchecked Sendable {
     private let lock = NSLock()
+    private let writer = DispatchQueue(label: "hotfix-audit.probe.sessions")
     private let store: AuditDatabase
     private let campaign: String
     private let begin: (AuditDatabase) throws -> Void
+    private let saved: (ProbeEvidence) -> Void
+    private var pending: [ProbeEvidence] = []
+    private var flushScheduled = false
     private var begun = false
     private var failures: [String] = []
 
-    init(store: AuditDatabase, campaign: String, begin: @escaping (AuditDatabase) throws -> Void) {
+    /// Most sessions written in one transaction.
+    static let batchLimit = 256
+
+    init(store: AuditDatabase, campaign: String, begin: @escaping (AuditDatabase) throws -> Void,
+         saved: @escaping (ProbeEvidence) -> Void = { _ in }) {
         self.store = store
         self.campaign = campaign
         self.begin = begin
+        self.saved = saved
     }
 
+    /// Queues one decided session for writing (returns at once).
     func save(_ evidence: ProbeEvidence) {
-        lock.withLock {
+        let schedule = lock.withLock { () -> Bool in
+            pending.append(evidence)
+            defer { flushScheduled = true }
+            return !flushScheduled
+        }
+        if schedule { writer.async { self.flush() } }
+    }
+
+    /// On the writer queue: writes everything pending, a batch per transaction.
+    private func flush() {
+        while true {
+            let batch = lock.withLock { () -> [ProbeEvidence] in
+                let batch = Array(pending.prefix(Self.batchLimit))
+                pending.removeFirst(batch.count)
+                if batch.isEmpty { flushScheduled = false }
+                return batch
+            }
+            guard !batch.isEmpty else { return }
             do {
                 if !begun {
                     try begin(store)
                     begun = true
                 }
-                try store.recordProbeSessions(campaign: campaign, [evidence])
+                try store.recordProbeSessions(campaign: campaign, batch)
+                batch.forEach(saved)
             } catch {
-                failures.append("\(evidence.host): \(error)")
+                failures.append("\(batch[0].host): \(error)")
             }
         }
     }
 
-    /// Marks the campaign finished; throws when any session could not be saved.
+    /// Writes what is still pending, marks the campaign finished; throws when any session could not be saved.
     func finish() throws {
-        try lock.withLock {
+        try writer.sync {
+            flush()
             if !begun {
                 try begin(store)
                 begun = true
             }
             try store.finishCampaign(id: campaign)
             if let first = failures.first {
-                throw CommandFailure("could not save \(failures.count) probe session(s) of campaign \(campaign): \(TerminalText.escaped(first))")
+                throw CommandFailure("could not save \(failures.count) probe session batch(es) of campaign \(campaign): \(TerminalText.escaped(first))")
             }
         }
     }
