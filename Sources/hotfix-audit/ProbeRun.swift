@@ -55,8 +55,11 @@ struct ProbeRun {
         guard !targets.isEmpty else { throw CommandFailure("no host with an SMTP address to probe (import an inventory with `address`)") }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
-        let stamp = formatter.string(from: Date())
-        let campaignID = "c" + stamp.filter { $0.isNumber }
+        let now = Date()
+        let stamp = formatter.string(from: now)
+        // Milliseconds too: two campaigns started in the same second must not share (and merge) their sessions.
+        let milliseconds = Int((now.timeIntervalSince1970 * 1000).rounded(.down)) % 1000
+        let campaignID = "c" + stamp.filter { $0.isNumber } + String(format: "%03d", milliseconds)
         let profiles = try options.parsedProfiles()
         let listen = try options.listenAddresses()
         let configuration = CampaignConfiguration(
