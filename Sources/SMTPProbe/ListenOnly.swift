@@ -4,7 +4,8 @@ import Logging
 import NIOCore
 import NIOPosix
 
-/// Listen-only mode: runs the responder alone (someone else makes the hosts send), announces for
+/// Listen-only mode: runs the responder alone (someone else makes the hosts send), tells
+/// `listening` where it is bound, announces for
 /// every target and profile the recipient address with its token, and collects evidence as
 /// deliveries arrive until `durationMilliseconds` ends (or every probe is decided). Returns one
 /// evidence per host × profile, in target order; undelivered ones are `inconclusive(no-delivery)`
@@ -15,13 +16,15 @@ public func runListenOnly(configuration: CampaignConfiguration, responder respon
                           targets: [ProbeTarget], durationMilliseconds: Int, logger: Logger,
                           group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                           clock: any CampaignClock = SystemCampaignClock(),
+                          listening: (@Sendable (_ boundAddresses: [String]) -> Void)? = nil,
                           announce: @Sendable (_ target: ProbeTarget, _ profile: ProbeProfile, _ recipient: String) -> Void,
                           decided: ProbeCampaign.DecidedHandler? = nil) async throws -> [ProbeEvidence] {
     var responderConfiguration = responderConfiguration
     responderConfiguration.probeDomain = configuration.probeDomain
     let tokens = configuration.tokenAuthority
     let responder = ProbeResponder(configuration: responderConfiguration, tokens: tokens, logger: logger, group: group)
-    try await responder.start()
+    let bound = try await responder.start()
+    listening?(bound)
     let startedAt = Date().timeIntervalSince1970
     let book = responder.book
     let wakeup = Wakeup()

@@ -78,10 +78,11 @@ struct ProbeRun {
         let decided: ProbeCampaign.DecidedHandler = { evidence in recorder.save(evidence) }
         let evidence: [ProbeEvidence]
         if listenOnly {
-            Output.status("Responder listening on \(listen.map(\.description).joined(separator: ", ")); send one message per line:")
             evidence = try await runListenOnly(configuration: configuration, responder: responder, targets: targets,
                                                durationMilliseconds: configuration.waitMilliseconds, logger: logger,
-                                               announce: { target, profile, recipient in
+                                               listening: { bound in
+                Output.status("Responder listening on \(bound.joined(separator: ", ")); send one message per line:")
+            }, announce: { target, profile, recipient in
                 if json {
                     try? ProbeJSONLine(event: "recipient", host: target.host, profile: profile.description, recipient: recipient).write()
                 } else {
