@@ -23,15 +23,19 @@ final class Wakeup: Sendable {
 
     /// Waits for a signal, for `clock` to reach `deadline`, or for cancellation, whichever comes first.
     /// The timer re-sleeps until the clock really is at the deadline: it never wakes the waiter early.
+    /// It is a child task, so it runs where the waiter runs (its executor preference included) and
+    /// is cancelled with it.
     func wait(until deadline: Duration, clock: any CampaignClock) async {
-        let timer = Task { [self] in
-            while clock.now < deadline {
-                do { try await clock.sleep(until: deadline) } catch { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [self] in
+                while clock.now < deadline {
+                    do { try await clock.sleep(until: deadline) } catch { return }
+                }
+                signal()
             }
-            signal()
+            await waitForSignal()
+            group.cancelAll()
         }
-        await waitForSignal()
-        timer.cancel()
     }
 
     private func waitForSignal() async {

@@ -65,6 +65,7 @@ import Testing
         }
         let elapsed = ContinuousClock.now - started
         try await fleet.stop()
+        print("never-delivered campaign (8 hosts, wait 1 s): \(elapsed)")
         #expect(evidence.count == 8)
         for item in evidence {
             #expect(item.outcome == .inconclusive(.noDelivery), "\(item.host): \(item.outcome) \(item.note)")
