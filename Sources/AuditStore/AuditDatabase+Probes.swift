@@ -31,30 +31,64 @@ extension AuditDatabase {
     /// Records a campaign and its evidence (all or nothing). Hosts are matched by name.
     public func recordCampaign(id: String, probeDomain: String, listen: [String], profiles: [ProbeProfile],
                                listenOnly: Bool = false, startedAt: String, evidence: [ProbeEvidence]) throws {
+        try write { db in
+            try Self.insertCampaign(db, id: id, probeDomain: probeDomain, listen: listen, profiles: profiles,
+                                    listenOnly: listenOnly, startedAt: startedAt, finishedAt: Self.now())
+            try Self.insertSessions(db, campaign: id, evidence)
+        }
+    }
+
+    /// Opens a campaign before its first probe (`finished_at` stays empty until
+    /// ``finishCampaign(id:)``), so that each session can be saved as soon as it is decided.
+    public func beginCampaign(id: String, probeDomain: String, listen: [String], profiles: [ProbeProfile],
+                              listenOnly: Bool = false, startedAt: String) throws {
+        try write { db in
+            try Self.insertCampaign(db, id: id, probeDomain: probeDomain, listen: listen, profiles: profiles,
+                                    listenOnly: listenOnly, startedAt: startedAt, finishedAt: nil)
+        }
+    }
+
+    /// Saves decided probe sessions of an open campaign, in one transaction of their own (all or
+    /// nothing): a campaign that is killed later keeps every session saved before.
+    public func recordProbeSessions(campaign id: String, _ evidence: [ProbeEvidence]) throws {
+        guard !evidence.isEmpty else { return }
+        try write { db in try Self.insertSessions(db, campaign: id, evidence) }
+    }
+
+    /// Marks a campaign finished (every session saved).
+    public func finishCampaign(id: String) throws {
         let now = Self.now()
         try write { db in
-            try db.execute(sql: """
-                INSERT INTO probe_campaign (id, started_at, finished_at, probe_domain, listen, profiles, mode) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET finished_at = excluded.finished_at
-                """, arguments: [id, startedAt, now, probeDomain, listen.joined(separator: " "),
-                                 profiles.map(\.description).joined(separator: " "), listenOnly ? "listen-only" : "trigger"])
-            let insert = try db.makeStatement(sql: """
-                INSERT INTO probe_session (campaign_id, host_id, profile, outcome, detail, note, peer, token, started_at,
-                    reply_timings, premature_bytes, intact, ended_by, deliveries, transcript, trigger_transcript)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            for item in evidence {
-                let key = HostFacts.key(item.host)
-                guard let hostID = try Int64.fetchOne(db, sql: "SELECT id FROM host WHERE name_key = ?", arguments: [key]) else {
-                    throw StoreError.unknownHost(item.host)
-                }
-                let timings = item.replyTimings.map { "\($0.offsetMilliseconds)\t\($0.text)" }.joined(separator: "\n")
-                try insert.execute(arguments: [
-                    id, hostID, item.profile.description, item.outcome.verdict, item.outcome.detail, item.note, item.peer,
-                    item.token, item.startedAt, timings, item.prematureBytes, item.intact, item.endedBy, item.deliveries,
-                    item.transcript, item.triggerTranscript,
-                ])
+            try db.execute(sql: "UPDATE probe_campaign SET finished_at = ? WHERE id = ?", arguments: [now, id])
+        }
+    }
+
+    private static func insertCampaign(_ db: Database, id: String, probeDomain: String, listen: [String], profiles: [ProbeProfile],
+                                       listenOnly: Bool, startedAt: String, finishedAt: String?) throws {
+        try db.execute(sql: """
+            INSERT INTO probe_campaign (id, started_at, finished_at, probe_domain, listen, profiles, mode) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET finished_at = excluded.finished_at
+            """, arguments: [id, startedAt, finishedAt, probeDomain, listen.joined(separator: " "),
+                             profiles.map(\.description).joined(separator: " "), listenOnly ? "listen-only" : "trigger"])
+    }
+
+    private static func insertSessions(_ db: Database, campaign id: String, _ evidence: [ProbeEvidence]) throws {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO probe_session (campaign_id, host_id, profile, outcome, detail, note, peer, token, started_at,
+                reply_timings, premature_bytes, intact, ended_by, deliveries, transcript, trigger_transcript)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for item in evidence {
+            let key = HostFacts.key(item.host)
+            guard let hostID = try Int64.fetchOne(db, sql: "SELECT id FROM host WHERE name_key = ?", arguments: [key]) else {
+                throw StoreError.unknownHost(item.host)
             }
+            let timings = item.replyTimings.map { "\($0.offsetMilliseconds)\t\($0.text)" }.joined(separator: "\n")
+            try insert.execute(arguments: [
+                id, hostID, item.profile.description, item.outcome.verdict, item.outcome.detail, item.note, item.peer,
+                item.token, item.startedAt, timings, item.prematureBytes, item.intact, item.endedBy, item.deliveries,
+                item.transcript, item.triggerTranscript,
+            ])
         }
     }
 

@@ -27,9 +27,7 @@ public final class DeliveryBook: Sendable {
             return false
         }
 
-        static func isPremature(_ record: DeliveryRecord) -> Bool {
-            record.dataCommandReceived && record.prematureBytes > 0 && !record.gaveUpDuringReply
-        }
+        static func isPremature(_ record: DeliveryRecord) -> Bool { record.sentMessageDataEarly }
 
         mutating func keep(_ record: DeliveryRecord, _ key: Key) {
             index[key] = records.count
@@ -41,7 +39,7 @@ public final class DeliveryBook: Sendable {
         var tokens: [String: TokenLog] = [:]
         var strays: [StrayRecord] = []
         var strayCount = 0
-        var watchers: [String: AsyncStream<Void>.Continuation] = [:]
+        var watchers: [String: @Sendable () -> Void] = [:]
     }
     private let state = LockedBox(State())
 
@@ -59,12 +57,12 @@ public final class DeliveryBook: Sendable {
     public func update(_ record: DeliveryRecord) {
         let keepFirst = recordsPerToken
         let limit = recordLimitPerToken
-        let watcher = state.withLock { state -> AsyncStream<Void>.Continuation? in
+        let watcher = state.withLock { state -> (@Sendable () -> Void)? in
             let key = Key(session: record.sessionID, transaction: record.transactionID)
             Self.update(&state.tokens[record.token, default: TokenLog()], with: record, key: key, keepFirst: keepFirst, limit: limit)
             return state.watchers[record.token]
         }
-        watcher?.yield()
+        watcher?()
     }
 
     private static func update(_ log: inout TokenLog, with record: DeliveryRecord, key: Key, keepFirst: Int, limit: Int) {
@@ -84,9 +82,9 @@ public final class DeliveryBook: Sendable {
         }
     }
 
-    /// Signals `continuation` whenever a record for `token` changes (one watcher per token).
-    func watch(_ token: String, _ continuation: AsyncStream<Void>.Continuation) {
-        state.withLock { $0.watchers[token.lowercased()] = continuation }
+    /// Calls `changed` (outside the book's lock) whenever a record for `token` changes (one watcher per token).
+    func watch(_ token: String, _ changed: @escaping @Sendable () -> Void) {
+        state.withLock { $0.watchers[token.lowercased()] = changed }
     }
 
     func unwatch(_ token: String) {

@@ -20,6 +20,9 @@ public struct DeliveryRecord: Sendable, Hashable {
     public var prematureBytes = 0
     /// The client closed, sent RSET or QUIT before the final line.
     public var gaveUpDuringReply = false
+    /// The only client bytes before the final line were one lone `QUIT` or `RSET` (the client gave
+    /// up without sending message data; ``prematureBytes`` counts that command's octets).
+    public var prematureLoneCommand = false
     /// Message bytes received after the final line.
     public var bytesAfterFinalLine = 0
     /// The body ended with `<CRLF>.<CRLF>` and carried the token.
@@ -34,6 +37,12 @@ public struct DeliveryRecord: Sendable, Hashable {
     public var finished = false
     /// Session transcript up to this point (capped).
     public var transcript = ""
+
+    /// Message data (anything but a lone `QUIT`/`RSET`: header lines, a body, the end-of-data dot)
+    /// arrived after DATA before the final 354 line — the defect, whatever ended the session after.
+    public var sentMessageDataEarly: Bool {
+        dataCommandReceived && prematureBytes > 0 && !prematureLoneCommand
+    }
 
     public init(sessionID: Int, transactionID: Int, peer: String, token: String, claims: TokenClaims, profile: ProbeProfile) {
         self.sessionID = sessionID

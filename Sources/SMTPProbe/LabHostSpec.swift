@@ -6,6 +6,10 @@ public struct LabHostSpec: Sendable, Hashable {
         case fixed
         /// Takes the first line of a reply as the whole reply (unpatched Windows Server 2003 SMTP).
         case legacy
+        /// Reads one line per reply like `legacy`, but does not wait after the message: after
+        /// `354-…` it sends the whole message and `.`, then `QUIT`, and closes (an unpatched Windows
+        /// Server 2003 SMTP service seen in the field). Retries like `legacy`.
+        case legacyQuit = "legacy-quit"
         /// In the fleet, but nothing listens (unreachable).
         case closed
     }
@@ -48,7 +52,7 @@ public struct LabHostSpec: Sendable, Hashable {
 }
 
 extension LabFleet {
-    /// Parses `fixed=3,legacy=2,closed=1`; an item may add facts:
+    /// Parses `fixed=3,legacy=2,legacy-quit=1,closed=1`; an item may add facts:
     /// `legacy=1:sp=SP2:arch=x64:version=6.0.3790.2668` (a host whose file says patched but whose
     /// service is legacy). Addresses are assigned from `firstAddress` upwards (127.0.0.10 by default).
     public static func parseSpec(_ text: String) throws -> [LabHostSpec] {
@@ -68,7 +72,7 @@ extension LabFleet {
             let pair = fields[0].split(separator: "=", maxSplits: 1).map(String.init)
             guard pair.count == 2, let behaviour = LabHostSpec.Behaviour(rawValue: pair[0].lowercased()),
                   let count = Int(pair[1]), (0...60_000).contains(count) else {
-                throw LabHostSpec.ParseError(description: "bad lab item '\(item)' (e.g. fixed=3,legacy=2,closed=1)")
+                throw LabHostSpec.ParseError(description: "bad lab item '\(item)' (e.g. fixed=3,legacy=2,legacy-quit=1,closed=1)")
             }
             var servicePack: String?
             var arch: String?

@@ -104,13 +104,15 @@ final class LabSubmissionHandler: ChannelInboundHandler {
 
 /// The delivery side of a lab relay: sends an accepted message to the smart host. `fixed` reads
 /// replies as RFC 5321 says; `legacy` takes the first line of the DATA reply as the whole reply,
-/// sends the body at once, then reads the rest of the reply as the answer to the body.
+/// sends the body at once, then reads the rest of the reply as the answer to the body;
+/// `legacy-quit` reads one line per reply too, but sends the body, `.` and `QUIT` at once and
+/// closes without reading on (the responder sees message data and QUIT before its final line).
 enum LabDelivery {
     enum Result: Sendable, Equatable { case delivered, retry(String), bounce(String) }
 
     static func deliver(_ message: LabMessage, spec: LabHostSpec, smarthost: (String, Int), group: any EventLoopGroup,
                         timeoutMilliseconds: Int) async -> Result {
-        let legacy = spec.behaviour == .legacy
+        let legacy = spec.behaviour == .legacy || spec.behaviour == .legacyQuit
         let body = message.lines.map { ($0.hasPrefix(".") ? "." + $0 : $0) + "\r\n" }.joined() + ".\r\n"
         do {
             return try await withSMTPClient(
@@ -140,6 +142,11 @@ enum LabDelivery {
                 let data = legacy ? try await conversation.read() : try await conversation.readWhole()
                 guard data.code == 354 else { return .retry("DATA \(data.code)") }
                 try await conversation.sendData(body, summary: "[message, \(body.utf8.count) bytes]")
+                if spec.behaviour == .legacyQuit {
+                    // No reply read to the message: QUIT goes out right behind the dot, then the connection closes.
+                    try await conversation.send("QUIT")
+                    return .retry("closed after QUIT without reading a reply to the message")
+                }
                 let result = legacy ? try await conversation.read() : try await conversation.readWhole()
                 try? await conversation.send("QUIT")
                 _ = try? await conversation.read()

@@ -12,25 +12,34 @@ public struct ProbeCampaign: Sendable {
     public let responderConfiguration: ResponderConfiguration
     private let logger: Logger
     private let group: any EventLoopGroup
+    /// What every wait (deadline, grace period, rate limit) is measured on.
+    let clock: any CampaignClock
+
+    /// Called with each host × profile evidence as soon as it is decided (before the campaign
+    /// ends), from the probing task: save it there, so a campaign that is killed keeps what it learnt.
+    public typealias DecidedHandler = @Sendable (_ evidence: ProbeEvidence) -> Void
 
     public init(configuration: CampaignConfiguration, responder: ResponderConfiguration, logger: Logger,
-                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                clock: any CampaignClock = SystemCampaignClock()) {
         self.configuration = configuration
         var responder = responder
         responder.probeDomain = configuration.probeDomain
         self.responderConfiguration = responder
         self.logger = logger
         self.group = group
+        self.clock = clock
     }
 
     /// Starts the responder, probes every target with every profile, stops the responder.
     /// Returns one evidence per host × profile, in target order then profile order.
-    public func run(targets: [ProbeTarget], progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async throws -> [ProbeEvidence] {
+    public func run(targets: [ProbeTarget], progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil,
+                    decided: DecidedHandler? = nil) async throws -> [ProbeEvidence] {
         let responder = ProbeResponder(configuration: responderConfiguration, tokens: configuration.tokenAuthority,
                                        logger: logger, group: group)
         try await responder.start()
         do {
-            let evidence = await run(targets: targets, responder: responder, progress: progress)
+            let evidence = await run(targets: targets, responder: responder, progress: progress, decided: decided)
             try await responder.stop()
             return evidence
         } catch {
@@ -41,10 +50,11 @@ public struct ProbeCampaign: Sendable {
 
     /// Probes with a responder the caller started (and will stop); its token authority must be this campaign's.
     public func run(targets: [ProbeTarget], responder: ProbeResponder,
-                    progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async -> [ProbeEvidence] {
+                    progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil,
+                    decided: DecidedHandler? = nil) async -> [ProbeEvidence] {
         let total = targets.count * configuration.profiles.count
         let done = LockedBox(0)
-        let limiter = RateLimiter(perSecond: configuration.ratePerSecond)
+        let limiter = RateLimiter(perSecond: configuration.ratePerSecond, clock: clock)
         var results = [[ProbeEvidence]](repeating: [], count: targets.count)
         await withTaskGroup(of: (Int, [ProbeEvidence]).self) { group in
             var next = 0
@@ -55,8 +65,10 @@ public struct ProbeCampaign: Sendable {
                 group.addTask {
                     var evidence: [ProbeEvidence] = []
                     for profileIndex in configuration.profiles.indices {
-                        evidence.append(await probe(target: targets[index], hostIndex: index, profileIndex: profileIndex,
-                                                    responder: responder, limiter: limiter))
+                        let item = await probe(target: targets[index], hostIndex: index, profileIndex: profileIndex,
+                                               responder: responder, limiter: limiter)
+                        evidence.append(item)
+                        decided?(item)
                         let count = done.withLock { value -> Int in value += 1; return value }
                         progress?(count, total)
                     }
@@ -84,7 +96,7 @@ public struct ProbeCampaign: Sendable {
         let trigger = TriggerClient(probeDomain: configuration.probeDomain, heloName: configuration.heloName,
                                     connectTimeoutMilliseconds: configuration.connectTimeoutMilliseconds,
                                     timeoutMilliseconds: configuration.triggerTimeoutMilliseconds, group: group)
-        let triggerStart = ContinuousClock.now
+        let triggerStart = clock.now
         let result = await trigger.submit(to: target.address, defaultPort: configuration.defaultSMTPPort, token: token)
         evidence.triggerTranscript = result.transcript
         var log = logger
@@ -108,45 +120,39 @@ public struct ProbeCampaign: Sendable {
         case .submitted:
             break
         }
-        let deadline = triggerStart + .milliseconds(configuration.waitMilliseconds)
-        // Wake up on every change of this token's records, at the deadline, and at the end of a grace period.
-        let (changes, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        responder.book.watch(token, continuation)
-        let loop = group.next()
-        // Wake-ups are never cancelled (NIO cancels by scanning its task queue); late ones yield into a finished stream.
-        loop.scheduleTask(in: .milliseconds(Int64(max(0, (deadline - ContinuousClock.now).milliseconds)))) {
-            continuation.yield()
-        }
-        defer {
-            responder.book.unwatch(token)
-            continuation.finish()
-        }
-        var graceUntil: ContinuousClock.Instant?
-        var iterator = changes.makeAsyncIterator()
+        let decision = await waitForDecision(token: token, book: responder.book,
+                                             deadline: triggerStart + .milliseconds(configuration.waitMilliseconds))
+        log.debug("probe decided", metadata: ["probe.outcome": "\(decision.outcome)"])
+        return Self.fill(evidence, decision)
+    }
+
+    /// Waits until the token's delivery is decided, the grace period after premature data is over,
+    /// or `deadline` (on ``clock``) has passed — then decides for good. Wakes on every change of the
+    /// token's records and at each due time; every wake-up re-reads the clock, so a timer that fires
+    /// early only leads to another wait, never to a wait without a timer.
+    func waitForDecision(token: String, book: DeliveryBook, deadline: Duration) async -> ProbeClassifier.Decision {
+        let wakeup = Wakeup()
+        book.watch(token) { wakeup.signal() }
+        defer { book.unwatch(token) }
+        var graceUntil: Duration?
         while true {
-            let now = ContinuousClock.now
+            let now = clock.now
             let final = now >= deadline || (graceUntil.map { now >= $0 } ?? false) || Task.isCancelled
-            if let decision = ProbeClassifier.decide(responder.book, token, final: final) {
+            if let decision = ProbeClassifier.decide(book, token, final: final) {
                 if decision.wantsGrace, !final {
                     if graceUntil == nil {
-                        let grace = min(configuration.duplicateGraceMilliseconds, (deadline - now).milliseconds)
-                        graceUntil = now + .milliseconds(grace)
-                        loop.scheduleTask(in: .milliseconds(Int64(max(0, grace)))) { continuation.yield() }
+                        graceUntil = min(now + .milliseconds(configuration.duplicateGraceMilliseconds), deadline)
                     }
                 } else {
                     if decision.outcome == .fixed, let record = decision.record, !record.finished {
                         // Give the session a moment to end so its transcript is complete.
-                        try? await Task.sleep(for: .milliseconds(200))
-                        if let updated = ProbeClassifier.decide(responder.book, token, final: false) {
-                            log.debug("probe decided", metadata: ["probe.outcome": "\(updated.outcome)"])
-                            return Self.fill(evidence, updated)
-                        }
+                        try? await clock.sleep(for: .milliseconds(200))
+                        if let updated = ProbeClassifier.decide(book, token, final: false) { return updated }
                     }
-                    log.debug("probe decided", metadata: ["probe.outcome": "\(decision.outcome)"])
-                    return Self.fill(evidence, decision)
+                    return decision
                 }
             }
-            _ = await iterator.next()
+            await wakeup.wait(until: min(deadline, graceUntil ?? deadline), clock: clock)
         }
     }
 
@@ -167,22 +173,22 @@ public struct ProbeCampaign: Sendable {
     }
 }
 
-extension Duration {
-    /// Whole milliseconds (rounded down).
-    var milliseconds: Int { Int(components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000) }
-}
-
 /// Spaces out new connections: at most `perSecond` per second, all callers together.
 actor RateLimiter {
     private let interval: Duration
-    private var next = ContinuousClock.now
+    private let clock: any CampaignClock
+    private var next: Duration
 
-    init(perSecond: Int) { interval = .nanoseconds(1_000_000_000 / Int64(max(1, perSecond))) }
+    init(perSecond: Int, clock: any CampaignClock = SystemCampaignClock()) {
+        interval = .nanoseconds(1_000_000_000 / Int64(max(1, perSecond)))
+        self.clock = clock
+        next = clock.now
+    }
 
     func acquire() async {
-        let now = ContinuousClock.now
+        let now = clock.now
         let slot = max(next, now)
         next = slot + interval
-        if slot > now { try? await Task.sleep(until: slot, clock: .continuous) }
+        if slot > now { try? await clock.sleep(until: slot) }
     }
 }

@@ -14,25 +14,41 @@ public enum ProbeClassifier {
         public var wantsGrace: Bool
     }
 
+    /// How the campaign made hosts send: it decides what a note can say happened.
+    public enum Mode: Sendable, Hashable {
+        /// The campaign submitted a trigger message that the host accepted.
+        case trigger
+        /// No trigger was sent: someone else makes the hosts send to the announced recipients.
+        case listenOnly
+    }
+
     /// The outcome so far, or nil while undecided. With `final` (the wait is over) it always decides.
     /// `deliveries` counts every transaction that named the token when the book kept only some of
     /// them (``DeliveryBook/deliveries(for:)``); nil means `records` are all of them.
-    public static func decide(_ records: [DeliveryRecord], deliveries: Int? = nil, final: Bool) -> Decision? {
+    ///
+    /// Message data before the final 354 line (``DeliveryRecord/sentMessageDataEarly``) is
+    /// `premature-data` whatever ended the session afterwards (a QUIT after the dot, a close); only
+    /// a lone QUIT/RSET or a close with nothing sent is `gave-up-during-reply`.
+    public static func decide(_ records: [DeliveryRecord], deliveries: Int? = nil, final: Bool,
+                              mode: Mode = .trigger) -> Decision? {
         let attempts = records.filter(\.dataCommandReceived)
         // Every transaction that named the token is a delivery attempt (a retry may still be at RCPT).
         let count = max(deliveries ?? records.count, records.count)
-        if let early = attempts.first(where: { $0.prematureBytes > 0 && !$0.gaveUpDuringReply }) {
+        if let early = attempts.first(where: \.sentMessageDataEarly) {
             guard early.finished || final else { return nil }
+            let ended = early.gaveUpDuringReply
+                ? "; then the session ended (\(early.endedBy == "none" ? "RSET" : early.endedBy)) before the final line was sent" : ""
             return Decision(outcome: .vulnerable(.prematureData),
                             note: "sent \(early.prematureBytes) bytes of message data after `354-` before the final 354 line"
-                                + (count > 1 ? "; delivered \(count) times (retries: duplicate copies)" : ""),
+                                + ended + (count > 1 ? "; delivered \(count) times (retries: duplicate copies)" : ""),
                             record: early, deliveries: count, wantsGrace: true)
         }
         guard let first = attempts.first else {
             if final {
-                let note = records.isEmpty
-                    ? "the host accepted the trigger but no delivery reached the responder within the wait"
-                    : "the host connected with the token but never sent DATA"
+                let note = !records.isEmpty ? "the host connected with the token but never sent DATA"
+                    : mode == .listenOnly
+                    ? "no delivery for this host's recipient reached the responder within the wait (listen-only: no trigger was sent)"
+                    : "the host accepted the trigger but no delivery reached the responder within the wait"
                 return Decision(outcome: .inconclusive(.noDelivery), note: note, record: records.first, deliveries: 0, wantsGrace: false)
             }
             return nil
@@ -68,9 +84,9 @@ public enum ProbeClassifier {
     }
 
     /// ``decide(_:deliveries:final:)`` on what `book` holds for `token` (kept records and full count).
-    public static func decide(_ book: DeliveryBook, _ token: String, final: Bool) -> Decision? {
+    public static func decide(_ book: DeliveryBook, _ token: String, final: Bool, mode: Mode = .trigger) -> Decision? {
         let (records, count) = book.deliveries(for: token)
-        return decide(records, deliveries: count, final: final)
+        return decide(records, deliveries: count, final: final, mode: mode)
     }
 
     static func timingText(_ record: DeliveryRecord) -> String {

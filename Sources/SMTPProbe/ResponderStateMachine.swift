@@ -248,6 +248,7 @@ struct ResponderStateMachine {
         let verb = line.text.uppercased()
         if transaction.record?.prematureBytes == 0 && !transaction.bodyComplete && (verb == "QUIT" || verb == "RSET") {
             transaction.record?.gaveUpDuringReply = true
+            transaction.record?.prematureLoneCommand = true
             transaction.record?.prematureBytes += line.octets
             generation += 1
             if verb == "QUIT" {

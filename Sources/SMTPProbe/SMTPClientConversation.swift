@@ -1,3 +1,4 @@
+import AuditCore
 import NIOCore
 import NIOPosix
 
@@ -39,14 +40,14 @@ struct SMTPClientConversation {
                 throw timedOut.withLock { $0 } ? SMTPClientError.timedOut : SMTPClientError.closed
             }
             for line in reply.description.split(separator: "\n", omittingEmptySubsequences: false) {
-                transcript.add("S: \(line)")
+                transcript.add("S: ", Self.shown(String(line)))
             }
             return reply
         } catch let error as SMTPClientError {
             throw error
         } catch {
             if timedOut.withLock({ $0 }) { throw SMTPClientError.timedOut }
-            transcript.add("-- \(error)")
+            transcript.add("-- ", Self.shown("\(error)"))
             throw error
         }
     }
@@ -62,17 +63,22 @@ struct SMTPClientConversation {
     }
 
     mutating func send(_ line: String) async throws {
-        transcript.add("C: \(line)")
+        transcript.add("C: ", Self.shown(line))
         try await write(line + "\r\n")
     }
 
     /// Writes raw text (message data), noting `summary` in the transcript.
     mutating func sendData(_ text: String, summary: String) async throws {
-        transcript.add("C: \(summary)")
+        transcript.add("C: ", Self.shown(summary))
         try await write(text)
     }
 
-    mutating func note(_ text: String) { transcript.add("-- \(text)") }
+    mutating func note(_ text: String) { transcript.add("-- ", Self.shown(text)) }
+
+    /// A peer's text as the transcript keeps it: every character, control characters (NUL, ESC,
+    /// CR, C1, bidi overrides) escaped as `\xNN` / `\u{…}` — a NUL would cut the stored text, an
+    /// ESC would reach the terminal of whoever reads the evidence.
+    static func shown(_ text: String) -> String { TerminalText.escaped(text) }
 
     private func write(_ text: String) async throws {
         do {

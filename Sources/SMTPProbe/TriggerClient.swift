@@ -1,3 +1,4 @@
+import AuditCore
 import NIOCore
 import NIOPosix
 
@@ -12,7 +13,8 @@ public struct TriggerResult: Sendable, Hashable {
         case refused(String)
     }
     public var status: Status
-    /// The conversation with the host, `C: ` / `S: ` lines.
+    /// The conversation with the host, `C: ` / `S: ` lines; the host's text kept whole, control
+    /// characters escaped (see ``TerminalText``).
     public var transcript: String
 }
 
@@ -49,7 +51,7 @@ public struct TriggerClient: Sendable {
                 timeoutMilliseconds: timeoutMilliseconds
             ) { conversation in
                 func refused(_ reply: SMTPReply, _ step: String) -> TriggerResult {
-                    TriggerResult(status: .refused("\(step): \(reply.description.replacingNewlines())"),
+                    TriggerResult(status: .refused("\(step): \(TerminalText.escaped(reply.description.replacingNewlines()))"),
                                   transcript: conversation.transcript.text)
                 }
                 let greeting = try await conversation.read()
@@ -77,10 +79,12 @@ public struct TriggerClient: Sendable {
                 _ = try? await conversation.read()
                 return TriggerResult(status: .submitted, transcript: conversation.transcript.text)
             } onFailure: { conversation, error in
-                TriggerResult(status: .unreachable("\(error)"), transcript: conversation.transcript.text + "-- \(error)\n")
+                let reason = TerminalText.escaped("\(error)")
+                return TriggerResult(status: .unreachable(reason), transcript: conversation.transcript.text + "-- \(reason)\n")
             }
         } catch {
-            return TriggerResult(status: .unreachable("\(error)"), transcript: "-- \(host):\(port): \(error)\n")
+            let reason = TerminalText.escaped("\(error)")
+            return TriggerResult(status: .unreachable(reason), transcript: "-- \(host):\(port): \(reason)\n")
         }
     }
 

@@ -21,11 +21,12 @@ struct LabRunCommand: AsyncParsableCommand {
               hotfix-audit lab --hosts fixed=3,legacy=3,closed=1 --smarthost 127.0.0.1:2526 --inventory lab.csv
             Host kinds: fixed (reads multiline replies as RFC 5321 says), legacy (takes the first reply line as the
             whole reply, like the unpatched Windows Server 2003 SMTP service: sends the body after 354- and retries),
-            closed (in the inventory, nothing listens). An item may add facts: legacy=1:sp=SP1:arch=x64:version=6.0.3790.2668.
+            legacy-quit (reads one line per reply too, but sends the body, the dot and QUIT at once after 354-, then
+            closes), closed (in the inventory, nothing listens). An item may add facts: legacy=1:sp=SP1:arch=x64:version=6.0.3790.2668.
             Runs until Ctrl-C or --duration. Only loopback addresses are used.
             """)
 
-    @Option(help: "Lab fleet, e.g. fixed=3,legacy=2,closed=1.") var hosts: String
+    @Option(help: "Lab fleet, e.g. fixed=3,legacy=2,legacy-quit=1,closed=1.") var hosts: String
     @Option(help: "Where lab hosts deliver (the responder), HOST:PORT on loopback.") var smarthost: String
     @Option(help: "SMTP port every lab host listens on.") var port = 2525
     @Option(name: .customLong("first-address"), help: "First loopback address of the lab.") var firstAddress = "127.0.0.10"

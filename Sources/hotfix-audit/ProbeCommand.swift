@@ -69,13 +69,20 @@ struct ProbeCommand: AsyncParsableCommand {
               hotfix-audit assess
             The trigger makes each host send a message to probe+TOKEN@DOMAIN; the host's own SMTP service
             delivers it to our responder, which answers DATA with 354- lines, waits, then 354.
-            --listen-only runs the responder alone and prints the recipient address per host.
+            --listen-only runs the responder alone and prints the recipient address per host
+            (HOST<TAB>PROFILE<TAB>RECIPIENT, one line each, written at once).
+            --json prints one JSON object per line instead: {"event":"recipient",…} per host × profile
+            (listen-only), {"event":"outcome",…} per host × profile as soon as it is decided, and a
+            closing {"event":"campaign",…}. Each decided session is saved at once: a campaign that is
+            interrupted keeps what it learnt.
             """)
 
     @Option(help: "Probe these hosts (repeatable).") var host: [String] = []
     @Flag(help: "Probe every host in the store that has an SMTP address.") var all = false
     @Flag(name: .customLong("listen-only"), help: "Do not trigger: print recipients and record deliveries that arrive within --wait.")
     var listenOnly = false
+    @Flag(help: "Print one JSON object per line (recipients, then each outcome as it is decided) for scripts.")
+    var json = false
     @OptionGroup var probe: ProbeOptions
     @OptionGroup var database: DatabaseOptions
 
@@ -86,83 +93,8 @@ struct ProbeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try database.open()
-        let outcome = try await ProbeRun(options: probe, hosts: all ? [] : host, listenOnly: listenOnly).run(store: store)
-        outcome.print()
+        let outcome = try await ProbeRun(options: probe, hosts: all ? [] : host, listenOnly: listenOnly, json: json).run(store: store)
+        if json { try outcome.printJSONSummary() } else { outcome.print() }
     }
 }
 
-/// One probe campaign over hosts from the store, its evidence recorded in the store.
-/// Shared by `probe`, `scan` and `demo`.
-struct ProbeRun {
-    var options: ProbeOptions
-    var hosts: [String]
-    var listenOnly = false
-    /// Called with the responder's bound addresses before any host is triggered (the demo starts its lab here).
-    var beforeTrigger: ((_ responderAddresses: [String]) async throws -> Void)? = nil
-
-    struct Outcome {
-        var campaign: String
-        var evidence: [ProbeEvidence]
-        var skipped: [String]
-
-        func print() {
-            var counts: [String: Int] = [:]
-            for item in evidence { counts[item.outcome.verdict, default: 0] += 1 }
-            Swift.print("Probe campaign \(campaign): " + ["fixed", "vulnerable", "inconclusive"].map { "\(counts[$0] ?? 0) \($0)" }
-                .joined(separator: ", ") + " (host × profile)")
-            Swift.print(Output.table(["host", "profile", "outcome", "note"], evidence.map {
-                [$0.host, $0.profile.description, $0.outcome.description, $0.note]
-            }))
-            if !skipped.isEmpty { Swift.print("Not probed (no SMTP address in the inventory): \(skipped.joined(separator: ", "))") }
-        }
-    }
-
-    func run(store: AuditDatabase, logger: Logger = Logger(label: "hotfix-audit.probe")) async throws -> Outcome {
-        let stored = try store.probeTargets(names: hosts)
-        let targets = stored.compactMap { target in target.address.map { ProbeTarget(host: target.host, address: $0) } }
-        let skipped = stored.filter { $0.address == nil }.map(\.host)
-        guard !targets.isEmpty else { throw CommandFailure("no host with an SMTP address to probe (import an inventory with `address`)") }
-        let started = Date()
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        let stamp = formatter.string(from: started)
-        let campaignID = "c" + stamp.filter { $0.isNumber }
-        let profiles = try options.parsedProfiles()
-        let listen = try options.listenAddresses()
-        let configuration = CampaignConfiguration(
-            campaignID: campaignID, probeDomain: options.probeDomain ?? "probe.invalid", profiles: profiles,
-            concurrency: options.concurrency, waitMilliseconds: try options.waitMilliseconds(),
-            defaultSMTPPort: options.smtpPort, ratePerSecond: options.rate)
-        let responder = ResponderConfiguration(listen: listen, probeDomain: configuration.probeDomain)
-        let evidence: [ProbeEvidence]
-        if listenOnly {
-            Output.status("Responder listening on \(listen.map(\.description).joined(separator: ", ")); send one message per line:")
-            evidence = try await runListenOnly(configuration: configuration, responder: responder, targets: targets,
-                                               durationMilliseconds: configuration.waitMilliseconds, logger: logger) { target, profile, recipient in
-                Swift.print("\(target.host)\t\(profile)\t\(recipient)")
-            }
-        } else {
-            let total = targets.count * profiles.count
-            let showProgress = Output.stderrIsTerminal
-            let progress: @Sendable (Int, Int) -> Void = { done, _ in
-                if showProgress { FileHandle.standardError.write(Data("\r  probed \(done)/\(total)   ".utf8)) }
-            }
-            let campaign = ProbeCampaign(configuration: configuration, responder: responder, logger: logger)
-            let server = ProbeResponder(configuration: campaign.responderConfiguration, tokens: configuration.tokenAuthority, logger: logger)
-            let bound = try await server.start()
-            Output.status("Probing \(targets.count) host(s) × \(profiles.count) profile(s), responder on \(bound.joined(separator: ", "))")
-            do {
-                if let beforeTrigger { try await beforeTrigger(bound) }
-                evidence = await campaign.run(targets: targets, responder: server, progress: progress)
-                try? await server.stop()
-            } catch {
-                try? await server.stop()
-                throw error
-            }
-            if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
-        }
-        try store.recordCampaign(id: campaignID, probeDomain: configuration.probeDomain, listen: listen.map(\.description),
-                                 profiles: profiles, listenOnly: listenOnly, startedAt: stamp, evidence: evidence)
-        return Outcome(campaign: campaignID, evidence: evidence, skipped: skipped)
-    }
-}

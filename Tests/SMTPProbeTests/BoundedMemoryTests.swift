@@ -75,8 +75,8 @@ import Testing
         let book = DeliveryBook(recordsPerToken: 2)
         let token = Self.tokens.issue(hostIndex: 3, profileIndex: 0)
         for session in 1...2 { Self.transaction(session: session, token: token).forEach(book.update) }
-        // Each later session sends early data, then gives up during the reply: premature at first
-        // (kept as the deciding extra), no longer premature once it ends — over and over.
+        // Each later session sends early data, then ends during the reply, over and over. (Message data
+        // before the final line stays premature whatever ends the session; only the first is kept.)
         for session in 3...200 {
             var records = Self.transaction(session: session, token: token, premature: 30, finish: false)
             var ended = records[1]

@@ -14,6 +14,11 @@ final class TarpitListener: @unchecked Sendable {
         case dribble(intervalMilliseconds: Int)
         /// Greets with 554 after holding the connection `holdMilliseconds`, then closes.
         case refuse(holdMilliseconds: Int)
+        /// Sends `greeting` (raw bytes), then answers each line the client sends with `reply(line)`.
+        case scripted(greeting: [UInt8], reply: @Sendable (String) -> String)
+        /// Hands the connection to `play` (client socket, and whether the listener was stopped); `play`
+        /// returns true when it closed the socket itself.
+        case custom(@Sendable (_ client: Int32, _ stopped: @Sendable () -> Bool) -> Bool)
     }
 
     let host: String
@@ -89,7 +94,34 @@ final class TarpitListener: @unchecked Sendable {
             counted = false
             _ = "554 5.7.1 go away\r\n".withCString { send(client, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
             shutdown(client, Int32(SHUT_RDWR))
+        case .scripted(let greeting, let reply):
+            Self.sendAll(client, greeting)
+            var line: [UInt8] = []
+            var byte: UInt8 = 0
+            while recv(client, &byte, 1, 0) > 0 {
+                guard byte == UInt8(ascii: "\n") else { line.append(byte); continue }
+                let text = String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line[...], as: UTF8.self)
+                line = []
+                Self.sendAll(client, Array(reply(text).utf8))
+            }
+            shutdown(client, Int32(SHUT_RDWR))
+        case .custom(let play):
+            if play(client, { [self] in lock.withLock { stopped } }) {
+                lock.withLock { clients.removeAll { $0 == client } }
+            }
         }
+    }
+
+    /// Sends all of `bytes`; false once the peer is gone.
+    @discardableResult
+    static func sendAll(_ client: Int32, _ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if sent <= 0 { return false }
+            offset += sent
+        }
+        return true
     }
 
     func stop() {

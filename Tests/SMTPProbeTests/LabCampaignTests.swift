@@ -87,16 +87,47 @@ import Testing
         // Wall time is a benchmark figure (scripts/bench: 1,000 hosts, ≤ 5 s), not a unit-test assertion.
     }
 
+    @Test func aRelayThatSendsTheMessageAndQuitAfterTheFirstReplyLineIsPrematureData() async throws {
+        // The Windows Server 2003 relay: `354-…` read as the whole reply, the message and `.`
+        // sent, then QUIT, then the connection closed — all before the final 354 line.
+        let hosts = try LabFleet.parseSpec("legacy-quit=1", firstAddress: "127.0.0.37")
+        #expect(hosts.map(\.behaviour) == [.legacyQuit])
+        let configuration = CampaignConfiguration(
+            campaignID: "lab-quit", probeDomain: "probe.test", profiles: [ProbeProfile(delayMilliseconds: 2000, continuationLines: 1)],
+            waitMilliseconds: 30_000, duplicateGraceMilliseconds: 1000, triggerTimeoutMilliseconds: 15_000)
+        let (responder, port) = try await TestSupport.responder(host: "127.0.0.2", tokens: configuration.tokenAuthority)
+        let fleet = LabFleet(hosts: hosts, port: 25307, smarthost: "127.0.0.2:\(port)", retryIntervalMilliseconds: 300,
+                             maxAttempts: 1, logger: TestSupport.logger)
+        try await fleet.start()
+        let campaign = ProbeCampaign(configuration: configuration, responder: responder.configuration, logger: TestSupport.logger)
+        let evidence = await campaign.run(targets: fleet.targets, responder: responder)
+        try await fleet.stop()
+        try await responder.stop()
+        let item = try #require(evidence.first)
+        #expect(item.outcome == .vulnerable(.prematureData), "\(item.note)\n\(item.transcript)")
+        let token = try #require(item.token)
+        let message = TriggerClient.message(token: token, sender: "hotfix-audit@probe.test",
+                                            recipient: TokenAuthority.recipient(token: token, domain: "probe.test"), domain: "probe.test")
+        // Every byte before the final line: the message with its dot, and `QUIT<CRLF>`.
+        #expect(item.prematureBytes == message.utf8.count + "QUIT\r\n".utf8.count, "\(item.note)")
+        #expect(item.note.contains("\(item.prematureBytes) bytes of message data"), "\(item.note)")
+        #expect(item.transcript.contains("C: QUIT [before final 354]"), "\(item.transcript)")
+        #expect(item.endedBy == "peer-close" || item.endedBy == "quit", "\(item.endedBy)")
+    }
+
     @Test func listenOnlyAnnouncesRecipientsAndRecordsADelivery() async throws {
         let configuration = CampaignConfiguration(campaignID: "listen", probeDomain: "probe.test",
                                                   profiles: [ProbeProfile(delayMilliseconds: 200, continuationLines: 1)])
         let targets = [ProbeTarget(host: "alpha", address: "127.0.0.26"), ProbeTarget(host: "beta", address: "127.0.0.27")]
         let announced = LockedBox<[String]>([])
         let listen = ResponderConfiguration(listen: [ListenAddress(host: "127.0.0.25", port: 25303)], probeDomain: "probe.test")
+        let decided = LockedBox<[String]>([])
         async let evidence = runListenOnly(configuration: configuration, responder: listen, targets: targets,
-                                           durationMilliseconds: 3000, logger: TestSupport.logger) { target, _, recipient in
+                                           durationMilliseconds: 3000, logger: TestSupport.logger, announce: { target, _, recipient in
             announced.withLock { $0.append("\(target.host) \(recipient)") }
-        }
+        }, decided: { item in
+            decided.withLock { $0.append("\(item.host) \(item.outcome)") }
+        })
         // Deliver alpha's probe the way a host would once its mail is routed to the responder.
         var recipient: String?
         for _ in 0..<100 where recipient == nil {
@@ -115,5 +146,8 @@ import Testing
         #expect(announced.withLock { $0.count } == 2)
         #expect(results.map(\.outcome) == [.fixed, .inconclusive(.noDelivery)])
         #expect(results[0].peer?.hasPrefix("127.0.0.26:") == true)
+        // Listen-only sends no trigger: the note of the unanswered host must not say one was accepted.
+        #expect(results[1].note.contains("no trigger was sent") && !results[1].note.contains("accepted"), "\(results[1].note)")
+        #expect(decided.withLock { $0 } == ["alpha fixed", "beta inconclusive(no-delivery)"], "alpha handed out as soon as decided")
     }
 }
