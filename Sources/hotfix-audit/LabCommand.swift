@@ -45,33 +45,43 @@ struct LabRunCommand: AsyncParsableCommand {
         let specs = try LabFleet.parseSpec(hosts, firstAddress: firstAddress)
         let fleet = LabFleet(hosts: specs, port: port, smarthost: smarthost, logger: Logger(label: "hotfix-audit.lab"))
         try fleet.inventoryCSV().write(toFile: inventory, atomically: true, encoding: .utf8)
+        let stop = StopSignal(milliseconds: duration.flatMap(ProbeProfile.milliseconds))
         try await fleet.start()
         print("Lab: \(specs.count) host(s) on port \(port), delivering to \(smarthost); inventory written to \(inventory)")
         for spec in specs { print("  \(spec.name)\t\(spec.address):\(port)\t\(spec.behaviour.rawValue)") }
-        let deadline = duration.flatMap(ProbeProfile.milliseconds)
-        await waitForStop(milliseconds: deadline)
+        await stop.wait()
         try await fleet.stop()
         print("Lab stopped (\(fleet.deliveryAttempts) delivery attempts).")
     }
 }
 
-/// Waits for SIGINT/SIGTERM, or the given time.
-func waitForStop(milliseconds: Int?) async {
-    let stream = AsyncStream<Void> { continuation in
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: .global()) }
-        for source in sources {
-            source.setEventHandler { continuation.yield() }
-            source.resume()
+/// SIGINT/SIGTERM (or a time limit) as a stop request. Armed before a command announces that it
+/// is ready, so a signal sent the moment the ready line appears is not lost (a signal arriving
+/// before the sources exist would be ignored once SIG_IGN is set).
+final class StopSignal: Sendable {
+    private let stream: AsyncStream<Void>
+
+    init(milliseconds: Int?) {
+        stream = AsyncStream<Void>(bufferingPolicy: .bufferingNewest(1)) { continuation in
+            signal(SIGINT, SIG_IGN)
+            signal(SIGTERM, SIG_IGN)
+            let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: .global()) }
+            for source in sources {
+                source.setEventHandler { continuation.yield() }
+                source.resume()
+            }
+            if let milliseconds {
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { continuation.yield() }
+            }
+            let box = SignalSources(sources)
+            continuation.onTermination = { _ in box.cancel() }
         }
-        if let milliseconds {
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { continuation.yield() }
-        }
-        let box = SignalSources(sources)
-        continuation.onTermination = { _ in box.cancel() }
     }
-    for await _ in stream { break }
+
+    /// Returns at the first signal or when the time limit passes.
+    func wait() async {
+        for await _ in stream { break }
+    }
 }
 
 /// Keeps the signal sources alive for the wait and cancels them after.

@@ -67,12 +67,13 @@ struct LabResponderCommand: AsyncParsableCommand {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let server = ProbeResponder(configuration: ResponderConfiguration(listen: [address], probeDomain: probeDomain, limits: limits),
                                     tokens: tokens, logger: logger, group: group)
+        let stop = StopSignal(milliseconds: duration.flatMap(ProbeProfile.milliseconds))
         let bound = try await server.start()
         let token = tokens.issue(hostIndex: 0, profileIndex: 0)
         print(TokenAuthority.recipient(token: token, domain: probeDomain.lowercased()))
         fflush(nil)  // flush stdout now: a script waits for this line
         Output.status("Responder on \(bound.joined(separator: ", ")), profile \(parsed); Ctrl-C stops it.")
-        await waitForStop(milliseconds: duration.flatMap(ProbeProfile.milliseconds))
+        await stop.wait()
         try await server.stop()
         Output.status("Responder stopped: \(server.book.deliveryCount(for: token)) deliveries recorded.")
     }

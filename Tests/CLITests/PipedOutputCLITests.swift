@@ -94,6 +94,22 @@ final class PipedProcess: @unchecked Sendable {
         responder.terminate()
         #expect(responder.process.terminationStatus == 0 || responder.process.terminationReason == .uncaughtSignal)
     }
+
+    /// One SIGTERM sent the moment the ready line appears stops the command: the signal handlers are
+    /// armed before that line is printed (before, a signal in that window was ignored and the
+    /// responder ran its whole --duration).
+    @Test func oneSigtermRightAfterTheReadyLineStopsTheResponder() throws {
+        let cli = try CLIRunner()
+        defer { cli.remove() }
+        let responder = try PipedProcess(["lab", "responder", "--listen", "127.0.0.1:0", "--duration", "60s"], directory: cli.directory)
+        defer { responder.terminate() }
+        _ = try #require(responder.firstLine(timeout: 20), "no stdout line while running; stderr: \(responder.stderr)")
+        let sent = Date()
+        kill(responder.process.processIdentifier, SIGTERM)
+        while responder.process.isRunning && Date().timeIntervalSince(sent) < 15 { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!responder.process.isRunning, "still running 15 s after one SIGTERM")
+        #expect(Date().timeIntervalSince(sent) < 15)
+    }
 }
 
 extension DemoCLITests {
