@@ -16,6 +16,8 @@ public struct ProbeEvidence: Sendable, Hashable {
     public var campaign: String
     public var host: String
     public var profile: ProbeProfile
+    /// The behavioural check the session ran (its outcome applies only to the KBs the check confirms).
+    public var check: CheckID
     public var outcome: ProbeOutcome
     /// One sentence explaining the outcome.
     public var note: String
@@ -38,11 +40,15 @@ public struct ProbeEvidence: Sendable, Hashable {
     public var transcript: String
     /// The trigger client's transcript with the host (capped).
     public var triggerTranscript: String
+    /// The host's SMTP greeting as the trigger read it; nil when none was read.
+    public var greeting: String?
 
     public init(campaign: String, host: String, profile: ProbeProfile, outcome: ProbeOutcome, note: String,
                 peer: String? = nil, token: String? = nil, startedAt: Double, replyTimings: [ReplyLineTiming] = [],
                 prematureBytes: Int = 0, intact: Bool = false, endedBy: String = "none", deliveries: Int = 0,
-                transcript: String = "", triggerTranscript: String = "") {
+                transcript: String = "", triggerTranscript: String = "", check: CheckID? = nil, greeting: String? = nil) {
+        self.check = check ?? CheckRegistry.defaultCheck.id
+        self.greeting = greeting
         self.campaign = campaign
         self.host = host
         self.profile = profile

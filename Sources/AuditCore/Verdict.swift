@@ -48,8 +48,8 @@ public enum Verdict: String, Sendable, Hashable, CaseIterable, Codable, Comparab
     public var meaning: String {
         switch self {
         case .patched: "Every applicable file is at or above the version the hotfix ships (a later service-pack build counts)."
-        case .vulnerable: "An applicable file is older than the version the hotfix ships, or the probe showed the defect."
-        case .serviceNotReloaded: "The file on disk is patched, but the running SMTP service still mishandles a delayed multiline 354 reply: restart the service."
+        case .vulnerable: "An applicable file is older than the version the hotfix ships, or a check that confirms this KB showed the defect."
+        case .serviceNotReloaded: "The file on disk is patched, but the running SMTP service is not: a behavioural check failed, or its greeting announces an older smtpsvc.dll. Restart the service."
         case .prerequisiteMissing: "The host is below the service pack the hotfix requires, so the hotfix cannot be in place."
         case .notApplicable: "The component is not installed, or the KB has no files for the host's product and platform."
         case .unknown: "A fact needed to decide (product, architecture, service pack, a readable version) is missing."
@@ -65,6 +65,9 @@ public enum AnomalyKind: String, Sendable, Hashable, CaseIterable, Codable {
     case foreignBranch = "foreign-branch"
     /// The probe says fixed although the file is older (another MTA in front of the host?).
     case probeContradictsFile = "probe-contradicts-file"
+    /// The SMTP greeting announces a running smtpsvc.dll at or above the required version although the
+    /// file on disk is older (inventory out of date, or another service answers on the address?).
+    case runningVersionContradictsFile = "running-version-contradicts-file"
 }
 
 /// An anomaly with its evidence in words.

@@ -162,27 +162,86 @@ public enum VerdictRules {
         return nil
     }
 
-    /// Reconciles file evidence with the probe's combined outcome (nil: not probed).
+    /// The smtpsvc.dll version the KB requires of a host's *running* SMTP service: the lowest version of
+    /// the applicable (non-WOW) Smtpsvc.dll rows; nil when the KB has no such row for the host's
+    /// product, platform and service pack (then a greeting's version says nothing about this KB).
+    public static func runningRequirement(host: HostContext, rows: [ManifestRow]) -> FileVersion? {
+        guard let product = host.product, let platform = host.platform, let servicePack = host.servicePack else { return nil }
+        return applicableRows(rows, product: product, platform: platform, servicePack: servicePack.level)
+            .filter { !$0.isWOW && $0.fileName.lowercased() == runningFileName }
+            .compactMap(\.version).min()
+    }
+
+    /// The file whose running version an SMTP greeting announces.
+    public static let runningFileName = "smtpsvc.dll"
+
+    /// Reconciles file evidence with the probe's combined outcome (nil: not probed) of the default check.
     public static func combine(file: FileAssessment, probe: ProbeOutcome?) -> (verdict: Verdict, reason: String, anomalies: [Anomaly]) {
+        combine(file: file, probe: probe, check: CheckRegistry.defaultCheck, running: nil)
+    }
+
+    /// Reconciles the three kinds of evidence for one host × KB: the file evidence, the outcome of a
+    /// behavioural `check` that confirms this KB (nil: none, or not probed) and the running version a
+    /// greeting announced against the version the KB requires (nil: no greeting version, or no
+    /// Smtpsvc.dll row applies). A conclusive probe outranks the greeting; the greeting outranks the
+    /// file only to say the service was not reloaded; every piece of evidence present is named in the reason.
+    public static func combine(file: FileAssessment, probe: ProbeOutcome?, check: any BehaviourCheck,
+                               running: RunningVersionEvidence?) -> (verdict: Verdict, reason: String, anomalies: [Anomaly]) {
+        var (verdict, reason, anomalies) = combineProbe(file: file, probe: probe, check: check)
+        guard let running else { return (verdict, reason, anomalies) }
+        let conclusiveProbe: Bool = switch probe {
+        case .fixed?, .vulnerable?: true
+        default: false
+        }
+        let announced = "the SMTP greeting announces \(runningFileName) \(running.version.numericString)"
+        let atLeast = running.version >= running.required
+        switch (file.verdict, atLeast) {
+        case (.vulnerable, true), (.prerequisiteMissing, true):
+            anomalies.append(Anomaly(kind: .runningVersionContradictsFile,
+                                     detail: "\(announced) ≥ \(running.required.numericString) although the file evidence says \(file.verdict.rawValue)"))
+            reason += "; \(announced) ≥ \(running.required.numericString) (inventory out of date, or another service answers?)"
+        case (.patched, false) where !conclusiveProbe:
+            verdict = .serviceNotReloaded
+            reason += ", but \(announced) < \(running.required.numericString): restart the SMTP service"
+        case (_, true):
+            reason += "; \(announced) ≥ \(running.required.numericString)"
+        case (_, false):
+            reason += "; \(announced) < \(running.required.numericString)"
+        }
+        return (verdict, reason, anomalies)
+    }
+
+    /// File evidence with a check's outcome; the texts come from the check.
+    static func combineProbe(file: FileAssessment, probe: ProbeOutcome?, check: any BehaviourCheck) -> (verdict: Verdict, reason: String, anomalies: [Anomaly]) {
         var anomalies = file.anomalies
         guard let probe else { return (Verdict(file.verdict), file.reason, anomalies) }
         switch (file.verdict, probe) {
         case (_, .inconclusive(let why)):
-            return (Verdict(file.verdict), file.reason + "; probe inconclusive (\(why.rawValue))", anomalies)
+            return (Verdict(file.verdict), file.reason + "; " + check.inconclusiveText(why), anomalies)
         case (.patched, .fixed):
-            return (.patched, file.reason + "; probe confirms the service waits for the final 354 line", anomalies)
+            return (.patched, file.reason + "; " + check.confirmsFixText, anomalies)
         case (.patched, .vulnerable(let mode)):
-            return (.serviceNotReloaded, file.reason + ", but the running service is vulnerable (\(mode.rawValue)): restart the SMTP service", anomalies)
+            return (.serviceNotReloaded, file.reason + ", " + check.notReloadedText(mode), anomalies)
         case (.vulnerable, .vulnerable(let mode)), (.prerequisiteMissing, .vulnerable(let mode)):
-            return (Verdict(file.verdict), file.reason + "; probe confirms (\(mode.rawValue))", anomalies)
+            return (Verdict(file.verdict), file.reason + "; " + check.confirmsVulnerableText(mode), anomalies)
         case (.vulnerable, .fixed), (.prerequisiteMissing, .fixed):
             anomalies.append(Anomaly(kind: .probeContradictsFile,
-                                     detail: "probe found a fixed SMTP service although the file evidence says \(file.verdict.rawValue)"))
-            return (Verdict(file.verdict), file.reason + "; probe found a fixed service (another MTA in front?)", anomalies)
+                                     detail: "\(check.id) found a fixed SMTP service although the file evidence says \(file.verdict.rawValue)"))
+            return (Verdict(file.verdict), file.reason + "; " + check.contradictsFileText, anomalies)
         case (.notApplicable, .vulnerable(let mode)), (.unknown, .vulnerable(let mode)):
-            return (.vulnerable, file.reason + "; but the probe shows a vulnerable SMTP service (\(mode.rawValue))", anomalies)
+            return (.vulnerable, file.reason + "; " + check.showsVulnerableText(mode), anomalies)
         case (.notApplicable, .fixed), (.unknown, .fixed):
-            return (Verdict(file.verdict), file.reason + "; probe found a fixed SMTP service", anomalies)
+            return (Verdict(file.verdict), file.reason + "; " + check.fixedWithoutFileText, anomalies)
         }
+    }
+}
+
+/// The running smtpsvc.dll version a greeting announced, beside the version a KB requires of it.
+public struct RunningVersionEvidence: Sendable, Hashable {
+    public var version: FileVersion
+    public var required: FileVersion
+    public init(version: FileVersion, required: FileVersion) {
+        self.version = version
+        self.required = required
     }
 }

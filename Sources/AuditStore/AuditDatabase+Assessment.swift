@@ -13,6 +13,12 @@ public struct AssessedResult: Sendable, Hashable, Codable {
     public var fileVerdict: String
     public var probeOutcome: String?
     public var probeDetail: String?
+    /// The behavioural check whose outcome was applied (nil: none confirms this KB, or not probed).
+    public var check: String?
+    /// The running smtpsvc.dll version the host's greeting announced, when it was evidence for this KB.
+    public var runningVersion: String?
+    /// The host's latest SMTP greeting at assessment time (nil: none recorded).
+    public var greeting: String?
     public var reason: String
     public var fileName: String?
     public var requiredVersion: String?
@@ -44,7 +50,11 @@ extension AuditDatabase {
     /// Assesses every host against `kbs` (all KBs in the store when empty): one pass over hosts and
     /// their relevant files, the pure verdict rules per host × KB, results stored as a new run
     /// (the previous run's results are replaced; its `assessment_run` row stays).
-    public func assess(kbs requested: [KBNumber] = []) throws -> AssessmentSummary {
+    ///
+    /// Behaviour evidence (the latest campaign of each check per host) is applied only to the KBs that
+    /// `bindings` says its check confirms; a host's latest greeting version is evidence for every KB with
+    /// an applicable Smtpsvc.dll row.
+    public func assess(kbs requested: [KBNumber] = [], bindings: CheckBindings = CheckBindings()) throws -> AssessmentSummary {
         let now = Self.now()
         return try write { db in
             var manifests: [Manifest] = []
@@ -71,13 +81,47 @@ extension AuditDatabase {
             var hotfixes: [Int64: Set<Int>] = [:]
             let hotfixCursor = try Row.fetchCursor(db, sql: "SELECT host_id, kb_number FROM installed_hotfix WHERE kb_number IN (\(kbList))")
             while let row = try hotfixCursor.next() { hotfixes[row[0], default: []].insert(row[1]) }
-            var probes: [Int64: [ProbeOutcome]] = [:]
+            // Each registered check's outcomes from its latest campaign per host; a check's evidence goes
+            // only to the KBs it confirms (a check that is not registered confirms nothing).
+            let checkIDs = CheckRegistry.all.map(\.id)
+            let manifestChecks: [[Int]] = manifests.map { manifest in
+                bindings.checks(confirming: manifest.kb).compactMap { checkIDs.firstIndex(of: $0) }
+            }
+            var sessionOutcomes: [Int64: [[ProbeOutcome]]] = [:]
             let probeCursor = try Row.fetchCursor(db, sql: """
-                SELECT s.host_id, s.outcome, s.detail FROM probe_session s
-                WHERE s.campaign_id = (SELECT campaign_id FROM probe_session l WHERE l.host_id = s.host_id ORDER BY l.id DESC LIMIT 1)
+                SELECT s.host_id, s.check_id, s.outcome, s.detail FROM probe_session s
+                WHERE s.campaign_id = (SELECT campaign_id FROM probe_session l
+                                       WHERE l.host_id = s.host_id AND l.check_id = s.check_id ORDER BY l.id DESC LIMIT 1)
                 """)
             while let row = try probeCursor.next() {
-                if let outcome = ProbeOutcome(verdict: row[1], detail: row[2]) { probes[row[0], default: []].append(outcome) }
+                let id = try checkID(row[1])
+                guard let checkIndex = checkIDs.firstIndex(of: id) else { continue }
+                guard let outcome = ProbeOutcome(verdict: row[2], detail: row[3]) else {
+                    throw StoredValueError(description: "probe_session: bad outcome '\(row[2] as String)' / '\(row[3] as String? ?? "")'")
+                }
+                sessionOutcomes[row[0], default: Array(repeating: [], count: checkIDs.count)][checkIndex].append(outcome)
+            }
+            // Per host, the (check, combined outcome) that applies to each manifest: the first bound check with sessions.
+            let notProbed = [AppliedProbe?](repeating: nil, count: manifests.count)
+            var probes: [Int64: [AppliedProbe?]] = [:]
+            for (hostID, byCheck) in sessionOutcomes {
+                let combined = byCheck.map(ProbeOutcome.combine)
+                probes[hostID] = manifestChecks.map { bound in
+                    bound.lazy.compactMap { index in combined[index].map { AppliedProbe(check: index, outcome: $0) } }.first
+                }
+            }
+            // Each host's latest greeting and the version it announced.
+            var greetings: [Int64: (id: Int64, version: FileVersion?)] = [:]
+            let greetingCursor = try Row.fetchCursor(db, sql: """
+                SELECT g.host_id, g.id, g.v_major, g.v_minor, g.v_build, g.v_revision FROM smtp_greeting g
+                WHERE g.id = (SELECT max(l.id) FROM smtp_greeting l WHERE l.host_id = g.host_id)
+                """)
+            while let row = try greetingCursor.next() {
+                var version: FileVersion?
+                if let major: Int = row[2], let minor: Int = row[3], let build: Int = row[4], let revision: Int = row[5] {
+                    version = FileVersion(major, minor, build, revision)
+                }
+                greetings[row[0]] = (row[1], version)
             }
 
             // The interned (path, file name) of every file whose name a manifest lists, and which manifests
@@ -115,16 +159,17 @@ extension AuditDatabase {
             }
             struct EvidenceKey: Hashable {
                 var memoSlot: Int
-                var probe: ProbeOutcome?
+                var probe: AppliedProbe?
+                var running: FileVersion?
             }
-            var memo: [MemoKey: (assessment: FileAssessment, slot: Int)] = [:]
+            var memo: [MemoKey: (assessment: FileAssessment, requirement: FileVersion?, slot: Int)] = [:]
             var evidence: [EvidenceKey: (id: Int64, verdict: Int)] = [:]
             var nextSlot = 0
             let memoLimit = 50_000
             let insertEvidence = try db.makeStatement(sql: """
                 INSERT INTO assessment_evidence (run_id, verdict, file_verdict, probe_outcome, probe_detail, reason, file_name,
-                                                 required_version, found_version, path, anomalies)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                                 required_version, found_version, path, anomalies, check_id, running_version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             // Each host's results as {"KB": evidence, …} in KB order (manifests are loaded in KB order).
             var verdictRows = try HostResultsWriter(db: db, runID: runID)
@@ -139,7 +184,8 @@ extension AuditDatabase {
                 var context: VerdictRules.HostContext
                 var files: [HostFileRow]
                 var recorded: [Bool]
-                var probe: ProbeOutcome?
+                var probes: [AppliedProbe?]
+                var running: FileVersion?
             }
             let hostMemoLimit = 50_000
             /// What a host's results come to: (evidence, verdict) per KB, the stored JSON, whether all are compliant.
@@ -154,16 +200,17 @@ extension AuditDatabase {
             var outcomes: [(id: Int64, verdict: Int)] = []
             func decide(hostID: Int64, context: VerdictRules.HostContext) throws {
                 summary.hostCount += 1
-                let probe = ProbeOutcome.combine(probes[hostID] ?? [])
+                let applied = probes[hostID] ?? notProbed
+                let greeting = greetings[hostID]
                 let hostHotfixes = hotfixes[hostID]
                 let recorded = manifests.map { hostHotfixes?.contains($0.kb.number) ?? false }
-                let hostKey = HostKey(context: context, files: hostFiles, recorded: recorded, probe: probe)
+                let hostKey = HostKey(context: context, files: hostFiles, recorded: recorded, probes: applied, running: greeting?.version)
                 let result: HostOutcome
                 if let known = hostMemo[hostKey] {
                     result = known
                 } else {
                     outcomes.removeAll(keepingCapacity: true)
-                    try assessHost(context: context, recorded: recorded, probe: probe)
+                    try assessHost(context: context, recorded: recorded, probes: applied, running: greeting?.version)
                     var json = "{"
                     for (manifestIndex, stored) in outcomes.enumerated() {
                         if manifestIndex > 0 { json += "," }
@@ -182,21 +229,23 @@ extension AuditDatabase {
                     platformCounts[platformIndex * verdicts.count + stored.verdict] += 1
                     kbCounts[manifestIndex * verdicts.count + stored.verdict] += 1
                 }
-                try verdictRows.append(hostID: hostID, results: result.json)
+                try verdictRows.append(hostID: hostID, results: result.json, greeting: greeting?.id)
                 summary.resultCount += result.outcomes.count
                 if !result.compliant { summary.nonCompliantHosts += 1 }
             }
 
             /// The (evidence, verdict) of each KB for a host not seen alike before, into `outcomes`.
-            func assessHost(context: VerdictRules.HostContext, recorded recordedKBs: [Bool], probe: ProbeOutcome?) throws {
+            func assessHost(context: VerdictRules.HostContext, recorded recordedKBs: [Bool], probes: [AppliedProbe?],
+                            running: FileVersion?) throws {
                 for (manifestIndex, manifest) in manifests.enumerated() {
                     let recorded = recordedKBs[manifestIndex]
                     let relevant = buckets[manifestIndex]
                     let key = MemoKey(manifest: manifestIndex, context: context, files: relevant, recorded: recorded)
                     let slot: Int
                     let fileResult: FileAssessment
+                    let requirement: FileVersion?
                     if let known = memo[key] {
-                        (fileResult, slot) = known
+                        (fileResult, requirement, slot) = known
                     } else {
                         let installed = relevant.map { row in
                             let ref = refs[row.ref]!
@@ -210,22 +259,30 @@ extension AuditDatabase {
                             memo.removeAll(keepingCapacity: true)
                             evidence.removeAll(keepingCapacity: true)
                         }
+                        requirement = VerdictRules.runningRequirement(host: context, rows: manifest.rows)
                         slot = nextSlot
                         nextSlot += 1
-                        memo[key] = (fileResult, slot)
+                        memo[key] = (fileResult, requirement, slot)
                     }
-                    let evidenceKey = EvidenceKey(memoSlot: slot, probe: probe)
+                    let probe = probes[manifestIndex]
+                    // The greeting is evidence only for a KB with an applicable Smtpsvc.dll row.
+                    let runningEvidence = requirement.flatMap { required in
+                        running.map { RunningVersionEvidence(version: $0, required: required) }
+                    }
+                    let evidenceKey = EvidenceKey(memoSlot: slot, probe: probe, running: runningEvidence?.version)
                     let stored: (id: Int64, verdict: Int)
                     if let known = evidence[evidenceKey] {
                         stored = known
                     } else {
-                        let combined = VerdictRules.combine(file: fileResult, probe: probe)
+                        let check = probe.map { CheckRegistry.all[$0.check] } ?? CheckRegistry.defaultCheck
+                        let combined = VerdictRules.combine(file: fileResult, probe: probe?.outcome, check: check, running: runningEvidence)
                         let anomalies = combined.anomalies.isEmpty ? ""
                             : combined.anomalies.map { "\($0.kind.rawValue): \($0.detail)" }.joined(separator: "\n")
                         try insertEvidence.execute(arguments: [
-                            runID, combined.verdict.rawValue, fileResult.verdict.rawValue, probe?.verdict, probe?.detail,
+                            runID, combined.verdict.rawValue, fileResult.verdict.rawValue, probe?.outcome.verdict, probe?.outcome.detail,
                             combined.reason, fileResult.fileName, fileResult.requiredVersion?.description,
                             fileResult.foundVersion?.description, fileResult.path, anomalies,
+                            probe.map { checkIDs[$0.check].rawValue }, runningEvidence?.version.numericString,
                         ])
                         stored = (db.lastInsertedRowID, verdicts.firstIndex(of: combined.verdict)!)
                         evidence[evidenceKey] = stored
@@ -322,8 +379,10 @@ extension AuditDatabase {
             }
             let cursor = try Row.fetchCursor(db, sql: """
                 SELECT h.name, h.address, h.platform, h.sp_level, h.sp_branch, CAST(j.key AS INTEGER), e.verdict, e.file_verdict,
-                       e.probe_outcome, e.probe_detail, e.reason, e.file_name, e.required_version, e.found_version, e.path, e.anomalies
+                       e.probe_outcome, e.probe_detail, e.reason, e.file_name, e.required_version, e.found_version, e.path, e.anomalies,
+                       e.check_id, e.running_version, g.greeting
                 FROM host h CROSS JOIN assessment_host a CROSS JOIN json_each(a.results) j CROSS JOIN assessment_evidence e
+                LEFT JOIN smtp_greeting g ON g.id = a.greeting_id
                 WHERE \(conditions.joined(separator: " AND "))
                 ORDER BY h.name_key\(limit.map { " LIMIT \($0)" } ?? "")
                 """, arguments: StatementArguments(arguments))
@@ -333,12 +392,18 @@ extension AuditDatabase {
                     host: row[0], address: row[1], platform: row[2],
                     servicePack: (row[3] as Int?).map { ServicePack(level: $0, branch: row[4]).description },
                     kb: KBNumber(row[5] as Int).description, verdict: row[6], fileVerdict: row[7],
-                    probeOutcome: row[8], probeDetail: row[9], reason: row[10], fileName: row[11],
+                    probeOutcome: row[8], probeDetail: row[9], check: row[16], runningVersion: row[17], greeting: row[18], reason: row[10], fileName: row[11],
                     requiredVersion: row[12], foundVersion: row[13], path: row[14],
                     anomalies: anomalies.isEmpty ? [] : anomalies.split(separator: "\n").map(String.init)))
             }
         }
     }
+}
+
+/// The outcome of the behavioural check (index into ``CheckRegistry/all``) applied to one KB of a host.
+struct AppliedProbe: Hashable {
+    var check: Int
+    var outcome: ProbeOutcome
 }
 
 /// One installed file of a host as `assess` reads it: the interned (source, path, name) id and the version.
@@ -358,7 +423,7 @@ struct HostResultsWriter {
     private let db: Database
     private let runID: Int64
     private let full: Statement
-    private var rows: [(host: Int64, results: String)] = []
+    private var rows: [(host: Int64, results: String, greeting: Int64?)] = []
 
     init(db: Database, runID: Int64) throws {
         self.db = db
@@ -368,12 +433,12 @@ struct HostResultsWriter {
     }
 
     private static func statement(_ db: Database, rows: Int) throws -> Statement {
-        try db.makeStatement(sql: "INSERT INTO assessment_host (run_id, host_id, results) VALUES "
-                             + Array(repeating: "(?, ?, ?)", count: rows).joined(separator: ", "))
+        try db.makeStatement(sql: "INSERT INTO assessment_host (run_id, host_id, results, greeting_id) VALUES "
+                             + Array(repeating: "(?, ?, ?, ?)", count: rows).joined(separator: ", "))
     }
 
-    mutating func append(hostID: Int64, results: String) throws {
-        rows.append((hostID, results))
+    mutating func append(hostID: Int64, results: String, greeting: Int64?) throws {
+        rows.append((hostID, results, greeting))
         if rows.count == Self.batch { try flush(full) }
     }
 
@@ -385,10 +450,11 @@ struct HostResultsWriter {
         let raw = statement.sqliteStatement
         sqlite3_reset(raw)
         for (index, row) in rows.enumerated() {
-            let base = Int32(index * 3)
+            let base = Int32(index * 4)
             sqlite3_bind_int64(raw, base + 1, runID)
             sqlite3_bind_int64(raw, base + 2, row.host)
             bind(raw, base + 3, row.results)
+            if let greeting = row.greeting { sqlite3_bind_int64(raw, base + 4, greeting) } else { sqlite3_bind_null(raw, base + 4) }
         }
         try stepToDone(statement, db)
         sqlite3_reset(raw)

@@ -267,6 +267,35 @@ enum Schema {
                 FROM assessment_host a JOIN json_each(a.results) j JOIN assessment_evidence e ON e.id = j.value;
                 """)
         }
+        // Behavioural checks and greetings: each probe session names the check it ran (sessions before
+        // this migration ran the only check there was); greetings and the running version they announce are
+        // kept per host and time; results keep the check and the greeting they used.
+        migrator.registerMigration("2026-12-01-v4-checks-and-greetings") { db in
+            try db.execute(sql: """
+                ALTER TABLE probe_session ADD COLUMN check_id TEXT NOT NULL DEFAULT 'smtp-data-multiline-354'
+                    CHECK (check_id <> '');
+                CREATE INDEX probe_session_by_host_check ON probe_session(host_id, check_id, id);
+
+                CREATE TABLE smtp_greeting (
+                    id INTEGER PRIMARY KEY,
+                    host_id INTEGER NOT NULL REFERENCES host(id) ON DELETE CASCADE,
+                    seen_at REAL NOT NULL,
+                    source TEXT NOT NULL CHECK (source IN ('trigger', 'greeting-only')),
+                    campaign_id TEXT NOT NULL,
+                    greeting TEXT NOT NULL,
+                    v_major INTEGER CHECK (v_major BETWEEN 0 AND 65535),
+                    v_minor INTEGER CHECK (v_minor BETWEEN 0 AND 65535),
+                    v_build INTEGER CHECK (v_build BETWEEN 0 AND 65535),
+                    v_revision INTEGER CHECK (v_revision BETWEEN 0 AND 65535),
+                    CHECK ((v_major IS NULL) = (v_revision IS NULL))
+                );
+                CREATE INDEX smtp_greeting_by_host ON smtp_greeting(host_id, id);
+
+                ALTER TABLE assessment_evidence ADD COLUMN check_id TEXT;
+                ALTER TABLE assessment_evidence ADD COLUMN running_version TEXT;
+                ALTER TABLE assessment_host ADD COLUMN greeting_id INTEGER;
+                """)
+        }
         return migrator
     }
 }

@@ -28,6 +28,8 @@ public struct StoreSnapshot {
         public var lastSeen: String
         public var results: [AssessedResult]
         public var probes: [ProbeEvidence]
+        /// The greeting the latest assessment used (nil: none recorded).
+        public var greeting: GreetingObservation?
     }
 
     public func inputs() throws -> [Input] {
@@ -84,8 +86,10 @@ public struct StoreSnapshot {
             SELECT h.id, h.name, h.address, h.product, h.os_name, h.sp_level, h.sp_branch, h.platform, h.arch_text, h.sources,
                    h.last_seen, CAST(j.key AS INTEGER), e.verdict, e.file_verdict, e.probe_outcome, e.probe_detail, e.reason,
                    e.file_name, e.required_version, e.found_version, e.path, e.anomalies,
-                   EXISTS (SELECT 1 FROM probe_session s WHERE s.host_id = h.id)
+                   EXISTS (SELECT 1 FROM probe_session s WHERE s.host_id = h.id),
+                   e.check_id, e.running_version, g.seen_at, g.source, g.campaign_id, g.greeting, g.v_major, g.v_minor, g.v_build, g.v_revision
             FROM host h CROSS JOIN assessment_host a CROSS JOIN json_each(a.results) j CROSS JOIN assessment_evidence e
+            LEFT JOIN smtp_greeting g ON g.id = a.greeting_id
             WHERE a.run_id = (SELECT max(id) FROM assessment_run) AND a.host_id = h.id AND e.id = j.value\(kbCondition(kbs))
             ORDER BY h.name_key
             """)
@@ -103,14 +107,15 @@ public struct StoreSnapshot {
                     servicePack: (row[5] as Int?).map { ServicePack(level: $0, branch: row[6]) },
                     platform: (row[7] as String?).flatMap(Platform.init(rawValue:)), architectureText: row[8],
                     sources: sources.split(separator: ",").map(String.init), lastSeen: row[10], results: [],
-                    probes: hasProbes ? try AuditDatabase.latestProbeSessions(db, hostID: id, hostName: row[1]) : [])
+                    probes: hasProbes ? try AuditDatabase.latestProbeSessions(db, hostID: id, hostName: row[1]) : [],
+                    greeting: (row[26] as DatabaseValue).isNull ? nil : try AuditDatabase.greetingObservation(row, offset: 25, hostName: row[1]))
             }
             let anomalies: String = row[21]
             current?.results.append(AssessedResult(
                 host: row[1], address: row[2], platform: row[7],
                 servicePack: (row[5] as Int?).map { ServicePack(level: $0, branch: row[6]).description },
                 kb: KBNumber(row[11] as Int).description, verdict: row[12], fileVerdict: row[13], probeOutcome: row[14],
-                probeDetail: row[15], reason: row[16], fileName: row[17], requiredVersion: row[18], foundVersion: row[19],
+                probeDetail: row[15], check: row[23], runningVersion: row[24], greeting: row[28], reason: row[16], fileName: row[17], requiredVersion: row[18], foundVersion: row[19],
                 path: row[20], anomalies: anomalies.isEmpty ? [] : anomalies.split(separator: "\n").map(String.init)))
         }
         if let current { try body(current) }
