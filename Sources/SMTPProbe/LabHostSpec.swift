@@ -22,11 +22,15 @@ public struct LabHostSpec: Sendable, Hashable {
     public var servicePack: String
     public var arch: String
     public var smtpsvcVersion: String
+    /// The smtpsvc.dll version the *running* service announces in its greeting (the file's version
+    /// unless set: a host whose file was replaced but whose service was not restarted differs).
+    public var runningVersion: String
     /// Hotfix IDs recorded on the host, `;`-separated (empty for none).
     public var hotfix: String
 
     public init(name: String, behaviour: Behaviour, address: String, product: String = "Windows Server 2003",
-                servicePack: String = "SP1", arch: String = "x86", smtpsvcVersion: String? = nil, hotfix: String? = nil) {
+                servicePack: String = "SP1", arch: String = "x86", smtpsvcVersion: String? = nil, hotfix: String? = nil,
+                runningVersion: String? = nil) {
         self.name = name
         self.behaviour = behaviour
         self.address = address
@@ -35,6 +39,7 @@ public struct LabHostSpec: Sendable, Hashable {
         self.arch = arch
         let version = smtpsvcVersion ?? (behaviour == .fixed ? "6.0.3790.2668" : "6.0.3790.1830")
         self.smtpsvcVersion = version
+        self.runningVersion = runningVersion ?? version
         self.hotfix = hotfix ?? (Self.isPatched(version) ? "KB912341" : "")
     }
 
@@ -54,7 +59,7 @@ public struct LabHostSpec: Sendable, Hashable {
 extension LabFleet {
     /// Parses `fixed=3,legacy=2,legacy-quit=1,closed=1`; an item may add facts:
     /// `legacy=1:sp=SP2:arch=x64:version=6.0.3790.2668` (a host whose file says patched but whose
-    /// service is legacy). Addresses are assigned from `firstAddress` upwards (127.0.0.10 by default).
+    /// service is legacy) and `running=6.0.3790.1830` (the version its greeting announces). Addresses are assigned from `firstAddress` upwards (127.0.0.10 by default).
     public static func parseSpec(_ text: String) throws -> [LabHostSpec] {
         try parseSpec(text, firstAddress: "127.0.0.10")
     }
@@ -77,6 +82,7 @@ extension LabFleet {
             var servicePack: String?
             var arch: String?
             var version: String?
+            var running: String?
             for fact in fields.dropFirst() {
                 let kv = fact.split(separator: "=", maxSplits: 1).map(String.init)
                 guard kv.count == 2 else { throw LabHostSpec.ParseError(description: "bad lab fact '\(fact)' in '\(item)'") }
@@ -86,7 +92,14 @@ extension LabFleet {
                     guard arches.contains(kv[1]) else { throw LabHostSpec.ParseError(description: "arch must be x86, x64 or IA-64 in '\(item)'") }
                     arch = kv[1]
                 case "version": version = kv[1]
-                default: throw LabHostSpec.ParseError(description: "unknown lab fact '\(kv[0])' in '\(item)' (sp, arch, version)")
+                case "running":
+                    // Goes into the greeting line: digits and dots only.
+                    let parts = kv[1].split(separator: ".", omittingEmptySubsequences: false)
+                    guard parts.count == 4, parts.allSatisfy({ !$0.isEmpty && $0.count <= 5 && $0.allSatisfy { $0.isASCII && $0.isNumber } }) else {
+                        throw LabHostSpec.ParseError(description: "running must be a version a.b.c.d in '\(item)'")
+                    }
+                    running = kv[1]
+                default: throw LabHostSpec.ParseError(description: "unknown lab fact '\(kv[0])' in '\(item)' (sp, arch, version, running)")
                 }
             }
             for _ in 0..<count {
@@ -97,7 +110,8 @@ extension LabFleet {
                 let index = hosts.count
                 hosts.append(LabHostSpec(name: "lab-\(behaviour.rawValue)-\(String.padded3(index + 1))", behaviour: behaviour,
                                          address: address, servicePack: servicePack ?? "SP1",
-                                         arch: arch ?? arches[index % arches.count], smtpsvcVersion: version))
+                                         arch: arch ?? arches[index % arches.count], smtpsvcVersion: version,
+                                         runningVersion: running))
                 next += 1
             }
         }

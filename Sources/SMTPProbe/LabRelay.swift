@@ -28,7 +28,9 @@ final class LabSubmissionHandler: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        send("220 \(spec.name) Microsoft ESMTP MAIL Service (lab, \(spec.behaviour.rawValue)) ready", context: context)
+        // Greets like IIS 6: the version is the running smtpsvc.dll's.
+        send("220 \(spec.name) Microsoft ESMTP MAIL Service, Version: \(spec.runningVersion) ready (lab, \(spec.behaviour.rawValue))",
+             context: context)
         context.fireChannelActive()
     }
 

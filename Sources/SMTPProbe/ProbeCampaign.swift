@@ -99,6 +99,7 @@ public struct ProbeCampaign: Sendable {
         let triggerStart = clock.now
         let result = await trigger.submit(to: target.address, defaultPort: configuration.defaultSMTPPort, token: token)
         evidence.triggerTranscript = result.transcript
+        evidence.greeting = result.greeting
         var log = logger
         log[metadataKey: "probe.host"] = "\(target.host)"
         log[metadataKey: "probe.token"] = "\(token)"

@@ -16,6 +16,8 @@ public struct TriggerResult: Sendable, Hashable {
     /// The conversation with the host, `C: ` / `S: ` lines; the host's text kept whole, control
     /// characters escaped (see ``TerminalText``).
     public var transcript: String
+    /// The host's greeting (code and text, lines joined with ` / `, control characters escaped); nil when none was read.
+    public var greeting: String? = nil
 }
 
 /// The trigger: submits a small probe message addressed to `probe+TOKEN@probe-domain` to a host's
@@ -45,8 +47,9 @@ public struct TriggerClient: Sendable {
         let sender = "hotfix-audit@\(probeDomain)"
         let message = Self.message(token: token, sender: sender, recipient: recipient, domain: probeDomain)
         let helo = heloName
+        var greetingText: String?
         do {
-            return try await withSMTPClient(
+            var result = try await withSMTPClient(
                 host: host, port: port, group: group, connectTimeoutMilliseconds: connectTimeoutMilliseconds,
                 timeoutMilliseconds: timeoutMilliseconds
             ) { conversation in
@@ -55,6 +58,7 @@ public struct TriggerClient: Sendable {
                                   transcript: conversation.transcript.text)
                 }
                 let greeting = try await conversation.read()
+                greetingText = Self.greetingText(greeting)
                 guard greeting.isPositiveCompletion else { return refused(greeting, "greeting") }
                 try await conversation.send("EHLO \(helo)")
                 var hello = try await conversation.read()
@@ -82,10 +86,17 @@ public struct TriggerClient: Sendable {
                 let reason = TerminalText.escaped("\(error)")
                 return TriggerResult(status: .unreachable(reason), transcript: conversation.transcript.text + "-- \(reason)\n")
             }
+            result.greeting = greetingText
+            return result
         } catch {
             let reason = TerminalText.escaped("\(error)")
             return TriggerResult(status: .unreachable(reason), transcript: "-- \(host):\(port): \(reason)\n")
         }
+    }
+
+    /// A greeting reply as stored: code and text, lines joined with ` / `, control characters escaped.
+    static func greetingText(_ reply: SMTPReply) -> String {
+        TerminalText.escaped(reply.description.replacingNewlines())
     }
 
     /// The probe message (headers, body, terminating dot), dot-stuffed, CRLF line ends.
