@@ -11,6 +11,10 @@ struct AssessCommand: AsyncParsableCommand {
             Example:
               hotfix-audit assess
               hotfix-audit assess --kb KB912341 --json
+              hotfix-audit assess --check-confirms smtp-data-multiline-354=KB912341,KB935683
+            A probe's outcome is evidence only for the KBs its check confirms (smtp-data-multiline-354:
+            KB912341 unless --check-confirms says otherwise); a greeting's running version is evidence
+            for every KB with a Smtpsvc.dll row for the host.
             Exit codes: 0 every host patched or not applicable; 3 any host vulnerable, service-not-reloaded,
             prerequisite-missing or unknown; 1 error.
             """)
@@ -18,15 +22,17 @@ struct AssessCommand: AsyncParsableCommand {
     @Option(help: "Only these KBs (repeatable); default all KBs in the store.") var kb: [String] = []
     @Flag(help: "Print JSON.") var json = false
     @Option(help: "List at most this many non-compliant results in text output (0 = all).") var limit = 50
+    @OptionGroup var checks: CheckOptions
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
+        _ = try checks.bindings()
         for item in kb where KBNumber(item) == nil { throw ValidationError("--kb '\(TerminalText.escaped(item))' is not a KB number") }
     }
 
     func run() async throws {
         let store = try database.open()
-        let summary = try store.assess(kbs: kb.compactMap { KBNumber($0) })
+        let summary = try store.assess(kbs: kb.compactMap { KBNumber($0) }, bindings: try checks.bindings())
         try AssessmentPrinter(store: store, summary: summary, json: json, limit: limit).print()
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
     }

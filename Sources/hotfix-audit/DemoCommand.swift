@@ -8,13 +8,14 @@ import SMTPProbe
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Runs the main job on bundled data: scan KB912341 against a simulated lab fleet on loopback.",
+        abstract: "Runs the main job on bundled data: scan KB912341 and KB935683 against a simulated lab fleet on loopback.",
         discussion: """
             Example (from the repository root):
               swift run hotfix-audit demo
             Starts the lab hosts of data/lab/demo-fleet.csv on 127.0.42.x:2525 (fixed and legacy SMTP services,
             hosts without SMTP, an unreachable host) and the probe responder on 127.0.0.1, imports
-            data/manifests/KB912341.txt and the fleet, probes, assesses and writes HTML and XML reports into
+            data/manifests/KB912341.txt and KB935683.txt (two Smtpsvc.dll hotfixes: the probe's check confirms
+            only KB912341) and the fleet, probes, assesses and writes HTML and XML reports into
             reports/. Uses its own database (reports/demo.sqlite), so it can be run again. Stops everything it started.
             """)
 
@@ -25,16 +26,16 @@ struct DemoCommand: AsyncParsableCommand {
     let port = 2525
 
     func run() async throws {
-        let manifest = (data as NSString).appendingPathComponent("manifests/KB912341.txt")
+        let manifests = ["manifests/KB912341.txt", "manifests/KB935683.txt"].map { (data as NSString).appendingPathComponent($0) }
         let fleetFile = (data as NSString).appendingPathComponent("lab/demo-fleet.csv")
-        for file in [manifest, fleetFile] where !FileManager.default.fileExists(atPath: file) {
+        for file in manifests + [fleetFile] where !FileManager.default.fileExists(atPath: file) {
             throw CommandFailure("\(file) not found: run the demo from the repository root (or pass --data DIR)")
         }
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let store = try AuditDatabase(path: (out as NSString).appendingPathComponent("demo.sqlite"))
         let specs = try DemoFleet.labHosts(csvPath: fleetFile)
         let started = Date()
-        print("hotfix-audit demo: KB912341 against \(specs.count) simulated hosts on loopback")
+        print("hotfix-audit demo: KB912341 and KB935683 against \(specs.count) simulated hosts on loopback")
 
         let logger = Logger(label: "hotfix-audit.demo")
         let lab = LabBox()
@@ -47,7 +48,7 @@ struct DemoCommand: AsyncParsableCommand {
             lab.fleet = fleet
             Output.status("      lab: \(specs.count) hosts on 127.0.42.x:\(port) delivering to \(responder[0])")
         }
-        let pipeline = ScanPipeline(manifests: [manifest], inventories: [fleetFile], probe: probe,
+        let pipeline = ScanPipeline(manifests: manifests, inventories: [fleetFile], probe: probe,
                                     report: ReportRun(formats: [.html, .xml], out: out, kbs: []))
         let result: ScanPipeline.Result
         do {

@@ -14,6 +14,9 @@ struct ScanCommand: AsyncParsableCommand {
               hotfix-audit scan --manifest data/manifests/KB912341.txt --inventory data/inventories
               hotfix-audit scan --manifest KB912341.txt --inventory fleet.csv --probe --listen 0.0.0.0:25 \\
                   --probe-domain probe.example.com --profile delay=5s,lines=1 --report html,xml,json,csv --out audit/
+              hotfix-audit scan --manifest KB912341.txt --inventory fleet.csv --greeting-only
+            --greeting-only reads each host's SMTP greeting (the running smtpsvc.dll version) instead of probing:
+            no responder, no mail routing. --check-confirms CHECK=KB,KB… binds a behavioural check to other KBs.
             Re-running on the same database updates it without duplicating anything.
             Exit codes as for assess: 0 compliant, 3 non-compliant hosts found, 1 error.
             """)
@@ -21,20 +24,30 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: "KB manifest files.") var manifest: [String] = []
     @Option(parsing: .upToNextOption, help: "Inventory files or directories.") var inventory: [String] = []
     @Flag(help: "Probe every host with an SMTP address (needs --listen and --probe-domain).") var probe = false
+    @Flag(name: .customLong("greeting-only"), help: "Read every host's SMTP greeting (running smtpsvc.dll version) instead of probing.")
+    var greetingOnly = false
     @OptionGroup var probeOptions: ProbeOptions
+    @OptionGroup var checks: CheckOptions
     @Option(help: "Report formats (html, xml, json, csv); 'none' for no report.") var report = "html,xml"
     @Option(help: "Report directory.") var out = "reports"
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
-        if manifest.isEmpty && inventory.isEmpty && !probe { throw ValidationError("give --manifest, --inventory and/or --probe") }
+        if manifest.isEmpty && inventory.isEmpty && !probe && !greetingOnly {
+            throw ValidationError("give --manifest, --inventory, --probe and/or --greeting-only")
+        }
+        if probe && greetingOnly { throw ValidationError("--probe and --greeting-only exclude each other (a probe reads the greeting too)") }
         if probe { try probeOptions.validateAll() }
+        if greetingOnly { try probeOptions.validateBounds() }
+        _ = try checks.bindings()
         if report != "none" { _ = try ReportRun.formats(report) }
     }
 
     func run() async throws {
         let pipeline = ScanPipeline(manifests: manifest, inventories: inventory,
                                     probe: probe ? ProbeRun(options: probeOptions, hosts: []) : nil,
+                                    greetings: greetingOnly ? GreetingRun(options: probeOptions, hosts: []) : nil,
+                                    bindings: try checks.bindings(),
                                     report: report == "none" ? nil : ReportRun(formats: try ReportRun.formats(report), out: out, kbs: []))
         let result = try await pipeline.run(store: database.open())
         if result.summary.exitCode != 0 { throw ExitCode(result.summary.exitCode) }
@@ -46,6 +59,8 @@ struct ScanPipeline {
     var manifests: [String]
     var inventories: [String]
     var probe: ProbeRun?
+    var greetings: GreetingRun? = nil
+    var bindings = CheckBindings()
     var report: ReportRun?
 
     struct Result {
@@ -55,7 +70,7 @@ struct ScanPipeline {
     }
 
     func run(store: AuditDatabase) async throws -> Result {
-        let stages = 2 + (manifests.isEmpty ? 0 : 1) + (inventories.isEmpty ? 0 : 1) + (probe == nil ? 0 : 1) + (report == nil ? 0 : 1)
+        let stages = 2 + (manifests.isEmpty ? 0 : 1) + (inventories.isEmpty ? 0 : 1) + (probe == nil ? 0 : 1) + (greetings == nil ? 0 : 1) + (report == nil ? 0 : 1)
         var stage = 0
         func begin(_ text: String) -> Date {
             stage += 1
@@ -86,8 +101,13 @@ struct ScanPipeline {
                  + "\(counts["inconclusive"] ?? 0) inconclusive")
             probeOutcome = outcome
         }
+        if let greetings {
+            let started = begin("Reading SMTP greetings")
+            let outcome = try await greetings.run(store: store)
+            done(started, "scan \(outcome.scan): \(outcome.greeted) of \(outcome.results.count) greeted, \(outcome.versioned) with a version")
+        }
         var started = begin("Assessing")
-        let summary = try store.assess()
+        let summary = try store.assess(bindings: bindings)
         done(started, "\(summary.hostCount) hosts × \(summary.kbs.count) KB(s)")
         var written: [String] = []
         if let report {
@@ -105,5 +125,17 @@ struct ScanPipeline {
             for path in written { print("  \(path)") }
         }
         return Result(summary: summary, reports: written, probe: probeOutcome)
+    }
+}
+
+/// `--check-confirms CHECK=KB,KB…`: which KBs a behavioural check's outcome is evidence for in this run.
+struct CheckOptions: ParsableArguments {
+    @Option(name: .customLong("check-confirms"),
+            help: ArgumentHelp("Bind a behavioural check to the KBs whose fix it confirms, replacing its default (repeatable), "
+                               + "e.g. smtp-data-multiline-354=KB912341,KB935683.", valueName: "check=kbs"))
+    var checkConfirms: [String] = []
+
+    func bindings() throws -> CheckBindings {
+        do { return try CheckBindings(overrides: checkConfirms) } catch { throw ValidationError("--check-confirms: \(error)") }
     }
 }

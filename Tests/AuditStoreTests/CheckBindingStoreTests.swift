@@ -1,0 +1,130 @@
+import AuditCore
+import Foundation
+import InventoryImport
+import ManifestImport
+import Testing
+@testable import AuditStore
+
+/// The repository's bundled data (`data/…`), resolved from this file.
+private func repoData(_ relative: String) -> String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("data").appendingPathComponent(relative).path
+}
+
+private func importManifest(_ store: AuditDatabase, _ name: String) throws {
+    let path = repoData("manifests/\(name)")
+    let manifest = try ManifestImporter.importFile(atPath: path, options: ManifestImportOptions())
+    _ = try store.importManifests([(manifest, SourceFile(path: path, sha256: sha, format: "kb-text"))])
+}
+
+/// The demo fleet imported, and one probe campaign of the DATA-reply check recorded the way the demo's
+/// lab hosts answer it (fixed → fixed, legacy → premature data, closed → unreachable).
+private func demoStore() throws -> TempStore {
+    let temp = try TempStore()
+    let fleet = repoData("lab/demo-fleet.csv")
+    _ = try temp.store.importInventories([(source: SourceFile(path: fleet, sha256: sha, format: "fleet-csv"), read: { sink in
+        _ = try InventoryReader.read(atPath: fleet, options: InventoryReadOptions(), sink: sink)
+    })])
+    let lines = try String(contentsOfFile: fleet, encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst()
+    let evidence = lines.map { line -> ProbeEvidence in
+        let name = String(line.prefix { $0 != "," })
+        let outcome: ProbeOutcome = switch line.split(separator: ",").last.map(String.init) {
+        case "fixed": .fixed
+        case "legacy": .vulnerable(.prematureData)
+        default: .inconclusive(.unreachable)
+        }
+        return ProbeEvidence(campaign: "c1", host: name, profile: ProbeProfile(), outcome: outcome, note: "", startedAt: 1)
+    }
+    try temp.store.recordCampaign(id: "c1", probeDomain: "probe.test", listen: ["127.0.0.1:2525"], profiles: [ProbeProfile()],
+                                  startedAt: "2026-12-01T00:00:00Z", evidence: evidence)
+    return temp
+}
+
+private func results(_ store: AuditDatabase, kb: String) throws -> [String: AssessedResult] {
+    var byHost: [String: AssessedResult] = [:]
+    try store.latestResults { if $0.kb == kb { byHost[$0.host] = $0 } }
+    return byHost
+}
+
+/// The experiment of issue 13: a second Smtpsvc.dll hotfix (KB935683, an EHLO defect) in a store whose
+/// hosts were probed with the DATA-reply check. The probe says nothing about KB935683.
+@Test func aSecondSmtpsvcHotfixIsNotDecidedByTheDataReplyProbe() throws {
+    let temp = try demoStore()
+    try importManifest(temp.store, "KB912341.txt")
+    _ = try temp.store.assess()
+    let before = try results(temp.store, kb: "KB912341")
+    #expect(before.count == 22)
+
+    try importManifest(temp.store, "KB935683.txt")
+    _ = try temp.store.assess()
+    #expect(try results(temp.store, kb: "KB912341") == before)
+    let kb935683 = try results(temp.store, kb: "KB935683")
+    #expect(kb935683.count == 22)
+    for (host, result) in kb935683 {
+        #expect(result.probeOutcome == nil, "\(host): \(result.reason)")
+        #expect(!result.reason.contains("probe"), "\(host): \(result.reason)")
+        #expect(!result.anomalies.contains { $0.hasPrefix(AnomalyKind.probeContradictsFile.rawValue) }, "\(host): \(result.anomalies)")
+    }
+    #expect(kb935683["demo-rtm-x86"]?.verdict == "not-applicable")
+    // The probe still decides KB912341: the stale host is not reloaded, the legacy one confirmed.
+    #expect(before["demo-stale-x86"]?.verdict == "service-not-reloaded")
+    #expect(before["demo-stale-x86"]?.check == "smtp-data-multiline-354")
+    #expect(before["demo-legacy-x86-sp1"]?.reason.contains("probe confirms (premature-data)") == true)
+}
+
+@Test func bindingTheCheckToAnotherKBAppliesItsEvidenceThere() throws {
+    let temp = try demoStore()
+    try importManifest(temp.store, "KB912341.txt")
+    try importManifest(temp.store, "KB935683.txt")
+    _ = try temp.store.assess(bindings: CheckBindings(overrides: ["smtp-data-multiline-354=KB912341,KB935683"]))
+    let kb935683 = try results(temp.store, kb: "KB935683")
+    #expect(kb935683["demo-legacy-x86-sp1"]?.probeOutcome == "vulnerable")
+    #expect(kb935683["demo-legacy-x86-sp1"]?.check == "smtp-data-multiline-354")
+    _ = try temp.store.assess(bindings: CheckBindings(overrides: ["smtp-data-multiline-354="]))
+    #expect(try results(temp.store, kb: "KB912341")["demo-stale-x86"]?.verdict == "patched")
+}
+
+@Test func sessionsStoredBeforeChecksHadIdsBelongToTheDataReplyCheck() throws {
+    let temp = try demoStore()
+    try temp.store.read { db in
+        let ids = try String.fetchAll(db, sql: "SELECT DISTINCT check_id FROM probe_session")
+        #expect(ids == ["smtp-data-multiline-354"])
+    }
+    let sessions = try temp.store.latestProbeSessions(hostName: "demo-stale-x86")
+    #expect(sessions.map(\.check.rawValue) == ["smtp-data-multiline-354"])
+}
+
+@Test func aGreetingVersionIsEvidenceForEverySmtpsvcKB() throws {
+    let temp = try TempStore()
+    try importManifest(temp.store, "KB912341.txt")
+    try importManifest(temp.store, "KB935683.txt")
+    _ = try temp.store.importInventories([feed("fleet.csv", "fleet-csv", [
+        host("stale", .x86, sp: 1, address: "127.0.0.9:25"), smtpsvc("stale", "6.0.3790.2912"),
+        host("stale-inventory", .x86, sp: 1, address: "127.0.0.8:25"), smtpsvc("stale-inventory", "6.0.3790.1830"),
+        host("postfix", .x86, sp: 1, address: "127.0.0.7:25"), smtpsvc("postfix", "6.0.3790.2912"),
+    ])])
+    let text = "220 stale Microsoft ESMTP MAIL Service, Version: 6.0.3790.2668 ready at  Tue, 1 Dec 2026 10:00:00 +0000"
+    try temp.store.recordGreetings([
+        GreetingObservation(host: "stale", seenAt: 2, source: .greetingOnly, campaign: "g1", greeting: SMTPGreeting(text: text)),
+        GreetingObservation(host: "stale-inventory", seenAt: 2, source: .greetingOnly, campaign: "g1",
+                            greeting: SMTPGreeting(text: "220 x Microsoft ESMTP MAIL Service, Version: 6.0.3790.3000 ready")),
+        GreetingObservation(host: "postfix", seenAt: 2, source: .greetingOnly, campaign: "g1", greeting: SMTPGreeting(text: "220 mx ESMTP Postfix")),
+    ])
+    _ = try temp.store.assess()
+    // 2668 satisfies KB912341 but not KB935683 (2912): the file says patched for both.
+    let old = try results(temp.store, kb: "KB912341"), new = try results(temp.store, kb: "KB935683")
+    #expect(old["stale"]?.verdict == "patched")
+    #expect(old["stale"]?.runningVersion == "6.0.3790.2668")
+    #expect(new["stale"]?.verdict == "service-not-reloaded")
+    #expect(new["stale"]?.reason.contains("6.0.3790.2668 < 6.0.3790.2912") == true)
+    #expect(new["stale"]?.greeting == text)
+    // The file is older than both, the running service newer: anomaly, verdict stays file-based.
+    #expect(old["stale-inventory"]?.verdict == "vulnerable")
+    #expect(old["stale-inventory"]?.anomalies.contains { $0.hasPrefix("running-version-contradicts-file") } == true)
+    #expect(new["stale-inventory"]?.verdict == "vulnerable")
+    // No version announced: no running-version evidence, the greeting is still shown.
+    #expect(new["postfix"]?.verdict == "patched" && new["postfix"]?.runningVersion == nil)
+    #expect(new["postfix"]?.greeting == "220 mx ESMTP Postfix")
+    let latest = try temp.store.latestGreeting(hostName: "postfix")
+    #expect(latest?.greeting.version == nil && latest?.source == .greetingOnly)
+}
