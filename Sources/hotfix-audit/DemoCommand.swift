@@ -75,7 +75,8 @@ final class LabBox: @unchecked Sendable {
 }
 
 /// The bundled demo fleet: a fleet CSV whose extra `lab_behaviour` column (ignored by the inventory
-/// reader) says how each simulated host's SMTP service behaves.
+/// reader) says how each simulated host's SMTP service behaves, and `lab_running` (optional) which
+/// smtpsvc.dll version its greeting announces.
 enum DemoFleet {
     static func labHosts(csvPath: String) throws -> [LabHostSpec] {
         let text = try String(contentsOfFile: csvPath, encoding: .utf8)
@@ -89,6 +90,8 @@ enum DemoFleet {
         let host = try column("host"), address = try column("address"), behaviour = try column("lab_behaviour")
         let product = try column("product"), sp = try column("service_pack"), arch = try column("arch")
         let version = try column("version"), hotfix = try column("hotfix")
+        // Optional: the version the running service announces in its greeting (the file's when empty).
+        let running = header.firstIndex(of: "lab_running")
         return try lines.dropFirst().enumerated().map { offset, line in
             let cells = splitCSV(line)
             guard cells.count == header.count, let kind = LabHostSpec.Behaviour(rawValue: cells[behaviour]) else {
@@ -96,7 +99,8 @@ enum DemoFleet {
             }
             let ip = String(cells[address].split(separator: ":").first ?? "")
             return LabHostSpec(name: cells[host], behaviour: kind, address: ip, product: cells[product], servicePack: cells[sp],
-                               arch: cells[arch], smtpsvcVersion: cells[version], hotfix: cells[hotfix])
+                               arch: cells[arch], smtpsvcVersion: cells[version], hotfix: cells[hotfix],
+                               runningVersion: running.flatMap { cells[$0].isEmpty ? nil : cells[$0] })
         }
     }
 
