@@ -4,7 +4,8 @@ import AuditCore
 /// against spreadsheet formula injection. Hosts without results get no rows.
 final class CSVReportRenderer: ReportRenderer {
     static let columns = ["host", "address", "product", "service_pack", "platform", "kb", "verdict", "file_verdict",
-                          "probe_outcome", "file", "required_version", "found_version", "path", "reason", "anomalies"]
+                          "probe_outcome", "file", "required_version", "found_version", "path", "reason", "anomalies",
+                          "check", "running_version", "greeting"]
     private let writer: BufferedFileWriter
 
     init(writer: BufferedFileWriter) { self.writer = writer }
@@ -20,7 +21,7 @@ final class CSVReportRenderer: ReportRenderer {
                 host.name, host.address, host.product, host.servicePack, host.platform, r.kb.description,
                 r.verdict.rawValue, r.fileVerdict.rawValue, r.probeOutcome?.description, r.fileName,
                 ReportText.version(r.requiredVersion), ReportText.version(r.foundVersion), r.path, r.reason,
-                ReportText.anomalies(r.anomalies),
+                ReportText.anomalies(r.anomalies), r.check, r.runningVersion?.numericString, host.greeting?.greeting.text,
             ]
             out += cells.map { Escaping.csvCell($0 ?? "") }.joined(separator: ",") + "\r\n"
         }

@@ -173,7 +173,13 @@ final class HTMLReportRenderer: ReportRenderer {
             ]
             if let file = r.fileName { result["file"] = Self.text(file) }
             if let path = r.path, !path.isEmpty { result["path"] = Self.text(path) }
+            if let check = r.check { result["check"] = Self.text(check) }
+            if let running = r.runningVersion { result["running"] = running.numericString }
             return result
+        }
+        if let g = host.greeting {
+            view["greeting"] = ["text": Self.text(g.greeting.text), "source": g.source.rawValue,
+                                "version": g.greeting.version?.numericString ?? "not announced"]
         }
         view["probes"] = host.probes.map { p -> [String: Any] in
             var probe: [String: Any] = [

@@ -102,12 +102,14 @@ enum HTMLTemplates {
     <tr><th>File evidence</th><td><span class="tag">{{fileVerdict}}</span>{{#file}} <code>{{.}}</code>{{/file}}</td></tr>
     <tr><th>Required / found</th><td class="mono">{{required}} / <b>{{found}}</b></td></tr>
     {{#path}}<tr><th>Path</th><td class="mono">{{.}}</td></tr>{{/path}}
-    <tr><th>Probe</th><td><span class="tag">{{probe}}</span></td></tr>
+    <tr><th>Probe</th><td><span class="tag">{{probe}}</span>{{#check}} <small>check <code>{{.}}</code></small>{{/check}}</td></tr>
+    {{#running}}<tr><th>Running version</th><td class="mono">{{.}} <small>(SMTP greeting)</small></td></tr>{{/running}}
   </tbody></table>
   {{#has_anomalies}}<ul class="anomalies">{{#anomalies}}<li><b>{{kind}}</b> {{detail}}</li>{{/anomalies}}</ul>{{/has_anomalies}}
   {{#has_rows}}<table class="grid rows"><caption>Manifest rows that apply</caption><thead><tr><th>File</th><th>Version</th><th>Platform</th><th>SP</th><th>Branch</th><th>Line</th></tr></thead><tbody>{{#rows}}<tr><td>{{file}}</td><td class="mono">{{version}}</td><td>{{platform}}</td><td>{{servicePack}}</td><td>{{branch}}</td><td class="num">{{line}}</td></tr>{{/rows}}</tbody></table>{{/has_rows}}
 </div>
 {{/results}}
+{{#greeting}}<p class="reason">SMTP greeting ({{source}}): <code>{{text}}</code> — running version <b>{{version}}</b></p>{{/greeting}}
 {{#probes}}
 <div class="probe">
   <h4><span class="badge p-{{outcomeClass}}">{{outcome}}</span> Probe <code>{{profile}}</code> <small>campaign {{campaign}}</small></h4>

@@ -84,7 +84,7 @@ final class JSONReportRenderer: ReportRenderer {
     }
 
     static func result(_ r: HostKBResult) -> JSONValue {
-        .object([
+        var fields: [(String, JSONValue)] = [
             ("kb", .string(r.kb.description)),
             ("verdict", .string(r.verdict.rawValue)),
             ("compliant", .bool(r.verdict.isCompliant)),
@@ -98,7 +98,11 @@ final class JSONReportRenderer: ReportRenderer {
             ("path", .optional(r.path)),
             ("anomalies", .array(r.anomalies.map { .object([("kind", .string($0.kind.rawValue)), ("detail", .string($0.detail))]) })),
             ("applicableRows", .array(r.applicableRows.map(row))),
-        ])
+        ]
+        // Present only with such evidence (reports of stores without checks or greetings are unchanged).
+        if let check = r.check { fields.append(("check", .string(check))) }
+        if let running = r.runningVersion { fields.append(("runningVersion", .string(running.numericString))) }
+        return .object(fields)
     }
 
     static func probe(_ p: ProbeEvidence) -> JSONValue {
@@ -122,7 +126,7 @@ final class JSONReportRenderer: ReportRenderer {
     }
 
     static func host(_ h: HostReport) -> JSONValue {
-        .object([
+        var fields: [(String, JSONValue)] = [
             ("name", .string(h.name)),
             ("address", .optional(h.address)),
             ("product", .optional(h.product)),
@@ -135,6 +139,13 @@ final class JSONReportRenderer: ReportRenderer {
             ("worstVerdict", .optional(h.worstVerdict?.rawValue)),
             ("results", .array(h.results.map(result))),
             ("probes", .array(h.probes.map(probe))),
-        ])
+        ]
+        if let g = h.greeting {
+            fields.append(("greeting", .object([
+                ("text", .string(g.greeting.text)), ("runningVersion", .optional(g.greeting.version?.numericString)),
+                ("source", .string(g.source.rawValue)), ("seenAt", .double(g.seenAt)),
+            ])))
+        }
+        return .object(fields)
     }
 }

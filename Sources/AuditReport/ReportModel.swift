@@ -113,6 +113,10 @@ public struct HostKBResult: Sendable, Hashable {
     public var fileVerdict: FileVerdict
     /// The host's combined probe outcome; nil when it was not probed.
     public var probeOutcome: ProbeOutcome?
+    /// The behavioural check whose outcome was applied (nil: no check confirms this KB, or not probed).
+    public var check: String?
+    /// The running smtpsvc.dll version the greeting announced, when it was evidence for this KB.
+    public var runningVersion: FileVersion?
     public var reason: String
     public var fileName: String?
     public var requiredVersion: FileVersion?
@@ -124,7 +128,10 @@ public struct HostKBResult: Sendable, Hashable {
 
     public init(kb: KBNumber, verdict: Verdict, fileVerdict: FileVerdict, probeOutcome: ProbeOutcome? = nil, reason: String,
                 fileName: String? = nil, requiredVersion: FileVersion? = nil, foundVersion: FileVersion? = nil,
-                path: String? = nil, anomalies: [Anomaly] = [], applicableRows: [ManifestRow] = []) {
+                path: String? = nil, anomalies: [Anomaly] = [], applicableRows: [ManifestRow] = [],
+                check: String? = nil, runningVersion: FileVersion? = nil) {
+        self.check = check
+        self.runningVersion = runningVersion
         self.kb = kb
         self.verdict = verdict
         self.fileVerdict = fileVerdict
@@ -153,10 +160,13 @@ public struct HostReport: Sendable, Hashable {
     public var lastSeen: String?
     public var results: [HostKBResult]
     public var probes: [ProbeEvidence]
+    /// The latest SMTP greeting the assessment used (nil: none recorded).
+    public var greeting: GreetingObservation? = nil
 
     public init(name: String, address: String? = nil, product: String? = nil, osName: String? = nil,
                 servicePack: String? = nil, platform: String? = nil, sources: [String] = [], lastSeen: String? = nil,
-                results: [HostKBResult] = [], probes: [ProbeEvidence] = []) {
+                results: [HostKBResult] = [], probes: [ProbeEvidence] = [], greeting: GreetingObservation? = nil) {
+        self.greeting = greeting
         self.name = name
         self.address = address
         self.product = product

@@ -70,12 +70,14 @@ public struct StoreReportSource: ReportSource {
                         guard let kind = AnomalyKind(rawValue: String(parts[0])) else { return nil }
                         return Anomaly(kind: kind, detail: parts.count > 1 ? String(parts[1].trimmingSpaces()) : "")
                     },
-                    applicableRows: applicable)
+                    applicableRows: applicable, check: result.check,
+                    runningVersion: result.runningVersion.flatMap { try? FileVersion(parsing: $0) })
             }
             try body(HostReport(name: host.name, address: host.address, product: host.product?.name, osName: host.osName,
                                 servicePack: host.servicePack?.description,
                                 platform: host.platform?.rawValue ?? host.architectureText.map { "unknown (\($0))" },
-                                sources: host.sources, lastSeen: host.lastSeen, results: results, probes: host.probes))
+                                sources: host.sources, lastSeen: host.lastSeen, results: results, probes: host.probes,
+                                greeting: host.greeting))
         }
     }
 }

@@ -4,7 +4,7 @@ import AuditCore
 /// with libxml2's xmlTextWriter, draining to the file after the header and after each host.
 final class XMLReportRenderer: ReportRenderer {
     static let namespace = "urn:hotfix-audit:report:1"
-    static let version = "1"
+    static let version = "2"
     private let file: BufferedFileWriter
     private let xml: XMLStreamWriter
 
@@ -51,6 +51,14 @@ final class XMLReportRenderer: ReportRenderer {
         }
         for result in host.results { try writeResult(result) }
         for probe in host.probes { try writeProbe(probe) }
+        if let greeting = host.greeting {
+            try xml.start("greeting")
+            try xml.attribute("source", greeting.source.rawValue)
+            try xml.attribute("seen-at", String(greeting.seenAt))
+            try xml.attribute("running-version", greeting.greeting.version?.numericString)
+            try xml.text(greeting.greeting.text)
+            try xml.end()
+        }
         try xml.end()
         try xml.drain()
     }
@@ -144,6 +152,8 @@ final class XMLReportRenderer: ReportRenderer {
         try xml.attribute("file-verdict", r.fileVerdict.rawValue)
         try xml.attribute("probe-outcome", r.probeOutcome?.verdict)
         try xml.attribute("probe-detail", r.probeOutcome?.detail)
+        try xml.attribute("check", r.check)
+        try xml.attribute("running-version", r.runningVersion?.numericString)
         try xml.attribute("compliant", r.verdict.isCompliant ? "true" : "false")
         try xml.element("reason", r.reason)
         if r.fileName != nil || r.requiredVersion != nil || r.foundVersion != nil || r.path != nil {

@@ -40,7 +40,7 @@ import Testing
     @Test func csvReportHasOneRowPerHostAndKB() throws {
         let outputs = try TestSupport.writeAll(SampleFleet.source)
         let lines = try TestSupport.read(outputs[.csv]!).components(separatedBy: "\r\n").filter { !$0.isEmpty }
-        #expect(lines.first == "host,address,product,service_pack,platform,kb,verdict,file_verdict,probe_outcome,file,required_version,found_version,path,reason,anomalies")
+        #expect(lines.first == "host,address,product,service_pack,platform,kb,verdict,file_verdict,probe_outcome,file,required_version,found_version,path,reason,anomalies,check,running_version,greeting")
         #expect(lines.count == 1 + SampleFleet.hosts.count)
     }
 

@@ -39,9 +39,34 @@ import Testing
 
             // scan runs the same greeting-only stage, then assesses and reports.
             let out = cli.directory + "/reports"
-            let pipeline = try cli.run(["scan", "--greeting-only", "--report", "json", "--out", out], timeout: 60)
+            let pipeline = try cli.run(["scan", "--greeting-only", "--report", "json,xml,csv", "--out", out], timeout: 60)
             #expect(pipeline.status == 3, "\(pipeline.stdout)\n\(pipeline.stderr)")
             #expect(pipeline.stderr.contains("Reading SMTP greetings"), "\(pipeline.stderr)")
+            // The reports show the greeting and the running version.
+            let files = try FileManager.default.contentsOfDirectory(atPath: out)
+            let jsonReport = try #require(files.first { $0.hasSuffix(".json") })
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/" + jsonReport))) as? [String: Any])
+            let hosts = try #require(report["hosts"] as? [[String: Any]])
+            let host = try #require(hosts.first { $0["name"] as? String == "lab-legacy-001" })
+            #expect((host["greeting"] as? [String: Any])?["runningVersion"] as? String == "6.0.3790.1830", "\(host)")
+            #expect((host["results"] as? [[String: Any]])?.first?["runningVersion"] as? String == "6.0.3790.1830")
+            let csvReport = try #require(files.first { $0.hasSuffix(".csv") })
+            let csv = try String(contentsOfFile: out + "/" + csvReport, encoding: .utf8)
+            #expect(csv.contains("service-not-reloaded") && csv.contains(",6.0.3790.1830,"), "\(csv)")
+            let xmlReport = try #require(files.first { $0.hasSuffix(".xml") })
+            let xml = try String(contentsOfFile: out + "/" + xmlReport, encoding: .utf8)
+            #expect(xml.contains("running-version=\"6.0.3790.1830\"") && xml.contains("<greeting "), "\(xml.prefix(2000))")
+            if FileManager.default.isExecutableFile(atPath: "/usr/bin/xmllint") {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/xmllint")
+                process.arguments = ["--noout", "--schema", CLIRunner.repo("data/schema/hotfix-audit-report.xsd"), out + "/" + xmlReport]
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                process.waitUntilExit()
+                #expect(process.terminationStatus == 0, "the XML report with greetings validates against the schema")
+            } else {
+                print("note: xmllint not installed; skipping the schema check of the greeting report")
+            }
             let greetings = try StoreState.query(cli.database, "SELECT count(*), count(DISTINCT source) FROM smtp_greeting")
             #expect(greetings.trimmingCharacters(in: .whitespacesAndNewlines) == "4|1", "\(greetings)")
         }

@@ -121,7 +121,7 @@ extension DemoCLITests {
         let demo = try PipedProcess(["demo", "--data", CLIRunner.repo("data"), "--out", cli.directory + "/reports"], directory: cli.directory)
         defer { demo.terminate() }
         let line = try #require(demo.firstLine(timeout: 30), "no stdout line; stderr: \(demo.stderr)")
-        #expect(line.hasPrefix("hotfix-audit demo: KB912341 against"), "\(line)")
+        #expect(line.hasPrefix("hotfix-audit demo: KB912341 and KB935683 against"), "\(line)")
         #expect(demo.runningAtFirstLine, "the first line arrived only at exit")
         let lineAt = try #require(demo.firstLineAt)
         #expect(lineAt.timeIntervalSince(started) < 10, "first line after \(lineAt.timeIntervalSince(started)) s")
