@@ -1,5 +1,6 @@
 import AuditCore
 import Foundation
+import GRDB
 import InventoryImport
 import ManifestImport
 import Testing
@@ -53,13 +54,13 @@ private func results(_ store: AuditDatabase, kb: String) throws -> [String: Asse
     try importManifest(temp.store, "KB912341.txt")
     _ = try temp.store.assess()
     let before = try results(temp.store, kb: "KB912341")
-    #expect(before.count == 22)
+    #expect(before.count == 24)
 
     try importManifest(temp.store, "KB935683.txt")
     _ = try temp.store.assess()
     #expect(try results(temp.store, kb: "KB912341") == before)
     let kb935683 = try results(temp.store, kb: "KB935683")
-    #expect(kb935683.count == 22)
+    #expect(kb935683.count == 24)
     for (host, result) in kb935683 {
         #expect(result.probeOutcome == nil, "\(host): \(result.reason)")
         #expect(!result.reason.contains("probe"), "\(host): \(result.reason)")
@@ -84,14 +85,30 @@ private func results(_ store: AuditDatabase, kb: String) throws -> [String: Asse
     #expect(try results(temp.store, kb: "KB912341")["demo-stale-x86"]?.verdict == "patched")
 }
 
+/// A store probed before checks had ids: its sessions become sessions of the DATA-reply check when it is migrated.
 @Test func sessionsStoredBeforeChecksHadIdsBelongToTheDataReplyCheck() throws {
-    let temp = try demoStore()
-    try temp.store.read { db in
-        let ids = try String.fetchAll(db, sql: "SELECT DISTINCT check_id FROM probe_session")
-        #expect(ids == ["smtp-data-multiline-354"])
+    let directory = NSTemporaryDirectory() + "hotfix-audit-migrate-checks-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let path = directory + "/old.sqlite"
+    do {
+        let queue = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(queue, upTo: "2026-11-29-v2-narrow-files-and-results")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO host (id, name, name_key, short_key, last_seen) VALUES (1, 'stale', 'stale', 'stale', 't');
+                INSERT INTO probe_campaign (id, started_at, probe_domain, listen, profiles, mode) VALUES ('c0', 't', 'p.test', '', '', 'trigger');
+                INSERT INTO probe_session (campaign_id, host_id, profile, outcome, detail, note, started_at, ended_by)
+                VALUES ('c0', 1, 'delay=5s,lines=1', 'vulnerable', 'premature-data', 'old session', 1, 'quit');
+                """)
+        }
     }
-    let sessions = try temp.store.latestProbeSessions(hostName: "demo-stale-x86")
-    #expect(sessions.map(\.check.rawValue) == ["smtp-data-multiline-354"])
+    let store = try AuditDatabase(path: path)
+    let ids = try store.read { db in try String.fetchAll(db, sql: "SELECT check_id FROM probe_session") }
+    #expect(ids == ["smtp-data-multiline-354"])
+    let sessions = try store.latestProbeSessions(hostName: "stale")
+    #expect(sessions.map(\.check) == [SMTPDataMultilineCheck().id])
+    #expect(sessions.first?.outcome == .vulnerable(.prematureData))
 }
 
 @Test func aGreetingVersionIsEvidenceForEverySmtpsvcKB() throws {
