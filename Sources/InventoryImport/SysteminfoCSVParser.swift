@@ -1,34 +1,48 @@
 import AuditCore
 
-/// `systeminfo /fo csv`: a header row and one data row per host; the hotfix list is packed into
-/// one field (`3 Hotfix(s) Installed.,[01]: KB912341,[02]: Q147222,...`).
+/// `systeminfo /fo csv`: a header row and one data row per host, in any UI language. Multi-valued
+/// fields are joined with commas inside the quotes (`"3 Hotfix(s) Installed.,[01]: File 1,[02]: Q147222"`);
+/// nested lines (a network card's `      Connection Name: …`) stay inside the item before them.
+/// Fields are read by position and shape through ``SysteminfoLayout``, like the list output.
 enum SysteminfoCSVParser {
     static func parse(_ input: TextInput, options: InventoryReadOptions, emitter: RecordEmitter) throws {
         let table = try CSVTable(input: input)
         let file = input.fileName
-        let hostColumn = table.column("host name"), osName = table.column("os name"), osVersion = table.column("os version")
-        let systemType = table.column("system type"), hotfixes = table.column("hotfix(s)")
-        // Without any systeminfo column every row would become a host without facts (issue 8).
-        guard hostColumn != nil || osName != nil || hotfixes != nil else {
-            throw ImportError(file: file, line: table.headerLine, reason: "systeminfo CSV header has none of 'Host Name', 'OS Name', 'Hotfix(s)'")
-        }
-        let fileHost = HostName.fromFileName(file)
         while let row = try table.nextRow() {
-            guard let host = options.hostOverride ?? row.value(hostColumn) ?? fileHost else {
-                throw ImportError(file: file, line: row.line, reason: "empty 'Host Name'")
+            var fields: [SysteminfoField] = []
+            for (index, label) in table.header.enumerated() {
+                let (value, items) = unpack(row.fields[index])
+                fields.append(SysteminfoField(label: label, value: value, line: row.line,
+                                              items: items.map { TextLine(text: $0, number: row.line) }))
             }
-            var facts = HostFacts(name: host, osName: row.value(osName))
-            if let name = facts.osName { facts.product = Product(recognizing: name) ?? Product(name: name) }
-            if let version = row.value(osVersion) { facts.servicePack = ServicePack.mentioned(in: version) }
-            (facts.platform, facts.architectureText) = FieldParse.platform(row.value(systemType))
-            try emitter.host(facts)
-            guard let packed = row.value(hotfixes) else { continue }
-            for item in packed.split(separator: ",") {
-                guard let colon = item.firstIndex(of: ":"), item.trimmingSpaces().hasPrefix("[") else { continue }
-                let id = String(item[item.index(after: colon)...].trimmingSpaces())
-                guard !id.isEmpty, let kb = try FieldParse.hotfix(id, file: file, line: row.line) else { continue }
-                try emitter.hotfix(InstalledHotfix(host: host, kb: kb))
-            }
+            try SysteminfoLayout.emit(fields, recordLine: row.line, file: file, options: options, emitter: emitter)
         }
+    }
+
+    /// `N Hotfix(s) Installed.,[01]: KB1,[02]: KB2` → (`N Hotfix(s) Installed.`, [`KB1`, `KB2`]).
+    /// Only a comma followed directly by `[nn]:` starts an item.
+    static func unpack(_ field: String) -> (String, [String]) {
+        var parts: [Substring] = []
+        var start = field.startIndex
+        var index = field.startIndex
+        while index < field.endIndex {
+            if field[index] == ",", startsIndexedItem(field[field.index(after: index)...]) {
+                parts.append(field[start..<index])
+                start = field.index(after: index)
+            }
+            index = field.index(after: index)
+        }
+        parts.append(field[start...])
+        let value = String(parts[0].trimmingSpaces())
+        let items = parts.dropFirst().map { HotfixEntry.strippingIndex($0) ?? String($0.trimmingSpaces()) }
+        return (value, items)
+    }
+
+    /// `[01]:` at the very start (no indent).
+    static func startsIndexedItem(_ text: Substring) -> Bool {
+        guard text.first == "[", let close = text.firstIndex(of: "]") else { return false }
+        let number = text[text.index(after: text.startIndex)..<close]
+        guard !number.isEmpty, number.count <= 4, number.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+        return text[text.index(after: close)...].drop { $0 == " " }.first == ":"
     }
 }
