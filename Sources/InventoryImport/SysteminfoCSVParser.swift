@@ -8,6 +8,13 @@ enum SysteminfoCSVParser {
     static func parse(_ input: TextInput, options: InventoryReadOptions, emitter: RecordEmitter) throws {
         let table = try CSVTable(input: input)
         let file = input.fileName
+        // Without any systeminfo column every row would become a host without facts (issue 8):
+        // an English label, or the many columns of a localized export.
+        let english = ["host name", "os name", "hotfix(s)"].contains { table.column($0) != nil }
+        guard english || table.header.filter({ !$0.isEmpty }).count >= 10 else {
+            throw ImportError(file: file, line: table.headerLine,
+                              reason: "systeminfo CSV header has none of 'Host Name', 'OS Name', 'Hotfix(s)' and is too short for a localized export")
+        }
         while let row = try table.nextRow() {
             var fields: [SysteminfoField] = []
             for (index, label) in table.header.enumerated() {

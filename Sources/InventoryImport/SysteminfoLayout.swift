@@ -88,9 +88,10 @@ enum SysteminfoLayout {
                 try emitter.rawHotfix(RawHotfixEntry(host: host, text: text, line: item.number), file: file)
             }
         }
-        if let count = firstInteger(in: list.value), count != list.items.count {
+        let complete = list.items.filter { !isCutIndex($0.text) }.count
+        if let count = firstInteger(in: list.value), count != complete {
             try emitter.warning(ImportWarning(file: file, line: list.line,
-                                              message: "the hotfix list announces \(count) entries but lists \(list.items.count) (capture cut off?)"))
+                                              message: "the hotfix list announces \(count) entries but lists \(complete) (capture cut off?)"))
         }
     }
 
