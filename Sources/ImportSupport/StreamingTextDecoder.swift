@@ -52,7 +52,7 @@ public final class StreamingTextDecoder {
         switch sniff.encoding {
         case .utf8: out.append(contentsOf: input)
         case .utf16LE, .utf16BE: try utf16(input, into: &out)
-        case .cp437, .cp850, .gbk: try legacy(input, into: &out)
+        case .cp437, .cp850, .gbk, .cp866: try legacy(input, into: &out)
         }
         return out
     }

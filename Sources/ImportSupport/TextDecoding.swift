@@ -15,6 +15,8 @@ public enum TextEncoding: String, Sendable, CaseIterable {
     case cp850 = "CP850"
     /// Simplified Chinese (CP936 is GBK).
     case gbk = "GBK"
+    /// The Cyrillic OEM code page of a Russian console.
+    case cp866 = "CP866"
 
     /// The name glibc's iconv knows the code page by (nil: decoded without iconv).
     var iconvName: String? {
@@ -23,6 +25,7 @@ public enum TextEncoding: String, Sendable, CaseIterable {
         case .cp437: "IBM437"
         case .cp850: "IBM850"
         case .gbk: "GBK"
+        case .cp866: "IBM866"
         }
     }
 }
@@ -66,7 +69,8 @@ public struct TextDecodingError: Error, Sendable, Equatable {
 /// 4. otherwise, only when the caller says the text is a console export: GBK when the bytes above
 ///    0x7F pair up as GBK double-byte characters whose both bytes are high (Chinese text is runs of
 ///    such pairs), else CP850 (Western European consoles: single accented letters between ASCII,
-///    0xFF as the no-break space in `32 503 MB`). CP437 is decoded when asked for explicitly.
+///    0xFF as the no-break space in `32 503 MB`), or CP866 when the high bytes form whole words (Cyrillic).
+///    CP437 is decoded when asked for explicitly.
 public enum TextDecoding {
     /// Judges the encoding of `head` (the first bytes of the input, up to a few KB).
     public static func sniff(_ head: some Collection<UInt8>, legacy: LegacyFallback) -> TextSniff {
@@ -77,7 +81,8 @@ public enum TextDecoding {
         if let utf16 = bomlessUTF16(bytes) { return utf16 }
         if isUTF8(bytes, complete: bytes.count < 64 * 1024) { return TextSniff(encoding: .utf8) }
         guard legacy == .consoleCodePage else { return TextSniff(encoding: .utf8) }
-        return TextSniff(encoding: looksLikeGBK(bytes) ? .gbk : .cp850)
+        if looksLikeGBK(bytes) { return TextSniff(encoding: .gbk) }
+        return TextSniff(encoding: looksLikeWordsOfHighBytes(bytes) ? .cp866 : .cp850)
     }
 
     /// UTF-16 without a BOM: from the first zero byte on, ASCII letters alternate with zero bytes.
@@ -148,6 +153,18 @@ public enum TextDecoding {
             index += 2
         }
         return strong >= 2 && weak * 10 <= strong
+    }
+
+    /// Cyrillic text is whole words of bytes above 0x7F (`Имя узла`), Western European text single
+    /// accented letters between ASCII ones (`hôte`): runs of three or more high bytes decide for CP866.
+    static func looksLikeWordsOfHighBytes(_ bytes: [UInt8]) -> Bool {
+        var long = 0, short = 0, run = 0
+        for byte in bytes + [0x20] {
+            if byte >= 0x80 { run += 1; continue }
+            if run >= 3 { long += 1 } else if run > 0 { short += 1 }
+            run = 0
+        }
+        return long >= 2 && long >= short
     }
 
     /// Decodes a whole text at once (short files, tests); errors name the decoded line.

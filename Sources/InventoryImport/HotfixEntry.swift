@@ -21,7 +21,8 @@ enum HotfixEntry: Equatable {
     static func leadingKB(_ text: String) -> KBNumber? {
         var rest = Substring(text)
         let upper = rest.uppercased()
-        if upper.hasPrefix("KB") { rest = rest.dropFirst(2) } else if upper.hasPrefix("Q") { rest = rest.dropFirst() }
+        var prefixed = true
+        if upper.hasPrefix("KB") { rest = rest.dropFirst(2) } else if upper.hasPrefix("Q") { rest = rest.dropFirst() } else { prefixed = false }
         let digits = rest.prefix { $0.isASCII && $0.isNumber }
         guard (3...9).contains(digits.count), let number = Int(digits), number > 0 else { return nil }
         var after = rest.dropFirst(digits.count)
@@ -34,6 +35,8 @@ enum HotfixEntry: Equatable {
         // title: ` - Update`, `-v2`, `-IE8`, `_WM9`, `: Latvian Language Pack …`; never a letter or digit.
         guard let next = after.first else { return KBNumber(number) }
         guard !next.isLetter, !next.isNumber else { return nil }
+        // A bare number (`943729`) takes a title only after ` - `: `802.11n Wireless` is no hotfix.
+        if !prefixed && !after.hasPrefix(" - ") { return nil }
         return KBNumber(number)
     }
 

@@ -59,16 +59,18 @@ enum InventoryFormatRegistry {
         InventoryFormatSpec(format: .systeminfoCSV, sniff: { head in
             let h = head.csvHeader
             if h.contains("host name") && (h.contains("os name") || h.contains("hotfix(s)")) { return true }
-            // Any UI language: 20+ quoted names, and an OS-version-shaped value in the first row.
+            // Any UI language: 20+ quoted names, and an OS-version-shaped value in the first row
+            // (or in the first line itself: `/fo csv /nh` writes no header).
             guard h.count >= 20, head.lines.first(where: { !$0.isEmpty })?.hasPrefix("\"") == true else { return false }
+            if h.contains(where: SysteminfoLayout.isOSVersion) { return true }
             return head.csvFirstRow.split(separator: "\"").contains { SysteminfoLayout.isOSVersion(String($0)) }
         }, parse: SysteminfoCSVParser.parse),
         InventoryFormatSpec(format: .wmicQfe, sniff: { head in
             head.lines.prefix(20).contains { line in
                 let lower = line.lowercased()
-                if lower.trimmingSpaces().hasPrefix("hotfixid=") { return true }
-                let names = WmicQfeParser.cells(lower).map(\.text)
-                return names.contains { $0.hasSuffix("hotfixid") } && names.count >= 3 && !lower.contains(",")
+                if WmicQfeParser.keyValue(lower)?.key == "hotfixid" { return true }
+                guard !lower.contains(",") else { return false }
+                return WmicQfeParser.cells(lower).contains { $0.text == "hotfixid" || $0.text.hasSuffix(".hotfixid") || $0.text.hasSuffix("installed.caption") }
             }
         }, parse: WmicQfeParser.parse),
         InventoryFormatSpec(format: .systeminfoList, sniff: { head in

@@ -65,7 +65,7 @@ enum PowerShellCSVParser {
         guard table.column("hotfixid") != nil else {
             throw ImportError(file: file, line: table.headerLine, reason: "Get-HotFix CSV header has no 'HotFixID' column")
         }
-        let keys = ["hotfixid", "installedon", "pscomputername", "csname", "node", "servicepackineffect", "caption", "description"]
+        let keys = ["hotfixid", "installedon", "pscomputername", "csname", "node", "source", "servicepackineffect", "caption", "description"]
         let columns = keys.map { table.column($0) }
         let fileHost = HostName.fromFileName(file)
         var seen: Set<String> = []

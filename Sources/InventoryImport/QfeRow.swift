@@ -9,7 +9,7 @@ enum QfeRow {
     static func emit(_ values: [String: String], line: Int, file: String, options: InventoryReadOptions,
                      fallbackHost: String?, emitter: RecordEmitter, seen: inout Set<String>) throws {
         func value(_ key: String) -> String? { values[key].flatMap { $0.isEmpty ? nil : $0 } }
-        guard let host = options.hostOverride ?? value("csname") ?? value("pscomputername") ?? value("node")
+        guard let host = options.hostOverride ?? value("csname") ?? value("pscomputername") ?? value("node") ?? value("source")
             ?? fallbackHost else {
             throw ImportError(file: file, line: line, reason: "no host name (no CSName column, no HOST-qfe file name); pass --host NAME")
         }

@@ -6,23 +6,38 @@ import AuditCore
 /// Fields are read by position and shape through ``SysteminfoLayout``, like the list output.
 enum SysteminfoCSVParser {
     static func parse(_ input: TextInput, options: InventoryReadOptions, emitter: RecordEmitter) throws {
-        let table = try CSVTable(input: input)
+        let reader = CSVReader(input: input)
         let file = input.fileName
+        guard let first = try reader.next() else { throw ImportError(file: file, line: reader.line, reason: "empty file (no header row)") }
+        // `/nh` writes no header: the first record is already a host (it holds the OS version).
+        let headerless = first.fields.contains { SysteminfoLayout.isOSVersion(String($0.trimmingSpaces())) }
+        let header = headerless ? first.fields.indices.map { "field \($0 + 1)" } : first.fields.map { String($0.trimmingSpaces()) }
+        let lowered = header.map { $0.lowercased() }
         // Without any systeminfo column every row would become a host without facts (issue 8):
         // an English label, or the many columns of a localized export.
-        let english = ["host name", "os name", "hotfix(s)"].contains { table.column($0) != nil }
-        guard english || table.header.filter({ !$0.isEmpty }).count >= 10 else {
-            throw ImportError(file: file, line: table.headerLine,
+        let english = ["host name", "os name", "hotfix(s)"].contains { lowered.contains($0) }
+        guard headerless || english || header.filter({ !$0.isEmpty }).count >= 10 else {
+            throw ImportError(file: file, line: first.line,
                               reason: "systeminfo CSV header has none of 'Host Name', 'OS Name', 'Hotfix(s)' and is too short for a localized export")
         }
-        while let row = try table.nextRow() {
-            var fields: [SysteminfoField] = []
-            for (index, label) in table.header.enumerated() {
-                let (value, items) = unpack(row.fields[index])
-                fields.append(SysteminfoField(label: label, value: value, line: row.line,
-                                              items: items.map { TextLine(text: $0, number: row.line) }))
+        var row: CSVRecord? = headerless ? first : try reader.next()
+        while let record = row {
+            // `systeminfo /fo csv >> all.csv` repeats the header before each host.
+            let isHeader = !headerless && record.fields.map({ String($0.trimmingSpaces()).lowercased() }) == lowered
+            if !isHeader {
+                guard record.fields.count == header.count else {
+                    throw ImportError(file: file, line: record.line,
+                                      reason: "expected \(header.count) fields as in the header, got \(record.fields.count)")
+                }
+                var fields: [SysteminfoField] = []
+                for (index, label) in header.enumerated() {
+                    let (value, items) = unpack(record.fields[index])
+                    fields.append(SysteminfoField(label: label, value: value, line: record.line,
+                                                  items: items.map { TextLine(text: $0, number: record.line) }))
+                }
+                try SysteminfoLayout.emit(fields[...], recordLine: record.line, file: file, options: options, emitter: emitter)
             }
-            try SysteminfoLayout.emit(fields, recordLine: row.line, file: file, options: options, emitter: emitter)
+            row = try reader.next()
         }
     }
 

@@ -25,12 +25,12 @@ enum SysteminfoLayout {
         var hotfixes: SysteminfoField?
     }
 
-    static func read(_ fields: [SysteminfoField]) -> Reading {
+    static func read(_ fields: ArraySlice<SysteminfoField>) -> Reading {
         var reading = Reading()
         if let versionIndex = fields.firstIndex(where: { isOSVersion($0.value) }) {
             reading.osVersion = fields[versionIndex]
-            if versionIndex >= 1 { reading.osName = fields[versionIndex - 1] }
-            if versionIndex >= 2 { reading.host = fields[versionIndex - 2] }
+            if versionIndex >= fields.startIndex + 1 { reading.osName = fields[versionIndex - 1] }
+            if versionIndex >= fields.startIndex + 2 { reading.host = fields[versionIndex - 2] }
             reading.systemType = fields[(versionIndex + 1)...].first { isSystemType($0.value) }
         }
         let labelled = { (name: String) in fields.first { $0.label.lowercased() == name } }
@@ -60,7 +60,7 @@ enum SysteminfoLayout {
     }
 
     /// Emits the host facts and hotfixes of one systeminfo record.
-    static func emit(_ fields: [SysteminfoField], recordLine: Int, file: String, options: InventoryReadOptions,
+    static func emit(_ fields: ArraySlice<SysteminfoField>, recordLine: Int, file: String, options: InventoryReadOptions,
                      emitter: RecordEmitter) throws {
         let reading = read(fields)
         guard reading.osVersion != nil || reading.host != nil || reading.hotfixes != nil else {

@@ -13,7 +13,22 @@ enum SysteminfoListParser {
             throw ImportError(file: file, line: 1, reason: "not a systeminfo list: no column of `Label:   value` lines")
         }
         let fields = fields(lines, column: column)
-        try SysteminfoLayout.emit(fields, recordLine: fields.first?.line ?? 1, file: file, options: options, emitter: emitter)
+        for record in records(fields) {
+            try SysteminfoLayout.emit(record, recordLine: record.first?.line ?? 1, file: file, options: options, emitter: emitter)
+        }
+    }
+
+    /// Several hosts' outputs appended into one file (`systeminfo /s HOST >> all.txt`): a record per OS
+    /// version field, starting at its host-name field (two before it) when that value looks like a host name.
+    static func records(_ fields: [SysteminfoField]) -> [ArraySlice<SysteminfoField>] {
+        let anchors = fields.indices.filter { SysteminfoLayout.isOSVersion(fields[$0].value) }
+        guard anchors.count > 1 else { return [fields[...]] }
+        var starts = [0]
+        for anchor in anchors.dropFirst() {
+            let hostIndex = anchor - 2
+            starts.append(hostIndex > starts.last! && SysteminfoLayout.isHostName(fields[hostIndex].value) ? hostIndex : anchor - 1)
+        }
+        return starts.indices.map { index in fields[starts[index]..<(index + 1 < starts.count ? starts[index + 1] : fields.count)] }
     }
 
     /// Console cells of one character: East Asian wide characters take two.

@@ -3,7 +3,9 @@ import AuditCore
 /// `wmic qfe` output, as captured on real hosts: the default fixed-width table (UTF-16LE with BOM
 /// when redirected; `Please wait while WMIC is being installed.` glued to the header on first use;
 /// `CR CR LF` line ends; a typed command line before it) and `wmic qfe list full` (`Key=value`
-/// blocks). (`wmic qfe get … /format:csv` has a `HotFixID` column and reads as ps-hotfix-csv.)
+/// blocks), and the same objects as PowerShell prints them (`Get-HotFix > file`: a `Source` column
+/// underlined with dashes; `Format-List`: `HotFixID : …` blocks). (`wmic qfe get … /format:csv` has a
+/// `HotFixID` column and reads as ps-hotfix-csv.)
 /// Table cells are separated by two or more spaces and matched to the header's columns by position
 /// with a least-distance alignment, so a row whose non-ASCII text shifted later cells still reads.
 enum WmicQfeParser {
@@ -11,7 +13,7 @@ enum WmicQfeParser {
         let lines = try TextLines.read(input)
         let file = input.fileName
         let rows: [(values: [String: String], line: Int)]
-        if lines.contains(where: { $0.text.trimmingSpaces().lowercased().hasPrefix("hotfixid=") }) {
+        if lines.contains(where: { keyValue($0.text.lowercased())?.key == "hotfixid" }) {
             rows = listRows(lines)
         } else {
             rows = try tableRows(lines, file: file)
@@ -35,11 +37,20 @@ enum WmicQfeParser {
                 current = [:]
                 continue
             }
-            guard let equals = text.firstIndex(of: "=") else { continue }
+            guard let (key, value) = keyValue(String(text)) else { continue }
             if current.isEmpty { start = line.number }
-            current[text[..<equals].trimmingSpaces().lowercased()] = String(text[text.index(after: equals)...].trimmingSpaces())
+            current[key.lowercased()] = value
         }
         return rows
+    }
+
+    /// `HotFixID=KB912341` (wmic list) or `HotFixID   : KB912341` (PowerShell `Format-List`): a one-word key.
+    static func keyValue(_ line: String) -> (key: String, value: String)? {
+        let text = line.trimmingSpaces()
+        guard let separator = text.firstIndex(where: { $0 == "=" || $0 == ":" }) else { return nil }
+        let key = text[..<separator].trimmingSpaces()
+        guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber }) else { return nil }
+        return (String(key), String(text[text.index(after: separator)...].trimmingSpaces()))
     }
 
     /// Runs of text separated by two or more spaces, with their start cell.
@@ -78,6 +89,8 @@ enum WmicQfeParser {
         for line in lines[(headerIndex + 1)...] {
             let found = cells(line.text)
             guard !found.isEmpty else { continue }
+            // PowerShell `Format-Table` (`Get-HotFix > file`) underlines its header with dashes.
+            if found.allSatisfy({ $0.text.allSatisfy { $0 == "-" } }) { continue }
             guard found.count <= columns.count else {
                 throw ImportError(file: file, line: line.number,
                                   reason: "row has \(found.count) cells but the header names \(columns.count) columns")

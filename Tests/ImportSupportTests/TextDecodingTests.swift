@@ -86,3 +86,12 @@ private func streamed(_ bytes: [UInt8], chunk size: Int, legacy: LegacyFallback 
     // 0x9B is ¢ in CP437 but ø in CP850.
     #expect(String(decoding: try decoder.decode([0x41, 0x9B]), as: UTF8.self) == "A¢")
 }
+
+@Test func cyrillicConsoleBytesDecodeAsCP866() throws {
+    // "Имя узла:   DC" and "Тип системы" as a Russian cmd writes them (CP866).
+    let bytes: [UInt8] = [0x88, 0xAC, 0xEF, 0x20, 0xE3, 0xA7, 0xAB, 0xA0, 0x3A, 0x20, 0x20, 0x44, 0x43, 0x0D, 0x0A,
+                          0x92, 0xA8, 0xAF, 0x20, 0xE1, 0xA8, 0xE1, 0xE2, 0xA5, 0xAC, 0xEB]
+    let (text, sniff) = try TextDecoding.decode(bytes, legacy: .consoleCodePage)
+    #expect(sniff.encoding == .cp866)
+    #expect(text == "Имя узла:  DC\r\nТип системы")
+}

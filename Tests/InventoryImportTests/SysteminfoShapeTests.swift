@@ -117,3 +117,31 @@ private func systeminfoList(width: Int = 27, host: String = "SRV9", version: Str
     #expect(HotfixEntry.embeddedKB(in: "Hotfix for Windows XP (KB952287)") == KBNumber(952287))
     #expect(HotfixEntry.embeddedKB(in: "SP3") == nil)
 }
+
+@Test func appendedSysteminfoOutputsOfSeveralHostsAreSeveralRecords() throws {
+    let text = systeminfoList(host: "SRV1", hotfixes: ["KB1111111"]) + systeminfoList(host: "SRV2", hotfixes: ["KB2222222"])
+    let out = try records(text, file: "all.txt")
+    #expect(out.hosts.map(\.name) == ["SRV1", "SRV2"])
+    #expect(out.hotfixes.map { "\($0.host) \($0.kb)" } == ["SRV1 KB1111111", "SRV2 KB2222222"])
+}
+
+@Test func bareNumbersOnlyCountWhenTheyStandAlone() {
+    #expect(HotfixEntry("802.11n USB Wireless LAN Card") == .unreadable("802.11n USB Wireless LAN Card"))
+    #expect(HotfixEntry("943729 - Update") == .kb(KBNumber(943729)))
+}
+
+/// A systeminfo `/fo csv` with English headers, one header copy per appended host.
+private func systeminfoCSV(header: Bool, hosts: [String]) -> String {
+    let names = ["Host Name", "OS Name", "OS Version", "System Type", "Hotfix(s)"].map { "\"\($0)\"" }.joined(separator: ",")
+    let rows = hosts.map { "\"\($0)\",\"Microsoft Windows 7 Enterprise \",\"6.1.7601 Service Pack 1 Build 7601\",\"x64-based PC\",\"1 Hotfix(s) Installed.,[01]: KB976902\"" }
+    return rows.map { (header ? names + "\r\n" : "") + $0 + "\r\n" }.joined()
+}
+
+@Test func systeminfoCSVWithRepeatedHeadersOrNoHeaderReadsEveryHost() throws {
+    let repeated = try records(systeminfoCSV(header: true, hosts: ["PC1", "PC2"]), file: "a.csv")
+    #expect(repeated.hosts.map(\.name) == ["PC1", "PC2"])
+    let headerless = try records(systeminfoCSV(header: false, hosts: ["PC3", "PC4"]), file: "b.csv", format: .systeminfoCSV)
+    #expect(headerless.hosts.map(\.name) == ["PC3", "PC4"])
+    #expect(headerless.hotfixes.count == 2)
+    #expect(headerless.hosts.allSatisfy { $0.product?.name == "Windows 7" && $0.platform == .x64 && $0.servicePack?.level == 1 })
+}

@@ -100,3 +100,25 @@ private let qfeHeader = ["Caption", "CSName", "Description", "FixComments", "Hot
                                                              .systeminfoCSV, .wmicQfe, .systeminfoList, .updateList, .fleetCSV])
     #expect(Set(InventoryFormatRegistry.specs.map(\.format)) == Set(InventoryFormat.allCases))
 }
+
+@Test func powerShellGetHotFixTableAndListPrintoutsRead() throws {
+    let table = "\r\nSource        Description      HotFixID      InstalledBy          InstalledOn\r\n"
+        + "------        -----------      --------      -----------          -----------\r\n"
+        + "WIN10A        Update           KB4462930     NT AUTHORITY\\SYSTEM  3/2/2019 12:00:00 AM\r\n"
+        + "WIN10A        Security Update  KB4485449     NT AUTHORITY\\SYSTEM  3/2/2019 12:00:00 AM\r\n\r\n"
+    let tableOut = try records(table, file: "t.txt")
+    #expect(tableOut.hotfixes.map(\.kb) == [KBNumber(4462930), KBNumber(4485449)])
+    #expect(tableOut.hotfixes.first?.host == "WIN10A")
+    #expect(tableOut.hotfixes.first?.installedOn == "3/2/2019 12:00:00 AM")
+    #expect(tableOut.warnings.isEmpty)
+    let list = "\r\nSource      : WIN10B\r\nDescription : Update\r\nHotFixID    : KB4462930\r\nInstalledOn : 3/2/2019 12:00:00 AM\r\n\r\n"
+        + "Source      : WIN10B\r\nDescription : Update\r\nHotFixID    : KB4485449\r\nInstalledOn : 3/2/2019 12:00:00 AM\r\n"
+    let listOut = try records(list, file: "l.txt")
+    #expect(listOut.hotfixes.map(\.kb) == [KBNumber(4462930), KBNumber(4485449)])
+    #expect(listOut.hotfixes.allSatisfy { $0.host == "WIN10B" })
+}
+
+@Test func singleColumnWmicGetReadsWithAHost() throws {
+    let text = "HotFixID   \r\r\nKB2534111  \r\r\nKB976902   \r\r\n\r\r\n"
+    #expect(try records(text, file: "c.txt", host: "w7").hotfixes.map(\.kb) == [KBNumber(2534111), KBNumber(976902)])
+}
