@@ -62,6 +62,8 @@ enum SysteminfoCSVParser {
 
     /// `[01]:` at the very start (no indent).
     static func startsIndexedItem(_ text: Substring) -> Bool {
+        // Look at a few characters only: a hostile field of `,[,[,[…` must stay linear.
+        let text = text.prefix(8)
         guard text.first == "[", let close = text.firstIndex(of: "]") else { return false }
         let number = text[text.index(after: text.startIndex)..<close]
         guard !number.isEmpty, number.count <= 4, number.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }

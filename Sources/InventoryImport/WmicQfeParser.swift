@@ -9,6 +9,8 @@ import AuditCore
 /// Table cells are separated by two or more spaces and matched to the header's columns by position
 /// with a least-distance alignment, so a row whose non-ASCII text shifted later cells still reads.
 enum WmicQfeParser {
+    static let maxColumns = 64
+
     static func parse(_ input: TextInput, options: InventoryReadOptions, emitter: RecordEmitter) throws {
         let lines = try TextLines.read(input)
         let file = input.fileName
@@ -77,6 +79,11 @@ enum WmicQfeParser {
             throw ImportError(file: file, line: 1, reason: "wmic qfe output without a header naming 'HotFixID'")
         }
         var columns = cells(lines[headerIndex].text)
+        // Win32_QuickFixEngineering has a dozen properties: a wider header is no wmic output (and would
+        // make the row alignment quadratic).
+        guard columns.count <= maxColumns else {
+            throw ImportError(file: file, line: lines[headerIndex].number, reason: "wmic header with more than \(maxColumns) columns")
+        }
         // A banner glued to the first column name (`…installed.Caption`): the column starts at the name.
         if let first = columns.first {
             let name = String(first.text.reversed().prefix { $0.isLetter }.reversed())
