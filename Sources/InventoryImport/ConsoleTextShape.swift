@@ -5,10 +5,12 @@ import AuditCore
 /// only (`:`, spaces, quotes, column names), which every OEM code page and GBK leave as ASCII.
 enum ConsoleTextShape {
     /// True for a `systeminfo` list (many `Label:   value` lines), a systeminfo `/fo csv` header
-    /// (one record of 20+ quoted names) or a wmic qfe table/list (a `HotFixID` column or key).
+    /// (one record of 20+ quoted names), a wmic qfe table/list (a `HotFixID` column or key), or an
+    /// update list (mostly `KBnnnnnn: title` lines).
     static func looksLikeConsoleExport(_ bytes: [UInt8]) -> Bool {
         var labelLines = 0
         var lineCount = 0
+        var updateLines = 0
         for line in bytes.prefix(32 * 1024).split(separator: 0x0A, omittingEmptySubsequences: true) {
             lineCount += 1
             if lineCount > 200 { break }
@@ -16,8 +18,17 @@ enum ConsoleTextShape {
             if line.first == UInt8(ascii: "\""), count(line, of: Array("\",\"".utf8)) >= 20 { return true }
             if isLabelLine(line) { labelLines += 1 }
             if labelLines >= 8 { return true }
+            if isUpdateLine(line) { updateLines += 1 }
         }
-        return false
+        return updateLines > 0 && updateLines * 10 >= lineCount * 8
+    }
+
+    /// `KB2483139: title`: an update-history line.
+    static func isUpdateLine(_ line: ArraySlice<UInt8>) -> Bool {
+        let bytes = line.drop { $0 == 0x20 || $0 == 0x09 }
+        guard bytes.count > 3, bytes.prefix(2).map({ $0 | 0x20 }) == [UInt8(ascii: "k"), UInt8(ascii: "b")] else { return false }
+        let digits = bytes.dropFirst(2).prefix { $0 >= 0x30 && $0 <= 0x39 }
+        return (3...9).contains(digits.count) && bytes.dropFirst(2 + digits.count).first == UInt8(ascii: ":")
     }
 
     /// `Label:   value`: starts with a non-blank, has a colon followed by at least two spaces (or by

@@ -2,8 +2,9 @@ import AuditCore
 import ImportSupport
 
 /// The text of an inventory as UTF-8 bytes, decoded chunk by chunk by the shared decoder
-/// (``TextDecoding``): BOMs, UTF-16 with or without BOM (also after an ASCII banner), UTF-8, and
-/// the OEM code pages of console exports (CP850, GBK) when the bytes have the shape of one.
+/// (``TextDecoding``): BOMs, UTF-8, UTF-16 with a BOM; and for console exports (systeminfo, wmic,
+/// update lists — judged by ``ConsoleTextShape``) also UTF-16 without a BOM (after an ASCII banner
+/// too) and the OEM code pages (CP850, CP866, GBK). Other BOM-less UTF-16 is refused, naming the fix.
 final class TextInput {
     let raw: RawSource
     let encoding: TextEncoding
@@ -20,6 +21,15 @@ final class TextInput {
         let legacy: LegacyFallback = ConsoleTextShape.looksLikeConsoleExport(first) ? .consoleCodePage : .none
         let sniff = TextDecoding.sniff(first, legacy: legacy)
         encoding = sniff.encoding
+        if sniff.bomLength == 0, sniff.encoding == .utf16LE || sniff.encoding == .utf16BE {
+            // Console captures (wmic, systeminfo) are written as UTF-16 without a BOM; anything else
+            // in that form is refused as before, since nothing vouches for the guess.
+            let sample = (try? StreamingTextDecoder(sniff).decode(Array(first.prefix(64 * 1024)))) ?? []
+            guard ConsoleTextShape.looksLikeConsoleExport(sample) else {
+                throw ImportError(file: raw.fileName, line: 1,
+                                  reason: "text looks like \(sniff.encoding.rawValue) without a byte-order mark; save it as UTF-8 or UTF-16 with a BOM")
+            }
+        }
         do {
             decoder = try StreamingTextDecoder(sniff)
         } catch {

@@ -69,18 +69,11 @@ import Testing
     #expect(importError(bytes: bytes, file: "bad.csv") == ImportError(file: "bad.csv", line: 3, reason: "invalid UTF-8"))
 }
 
-@Test func utf16WithoutBOMIsDecodedByItsNULPattern() throws {
-    // Changed with issue 14: BOM-less UTF-16 (real wmic/systeminfo captures) is decoded, no longer refused.
-    let text = "host,file,version\nh1,a.dll,1.0\n"
-    var littleEndian: [UInt8] = [], bigEndian: [UInt8] = []
-    for unit in text.utf16 {
-        littleEndian += [UInt8(unit & 0xFF), UInt8(unit >> 8)]
-        bigEndian += [UInt8(unit >> 8), UInt8(unit & 0xFF)]
-    }
-    let expected = try records(text, file: "u16.csv")
-    #expect(expected.files.count == 1)
-    #expect(try records(bytes: littleEndian, file: "u16.csv") == expected)
-    #expect(try records(bytes: bigEndian, file: "u16.csv") == expected)
+@Test func utf16WithoutBOMIsDetectedAndNamed() {
+    var bytes: [UInt8] = []
+    for unit in "host,file,version\nh1,a.dll,1.0\n".utf16 { bytes += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+    let error = importError(bytes: bytes, file: "u16.csv")
+    #expect(error?.reason.contains("UTF-16LE without a byte-order mark") == true)
 }
 
 @Test func utf16BigEndianWithBOMIsTranscoded() throws {
