@@ -64,7 +64,10 @@ public struct TextDecodingError: Error, Sendable, Equatable {
 /// The one text decoder of the importers. Detection, in this order (each step is decisive):
 /// 1. a byte-order mark (UTF-8, UTF-16LE, UTF-16BE);
 /// 2. the NUL pattern of UTF-16 without a BOM: ASCII characters alternate with zero bytes (LE: zero
-///    at odd offsets, BE: at even ones), possibly after an ASCII banner that a console wrote first;
+///    at odd offsets, BE: at even ones), possibly after an ASCII banner that a console wrote first
+///    (at least 8 characters of the pattern: a stray NUL is binary). A BOM-less guess carries
+///    `bomLength == 0`; the caller decides whether the content vouches for it (the inventory reader
+///    accepts it for console captures only, and refuses other BOM-less UTF-16 naming the fix);
 /// 3. valid UTF-8 (which includes plain ASCII) is UTF-8;
 /// 4. otherwise, only when the caller says the text is a console export: GBK when the bytes above
 ///    0x7F pair up as GBK double-byte characters whose both bytes are high (Chinese text is runs of

@@ -45,8 +45,14 @@ enum InventoryFormatRegistry {
     static let specs: [InventoryFormatSpec] = [
         // Parsed from raw bytes by InventoryReader (libxml2 decodes XML itself).
         InventoryFormatSpec(format: .ovalSystemCharacteristics, sniff: { $0.firstByte == UInt8(ascii: "<") }, parse: { _, _, _ in }),
-        InventoryFormatSpec(format: .osqueryJSON, sniff: { $0.firstByte == UInt8(ascii: "[") || $0.firstByte == UInt8(ascii: "{") },
-                            parse: OsqueryJSONParser.parse),
+        // `[` opens a JSON array of objects (or is empty); `[01]: KB…` is a hotfix line, not JSON.
+        InventoryFormatSpec(format: .osqueryJSON, sniff: { head in
+            if head.firstByte == UInt8(ascii: "{") { return true }
+            guard head.firstByte == UInt8(ascii: "[") else { return false }
+            let next = head.lines.joined(separator: "\n").utf8.drop { $0 == UInt8(ascii: "[") }
+                .first { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }
+            return next.map { !($0 >= 0x30 && $0 <= 0x39) } ?? true
+        }, parse: OsqueryJSONParser.parse),
         InventoryFormatSpec(format: .psVersionInfoCSV, sniff: { head in
             if let type = head.typeLine, type.contains("fileversioninfo") { return true }
             let h = head.csvHeader

@@ -1,7 +1,8 @@
 import AuditCore
 
 /// Update-history lists (a script's `KB2483139: Latvian Language Pack - … (KB2483139)` lines, one
-/// update a line, the same KB repeated per language): read as the host's hotfix list. The content
+/// update a line, the same KB repeated per language; update titles ending in `(KB4489899)`; the
+/// `[01]: KB…` lines of `systeminfo | find "KB"`): read as the host's hotfix list. The content
 /// never names the host, so it comes from `--host` or a `HOST-updates.txt` file name; otherwise
 /// the file is refused naming `--host NAME`. A line without a leading KB is kept as raw text with a warning.
 enum UpdateListParser {
@@ -19,7 +20,7 @@ enum UpdateListParser {
         for line in lines {
             let text = String(line.text.trimmingSpaces())
             guard !text.isEmpty else { continue }
-            if case .kb(let kb) = HotfixEntry(text) {
+            if let kb = kb(of: text) {
                 if seen.insert(kb).inserted { try emitter.hotfix(InstalledHotfix(host: host, kb: kb)) }
             } else {
                 try emitter.rawHotfix(RawHotfixEntry(host: host, text: text, line: line.number), file: file)
@@ -27,10 +28,24 @@ enum UpdateListParser {
         }
     }
 
-    /// An update line: a KB number, a colon, a title.
+    /// The KB of one line: `KB2483139: title`, `title (KB2483139)` (an update-history title), or
+    /// `[01]: KB2483139` (the hotfix lines of `systeminfo | find "KB"`).
+    static func kb(of line: String) -> KBNumber? {
+        let text = HotfixEntry.strippingIndex(line) ?? line
+        if case .kb(let kb) = HotfixEntry(text) { return kb }
+        if text.hasSuffix(")"), let open = text.lastIndex(of: "("),
+           case .kb(let kb) = HotfixEntry(text[text.index(after: open)..<text.index(before: text.endIndex)]),
+           text[text.index(after: open)...].uppercased().hasPrefix("KB") {
+            return kb
+        }
+        return nil
+    }
+
+    /// An update line: a KB number, a colon, a title; a title ending in `(KBnnnnnn)`; an indexed `[01]: KB…`.
     static func isUpdateLine(_ text: some StringProtocol) -> Bool {
-        let trimmed = text.trimmingSpaces()
-        guard trimmed.uppercased().hasPrefix("KB"), let colon = trimmed.firstIndex(of: ":") else { return false }
-        return KBNumber(trimmed[..<colon]) != nil
+        let trimmed = String(text.trimmingSpaces())
+        if trimmed.uppercased().hasPrefix("KB"), let colon = trimmed.firstIndex(of: ":") { return KBNumber(trimmed[..<colon]) != nil }
+        if let item = HotfixEntry.strippingIndex(trimmed) { return HotfixEntry.looksLikeHotfix(item) }
+        return trimmed.hasSuffix(")") && kb(of: trimmed) != nil
     }
 }

@@ -98,13 +98,18 @@ enum WmicQfeParser {
             guard !found.isEmpty else { continue }
             // PowerShell `Format-Table` (`Get-HotFix > file`) underlines its header with dashes.
             if found.allSatisfy({ $0.text.allSatisfy { $0 == "-" } }) { continue }
-            guard found.count <= columns.count else {
-                throw ImportError(file: file, line: line.number,
-                                  reason: "row has \(found.count) cells but the header names \(columns.count) columns")
+            let assignment: [Int]
+            if found.count <= columns.count {
+                assignment = align(found.map(\.start), columns.map(\.start))
+            } else {
+                // More cells than columns: a value held a double space. Each cell joins the last column
+                // starting at or before it.
+                assignment = found.map { cell in columns.lastIndex { $0.start <= cell.start } ?? 0 }
             }
-            let assignment = align(found.map(\.start), columns.map(\.start))
             var values: [String: String] = [:]
-            for (cell, column) in zip(found, assignment) { values[names[column]] = cell.text }
+            for (cell, column) in zip(found, assignment) {
+                values[names[column]] = values[names[column]].map { $0 + "  " + cell.text } ?? cell.text
+            }
             rows.append((values, line.number))
         }
         return rows

@@ -133,3 +133,20 @@ private let qfeHeader = ["Caption", "CSName", "Description", "FixComments", "Hot
     _ = importError(labels, file: "l.txt")
     #expect(ContinuousClock.now - started < .seconds(10))
 }
+
+@Test func wmicRowWithADoubleSpaceInsideAValueStillReads() throws {
+    let header = "Caption  CSName  Description                     FixComments  HotFixID   InstalledOn  \r\n"
+    let row = "         PC9     Security Update  for Windows XP               KB958644   1/2/2009     \r\n"
+    let out = try records(header + row, file: "q.txt")
+    #expect(out.hotfixes == [InstalledHotfix(host: "PC9", kb: KBNumber(958644), installedOn: "1/2/2009")])
+}
+
+@Test func updateTitlesAndFindKBLinesAreUpdateLists() throws {
+    let titles = "2019-03 Cumulative Update for Windows 10 Version 1809 for x64-based Systems (KB4489899)\r\n"
+        + "Security Update for Windows 7 for x64-based Systems (KB2479943)\r\n"
+    let (format, out) = try (InventoryReader.detect(TextInput(raw: RawSource(bytes: Array(titles.utf8), fileName: "h.txt"))), records(titles, file: "h.txt", host: "pc"))
+    #expect(format == .updateList)
+    #expect(out.hotfixes.map(\.kb) == [KBNumber(4489899), KBNumber(2479943)])
+    let found = "                           [01]: KB2534111\r\n                           [02]: KB976902\r\n"
+    #expect(try records(found, file: "pc3-updates.txt").hotfixes.map(\.kb) == [KBNumber(2534111), KBNumber(976902)])
+}
