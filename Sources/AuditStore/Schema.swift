@@ -267,6 +267,18 @@ enum Schema {
                 FROM assessment_host a JOIN json_each(a.results) j JOIN assessment_evidence e ON e.id = j.value;
                 """)
         }
+        // Hotfix-list entries that name no KB (`File 1`, a GUID) are kept as written, per host and source.
+        migrator.registerMigration("2026-12-01-v3-raw-hotfix-entries") { db in
+            try db.execute(sql: """
+                CREATE TABLE raw_hotfix_entry (
+                    host_id INTEGER NOT NULL REFERENCES host(id) ON DELETE CASCADE,
+                    source TEXT NOT NULL,
+                    entry TEXT NOT NULL CHECK (entry <> ''),
+                    occurrences INTEGER NOT NULL DEFAULT 1 CHECK (occurrences >= 1),
+                    PRIMARY KEY (host_id, source, entry)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -60,6 +60,8 @@ func sampleFleet() throws -> [String: MergedHost] {
     for name in try FileManager.default.contentsOfDirectory(atPath: Paths.inventories.path) where name != "README.md" {
         formats.insert(try InventoryReader.detectFormat(atPath: Paths.inventory(name)))
     }
-    #expect(formats == Set(InventoryFormat.allCases))
+    // The console captures (systeminfo list, wmic qfe, update lists) are covered by the real files of
+    // CorpusInventoryTests, not by the sample fleet (changed with issue 14).
+    #expect(formats == Set(InventoryFormat.allCases).subtracting([.systeminfoList, .wmicQfe, .updateList]))
     #expect(hosts.values.allSatisfy { $0.facts.address?.hasPrefix("127.0.0.") == true && $0.facts.address?.hasSuffix(":2525") == true })
 }
