@@ -3,6 +3,8 @@ import Foundation
 import TestHarness
 import Testing
 @testable import SMTPProbe
+@testable import SMTPProbeServer
+@testable import SMTPLab
 
 /// Campaigns over lab relays on loopback: real servers, real sockets. Serialized: the big campaign
 /// saturates the CPU, which would delay the small campaign's legacy retries past the grace period.
