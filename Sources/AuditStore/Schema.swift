@@ -267,6 +267,7 @@ enum Schema {
                 FROM assessment_host a JOIN json_each(a.results) j JOIN assessment_evidence e ON e.id = j.value;
                 """)
         }
+        registerAlphaPlatform(&migrator)
         return migrator
     }
 }

@@ -1,0 +1,187 @@
+import AuditCore
+import ImportSupport
+
+/// The old fixed-width layout: a header such as `Date  Time  Version  Size  File name  Platform` over a
+/// dashed rule, then rows separated by runs of spaces or TABs. Cells rarely sit under their headers
+/// (right-aligned sizes, 4-digit years, `01:47p 382,064`), so the header only says which fields exist
+/// and in what order; each row is tokenised and its tokens are told apart by shape (``TextFieldShapes``).
+enum FixedWidthTable {
+    /// What a header word stands for.
+    enum Field: Sendable, Equatable {
+        case name, version, size, date, time, dateTime, platform
+        /// A column kept as text and not imported (`Language`, `Destination folder`).
+        case other
+        var isTyped: Bool { self == .version || self == .size || self == .date || self == .time || self == .dateTime }
+    }
+
+    /// Header phrases, longest first, as lowercase word lists.
+    static let phrases: [([String], Field)] = [
+        (["file", "name", "and", "path"], .name), (["filename", "and", "path"], .name), (["file", "name", "and", "location"], .name),
+        (["date", "and", "time"], .dateTime), (["destination", "folder"], .other), (["file", "version"], .version),
+        (["current", "version"], .version), (["file", "size"], .size), (["file", "name"], .name), (["file", "names"], .name),
+        (["file", "date"], .date), (["file", "time"], .time), (["date/time"], .dateTime), (["filename"], .name), (["name"], .name),
+        (["date"], .date), (["time"], .time), (["version"], .version), (["size"], .size), (["bytes"], .size),
+        (["platform"], .platform), (["cpu"], .platform), (["processor"], .platform), (["architecture"], .platform),
+        (["language"], .other), (["folder"], .other), (["location"], .other), (["path"], .other), (["description"], .other),
+    ]
+
+    /// Recognises a header line (`Date  Time  Version  Size  File name`, `Size  File name`, `File Name  Version`):
+    /// it names the file and at least one date, time, version or size column, and nothing else but known columns.
+    static func header(_ line: Substring) -> [Field]? {
+        let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { $0.lowercased() }
+        guard words.count >= 2, words.count <= 24 else { return nil }
+        var fields: [Field] = []
+        var index = 0
+        var unknown = 0
+        outer: while index < words.count {
+            for (phrase, field) in phrases where index + phrase.count <= words.count && Array(words[index..<(index + phrase.count)]) == phrase {
+                fields.append(field)
+                index += phrase.count
+                continue outer
+            }
+            // `Outlook 97 version`: a version column named after its product.
+            if let next = words.dropFirst(index).prefix(3).firstIndex(of: "version"), next > index {
+                fields.append(.version)
+                index = next + 1
+                continue
+            }
+            unknown += 1
+            fields.append(.other)
+            index += 1
+        }
+        guard unknown <= 1, fields.filter({ $0 == .name }).count == 1, fields.contains(where: \.isTyped) else { return nil }
+        return fields
+    }
+
+    /// A line of dashes (or `=`), possibly broken by spaces.
+    static func isRule(_ line: String) -> Bool {
+        let trimmed = line.trimmingSpaces()
+        return trimmed.count >= 3 && trimmed.allSatisfy { $0 == "-" || $0 == "=" || $0 == " " || $0 == "\t" }
+    }
+
+    /// One whitespace-separated token with the column it starts at.
+    struct Token: Sendable {
+        var text: String
+        var column: Int
+        var shape: TextFieldShapes.Shape
+    }
+
+    /// Splits a row on spaces and TABs, keeping `3:22 PM`, `524,560 bytes` and `Not applicable` together
+    /// and cutting a platform glued to a name (`Exupload.dll(Intel)`).
+    static func tokens(of line: Substring) -> [Token] {
+        var raw: [(String, Int)] = []
+        var current = ""
+        var start = 0
+        for (offset, character) in line.enumerated() {
+            if character == " " || character == "\t" || character == "\r" {
+                if !current.isEmpty { raw.append((current, start)); current = "" }
+            } else {
+                if current.isEmpty { start = offset }
+                current.append(character)
+            }
+            if raw.count > 4 * ColumnMap.maximumColumns { break }
+        }
+        if !current.isEmpty { raw.append((current, start)) }
+        var tokens: [Token] = []
+        for (text, column) in raw {
+            let lower = text.lowercased()
+            if let previous = tokens.last {
+                if TextFieldShapes.isMeridiem(lower), previous.shape == .time || TextFieldShapes.time(previous.text + "am") != nil {
+                    let joined = previous.text + " " + text
+                    tokens[tokens.count - 1] = Token(text: joined, column: previous.column, shape: .time)
+                    continue
+                }
+                if lower == "bytes", previous.shape == .groupedNumber || previous.shape == .number {
+                    tokens[tokens.count - 1].shape = .groupedNumber
+                    continue
+                }
+                if lower == "applicable", previous.text.lowercased() == "not" {
+                    tokens[tokens.count - 1] = Token(text: previous.text + " " + text, column: previous.column, shape: .none)
+                    continue
+                }
+            }
+            if let open = text.firstIndex(of: "("), open != text.startIndex, text.hasSuffix(")"),
+               Platform(spelling: text[text.index(after: open)..<text.index(before: text.endIndex)]) != nil {
+                let name = String(text[..<open])
+                tokens.append(Token(text: name, column: column, shape: TextFieldShapes.shape(of: name)))
+                tokens.append(Token(text: String(text[open...]), column: column + name.count, shape: .text))
+                continue
+            }
+            tokens.append(Token(text: text, column: column, shape: TextFieldShapes.shape(of: text)))
+        }
+        return tokens
+    }
+
+    /// `(x86)`, `(Alpha)`, `Intel`, `I386`, `X86`: a token that can only be a processor platform.
+    static func platformToken(_ text: String) -> Platform? {
+        var body = Substring(text)
+        if body.hasPrefix("("), body.hasSuffix(")") { body = body.dropFirst().dropLast() }
+        guard body.count <= 12, !body.contains(".") else { return nil }
+        return Platform(spelling: body)
+    }
+
+    /// Reads one row under `fields`; nil when the line is not a row of this table (prose, a new header).
+    static func row(_ line: Substring, fields: [Field], number: Int) -> TableRow? {
+        let tokens = tokens(of: line)
+        guard !tokens.isEmpty else { return nil }
+        var row = TableRow(line: number)
+        row.indent = tokens[0].column
+        let has = { (field: Field) in fields.contains(field) }
+        var typedMatched = 0
+        var runs: [[Token]] = [[]]
+        for (position, token) in tokens.enumerated() {
+            switch token.shape {
+            case .date where row.date == nil:
+                row.date = token.text; typedMatched += has(.date) || has(.dateTime) ? 1 : 0
+            case .time where row.time == nil:
+                row.time = token.text; typedMatched += has(.time) || has(.dateTime) ? 1 : 0
+            case .version where row.versions.isEmpty:
+                row.versions = [(nil, token.text)]; typedMatched += has(.version) ? 1 : 0
+            case .groupedNumber where row.size == nil, .number where row.size == nil && has(.size):
+                row.size = token.text; typedMatched += has(.size) ? 1 : 0
+            case .none:
+                if !runs[runs.count - 1].isEmpty { runs.append([]) }
+            default:
+                if position > 0, row.platform == nil, let platform = platformToken(token.text) {
+                    row.platform = platform
+                    row.platformToken = token.text
+                    continue
+                }
+                runs[runs.count - 1].append(token)
+                continue
+            }
+            if !runs[runs.count - 1].isEmpty { runs.append([]) }
+        }
+        runs.removeAll { $0.isEmpty }
+        let typedWanted = fields.filter(\.isTyped).count
+        guard typedMatched >= min(2, typedWanted), typedMatched > 0 else { return nil }
+        // Text runs fill the text columns in header order; a run is split when there are fewer runs than columns.
+        var textFields = fields.filter { !$0.isTyped }
+        if row.platform != nil, let platformIndex = textFields.firstIndex(of: .platform) { textFields.remove(at: platformIndex) }
+        var queue = runs
+        for (index, field) in textFields.enumerated() {
+            guard !queue.isEmpty else { break }
+            let remaining = textFields.count - index
+            var taken: [Token]
+            if remaining == 1 {
+                taken = queue.flatMap { $0 }
+                queue = []
+            } else if queue.count >= remaining {
+                taken = queue.removeFirst()
+            } else {
+                taken = [queue[0].removeFirst()]
+                if queue[0].isEmpty { queue.removeFirst() }
+            }
+            let value = taken.map(\.text).joined(separator: " ")
+            switch field {
+            case .name: row.name = value
+            case .platform: row.platformText = value
+            default: row.otherText = value
+            }
+            row.lastTextColumn = taken.first?.column
+        }
+        guard let name = row.name, !name.hasSuffix(":"), name.contains(where: \.isLetter) else { return nil }
+        row.splitPath()
+        return row
+    }
+}

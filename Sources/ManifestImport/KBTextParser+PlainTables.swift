@@ -1,0 +1,166 @@
+import AuditCore
+import ImportSupport
+
+/// The plain-text tables of old KB articles (fixed-width and ASCII box tables), `Component:` lines,
+/// and the product of rows that no heading covers.
+extension KBTextParser {
+    /// Reads a `Component:` line, a box table or a fixed-width table starting at `index`; returns the index
+    /// of the next line to look at, or nil when the line starts none of these.
+    mutating func plainTable(at index: Int, trimmed: Substring) throws(ImportError) -> Int? {
+        guard let first = trimmed.first else { return nil }
+        if first == "C" || first == "c", let value = Self.componentValue(trimmed) {
+            component = value.isEmpty ? nil : value
+            return index + 1
+        }
+        if first == "+" || first == "|" {
+            let opensBox = BoxTable.isRule(trimmed)
+                || (first == "|" && index + 1 < lines.count && BoxTable.isRule(lines[index + 1].trimmingSpaces()))
+            guard opensBox, let table = BoxTable.read(lines, from: index) else { return nil }
+            if table.rows.isEmpty, rows.isEmpty, firstEmptyTableLine == nil { firstEmptyTableLine = table.headerLine }
+            try emit(table.rows, layout: "box", dayFirst: table.rows.contains { $0.date.map(TextFieldShapes.isOnlyDayFirst) ?? false })
+            return table.next
+        }
+        guard ASCIIText.contains(ASCIIText.lowercased(trimmed), "name"), let fields = FixedWidthTable.header(trimmed),
+              let dashes = nextNonEmpty(after: index), FixedWidthTable.isRule(lines[dashes]) else { return nil }
+        return try fixedWidthTable(fields: fields, headerLine: index + 1, firstRow: dashes + 1)
+    }
+
+    /// `Component: SMTP`, `Components: Information Store and Directory`, `Component:` → the value.
+    static func componentValue(_ line: Substring) -> String? {
+        let lower = line.lowercased()
+        for key in ["components:", "component:"] where lower.hasPrefix(key) {
+            return String(line.dropFirst(key.count).trimmingSpaces())
+        }
+        return nil
+    }
+
+    /// Reads rows from `firstRow` on. A blank line ends the table unless the next line is another row at the
+    /// same indent (x86 and Alpha groups); a text-only line right under a row continues its last cell.
+    private mutating func fixedWidthTable(fields: [FixedWidthTable.Field], headerLine: Int, firstRow: Int) throws(ImportError) -> Int {
+        var index = firstRow
+        var tableRows: [TableRow] = []
+        var indent: Int?
+        while index < lines.count, tableRows.count < TableRowLimits.maximumRowsPerTable {
+            let line = lines[index]
+            if line.trimmingSpaces().isEmpty {
+                guard !tableRows.isEmpty else { index += 1; continue }
+                guard let next = nextNonEmpty(after: index),
+                      let peek = FixedWidthTable.row(Substring(line.isEmpty ? lines[next] : lines[next]), fields: fields, number: next + 1),
+                      peek.indent == indent else { break }
+                index = next
+                continue
+            }
+            if FixedWidthTable.isRule(line) { index += 1; continue }
+            if let row = FixedWidthTable.row(Substring(line), fields: fields, number: index + 1) {
+                if indent == nil { indent = row.indent }
+                tableRows.append(row)
+                index += 1
+                continue
+            }
+            if let last = tableRows.last, last.line == index, let column = last.lastTextColumn,
+               let continuation = Self.continuation(line, under: column, tableIndent: indent ?? 0) {
+                tableRows[tableRows.count - 1].appendContinuation(continuation)
+                index += 1
+                continue
+            }
+            break
+        }
+        if tableRows.isEmpty, rows.isEmpty, firstEmptyTableLine == nil { firstEmptyTableLine = headerLine }
+        let dayFirst = tableRows.contains { $0.date.map(TextFieldShapes.isOnlyDayFirst) ?? false }
+        try emit(tableRows, layout: "fixed-width", dayFirst: dayFirst)
+        return index
+    }
+
+    /// A wrapped cell: text only (no date, time, version or size), starting near the column of the row's last text cell.
+    private static func continuation(_ line: String, under column: Int, tableIndent: Int) -> String? {
+        let tokens = FixedWidthTable.tokens(of: Substring(line))
+        guard let first = tokens.first, first.column > tableIndent + 8, first.column + 2 >= column,
+              tokens.allSatisfy({ $0.shape == .text }) else { return nil }
+        return tokens.map(\.text).joined(separator: " ")
+    }
+
+    /// Turns table rows into manifest rows: one per version column that has a value, under the product
+    /// resolved for the row.
+    private mutating func emit(_ tableRows: [TableRow], layout: String, dayFirst: Bool) throws(ImportError) {
+        guard !tableRows.isEmpty else { return }
+        note(layout)
+        let tableVersions = tableRows.flatMap { row in row.versions.compactMap { try? FileVersion(parsing: $0.text) } }
+        for row in tableRows {
+            guard let name = row.name else { continue }
+            let (date, time): (String?, String?)
+            do { (date, time) = try row.canonicalDateTime(dayFirst: dayFirst) } catch {
+                throw ImportError(file: file, line: row.line, reason: error.reason)
+            }
+            var entries = row.versions.filter { !CellParser.isNotApplicable($0.text) }
+            if entries.isEmpty { entries = [(nil, row.versions.first?.text ?? "")] }
+            let phraseProducts = row.platformText.map { ProductInference.products(named: $0) } ?? []
+            var columns: [Column] = [.fileName, .version, .size, .date, .time]
+            var base = [name, "", row.sizeCell ?? "", date ?? "", time ?? ""]
+            if let platform = row.platform {
+                columns.append(.platform)
+                base.append(platform.rawValue)
+            }
+            for entry in entries {
+                var cells = base
+                cells[1] = entry.text
+                let labelProducts = entry.label.map { ProductInference.products(named: $0) } ?? []
+                let version = try? FileVersion(parsing: entry.text)
+                var rowHeading = heading
+                rowHeading.products = try resolveProducts(explicit: labelProducts.isEmpty ? phraseProducts : labelProducts,
+                                                          version: version, tableVersions: tableVersions, fileName: name, line: row.line)
+                var built = try RowBuilder.rows(cells: cells, columns: ColumnMap(columns: columns), heading: rowHeading,
+                                                fallback: fallback, line: row.line, file: file)
+                for offset in built.indices { built[offset].directory = row.directory }
+                try append(built, line: row.line)
+            }
+        }
+    }
+
+    /// The heading to build a pipe-table row under: the current one, with the products resolved when it names none.
+    mutating func productHeading(cells: [String], columns: ColumnMap, line: Int) throws(ImportError) -> Heading {
+        guard heading.products.isEmpty, fallback.products.isEmpty, !columns.columns.contains(.product) else { return heading }
+        let name = columns.columns.firstIndex(of: .fileName).map { cells[$0].trimmingSpaces() } ?? ""
+        guard !name.isEmpty else { return heading }
+        let version = columns.columns.firstIndex(of: .version).flatMap { try? FileVersion(parsing: cells[$0]) }
+        var resolved = heading
+        resolved.products = try resolveProducts(explicit: [], version: version, tableVersions: [], fileName: String(name), line: line)
+        return resolved
+    }
+
+    /// A cell or column label naming the product, then the headings, then `--product` or the title; failing
+    /// those the file version's Windows build, the builds of the table's other rows, and the article's
+    /// applies-to list (recorded as inferred). Refuses, naming `--product`, when nothing says.
+    private mutating func resolveProducts(explicit: [Product], version: FileVersion?, tableVersions: [FileVersion],
+                                          fileName: String, line: Int) throws(ImportError) -> [Product] {
+        if !explicit.isEmpty { return explicit }
+        if !heading.products.isEmpty { return heading.products }
+        if !fallback.products.isEmpty { return fallback.products }
+        func inferred(_ products: [Product], _ source: String) -> [Product] {
+            inferences.append(InferredProduct(line: line, fileName: fileName, products: products, source: source))
+            return products
+        }
+        if let version, let os = ProductInference.osProducts(for: version) {
+            return inferred(os.products, "file version build \(os.build)")
+        }
+        if version == nil {
+            let builds = tableVersions.compactMap { ProductInference.osProducts(for: $0) }
+            if let first = builds.first, builds.allSatisfy({ $0.products == first.products }) {
+                return inferred(first.products, "the other rows' build \(first.build)")
+            }
+        }
+        if let product = ProductInference.articleProduct(for: version, among: article.appliesTo, component: component) {
+            return inferred([product], "the article's applies-to list")
+        }
+        let build = version.map { " (version \($0.numericString) is no Windows build)" } ?? ""
+        throw ImportError(file: file, line: line, reason: "no product for \(fileName): no heading, title or applies-to list names one\(build); "
+                          + "pass --product NAME (e.g. --product \"Windows 2000\")")
+    }
+}
+
+/// A short line that only names a product (`For IIS 4.0:`, `Windows NT 4.0 Server`), read as a heading.
+enum PlainHeading {
+    static func read(_ line: Substring) -> Heading? {
+        guard let products = ProductInference.heading(line) else { return nil }
+        return Heading(products: products, platform: nil, servicePack: nil, isWOWSection: false)
+    }
+}
