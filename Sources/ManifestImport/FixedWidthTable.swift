@@ -53,6 +53,22 @@ enum FixedWidthTable {
         return fields
     }
 
+    /// `Date  Time  Version  Size  File name`, for error messages.
+    static func describe(_ fields: [Field]) -> String {
+        fields.map { field in
+            switch field {
+            case .name: "File name"
+            case .version: "Version"
+            case .size: "Size"
+            case .date: "Date"
+            case .time: "Time"
+            case .dateTime: "Date/Time"
+            case .platform: "Platform"
+            case .other: "(text)"
+            }
+        }.joined(separator: "  ")
+    }
+
     /// A line of dashes (or `=`), possibly broken by spaces.
     static func isRule(_ line: String) -> Bool {
         let trimmed = line.trimmingSpaces()
@@ -129,6 +145,8 @@ enum FixedWidthTable {
         let has = { (field: Field) in fields.contains(field) }
         var typedMatched = 0
         var runs: [[Token]] = [[]]
+        // Text after a platform token (`i486   (Debug)`) belongs to the platform cell, not to the file name.
+        var platformTail: [Token]?
         for (position, token) in tokens.enumerated() {
             switch token.shape {
             case .date where row.date == nil:
@@ -145,16 +163,25 @@ enum FixedWidthTable {
                 if position > 0, row.platform == nil, let platform = platformToken(token.text) {
                     row.platform = platform
                     row.platformToken = token.text
+                    if has(.platform) { platformTail = [] }
                     continue
                 }
-                runs[runs.count - 1].append(token)
+                if platformTail != nil { platformTail?.append(token) } else { runs[runs.count - 1].append(token) }
                 continue
+            }
+            if let tail = platformTail {
+                if !tail.isEmpty { row.platformText = tail.map(\.text).joined(separator: " ") }
+                platformTail = nil
             }
             if !runs[runs.count - 1].isEmpty { runs.append([]) }
         }
+        if let tail = platformTail, !tail.isEmpty { row.platformText = tail.map(\.text).joined(separator: " ") }
         runs.removeAll { $0.isEmpty }
+        // `Component: STORE version 5.5`, `NOTE: …`: a label line, not a row.
+        if let first = runs.first?.first, first.text.hasSuffix(":") { return nil }
         let typedWanted = fields.filter(\.isTyped).count
         guard typedMatched >= min(2, typedWanted), typedMatched > 0 else { return nil }
+        row.fieldCount = typedMatched
         // Text runs fill the text columns in header order; a run is split when there are fewer runs than columns.
         var textFields = fields.filter { !$0.isTyped }
         if row.platform != nil, let platformIndex = textFields.firstIndex(of: .platform) { textFields.remove(at: platformIndex) }

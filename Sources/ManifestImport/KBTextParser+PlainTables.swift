@@ -25,6 +25,18 @@ extension KBTextParser {
         return try fixedWidthTable(fields: fields, headerLine: index + 1, firstRow: dashes + 1)
     }
 
+    /// A long line inside a paragraph (`… wait for the next Windows 2000 service pack that contains`) names a
+    /// product in passing; it is no heading. A heading stands alone or sits right above its table.
+    func isWrappedProse(at index: Int, length: Int) -> Bool {
+        guard length >= 60 else { return false }
+        func isProse(_ other: Int) -> Bool {
+            guard other >= 0, other < lines.count else { return false }
+            let text = lines[other].trimmingSpaces()
+            return !text.isEmpty && !text.contains("|") && !FixedWidthTable.isRule(lines[other]) && FixedWidthTable.header(text) == nil
+        }
+        return isProse(index - 1) || isProse(index + 1)
+    }
+
     /// `Component: SMTP`, `Components: Information Store and Directory`, `Component:` → the value.
     static func componentValue(_ line: Substring) -> String? {
         let lower = line.lowercased()
@@ -51,7 +63,15 @@ extension KBTextParser {
                 continue
             }
             if FixedWidthTable.isRule(line) { index += 1; continue }
+            if Self.componentValue(line.trimmingSpaces()) != nil { break }
             if let row = FixedWidthTable.row(Substring(line), fields: fields, number: index + 1) {
+                // One empty cell is common (a blank Version for a data file); two missing means the row is cut short.
+                let wanted = fields.filter(\.isTyped).count
+                if wanted - row.fieldCount >= 2 {
+                    let found = FixedWidthTable.tokens(of: Substring(line)).count
+                    throw ImportError(file: file, line: index + 1, reason: "expected \(fields.count) fields ("
+                                      + FixedWidthTable.describe(fields) + "), found \(found)")
+                }
                 if indent == nil { indent = row.indent }
                 tableRows.append(row)
                 index += 1
@@ -158,9 +178,11 @@ extension KBTextParser {
 }
 
 /// A short line that only names a product (`For IIS 4.0:`, `Windows NT 4.0 Server`), read as a heading.
+/// Only lines at the article's left margin count (at most one space or TAB in front, as in the Jekyll
+/// copies): indented lines are quoted messages or list items.
 enum PlainHeading {
-    static func read(_ line: Substring) -> Heading? {
-        guard let products = ProductInference.heading(line) else { return nil }
+    static func read(_ trimmed: Substring, raw: String) -> Heading? {
+        guard raw.prefix(while: { $0 == " " || $0 == "\t" }).count <= 1, let products = ProductInference.heading(trimmed) else { return nil }
         return Heading(products: products, platform: nil, servicePack: nil, isWOWSection: false)
     }
 }

@@ -59,7 +59,8 @@ struct KBTextParser {
                 continue
             }
             let lower = ASCIIText.lowercased(trimmed)
-            if lower.count <= 400, lower.last != UInt8(ascii: "."), let newer = Heading.read(trimmed) ?? PlainHeading.read(trimmed) {
+            if lower.count <= 400, lower.last != UInt8(ascii: "."), !isWrappedProse(at: index, length: lower.count),
+               let newer = Heading.read(trimmed) ?? PlainHeading.read(trimmed, raw: line) {
                 heading.apply(newer)
             }
             index += 1

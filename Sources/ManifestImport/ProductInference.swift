@@ -116,7 +116,7 @@ enum ProductInference {
         guard !products.isEmpty else { return nil }
         // A product with no release number (`Windows CE Platform Builder`) only counts when it starts the line.
         let lowerFirst = words.first.map { $0.lowercased() } ?? ""
-        if !products.contains(where: { $0.name.contains(where: \.isNumber) }), !["windows", "microsoft", "for"].contains(lowerFirst) {
+        if !products.contains(where: { $0.name.contains(where: \.isNumber) }), lowerFirst != "windows" {
             return nil
         }
         return products
@@ -140,5 +140,15 @@ enum ProductInference {
             if sameMajor.count == 1 { return sameMajor[0] }
         }
         return products[0]
+    }
+}
+
+extension ManifestImporter {
+    /// The product a user typed (`--product "Windows 2000"`, `"Microsoft Exchange Server 5.5"`, `IIS 4.0`), under the
+    /// family name the importer uses; a name it does not know is kept as typed (spaces collapsed). Nil for blank text.
+    public static func product(named text: String) -> Product? {
+        let collapsed = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+        guard !collapsed.isEmpty, collapsed.count <= 200 else { return nil }
+        return ProductInference.products(named: collapsed).first ?? Product(name: collapsed)
     }
 }

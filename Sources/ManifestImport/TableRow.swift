@@ -20,6 +20,8 @@ struct TableRow: Sendable {
     var platformText: String?
     var otherText: String?
     var indent = 0
+    /// How many of the header's date, time, version and size columns the row filled.
+    var fieldCount = 0
     var lastTextColumn: Int?
 
     init(line: Int) { self.line = line }
