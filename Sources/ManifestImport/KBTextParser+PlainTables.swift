@@ -37,6 +37,16 @@ extension KBTextParser {
         return isProse(index - 1) || isProse(index + 1)
     }
 
+    /// ` - Microsoft Windows 2000 Server` (an applies-to bullet) and `Q260910 How to Obtain the Latest Windows 2000
+    /// Service Pack` (a reference to another article) name products without heading anything.
+    static func isListItemOrReference(_ line: Substring) -> Bool {
+        if line.hasPrefix("- ") || line.hasPrefix("* ") || line.hasPrefix("\u{2022}") { return true }
+        let first = line.prefix { !($0 == " " || $0 == "\t" || $0 == ":") }
+        let upper = first.uppercased()
+        let digits = upper.hasPrefix("KB") ? upper.dropFirst(2) : upper.hasPrefix("Q") ? upper.dropFirst() : ""
+        return digits.count >= 5 && digits.count <= 8 && digits.allSatisfy(\.isNumber) && first.count < line.count
+    }
+
     /// `Component: SMTP`, `Components: Information Store and Directory`, `Component:` → the value.
     static func componentValue(_ line: Substring) -> String? {
         let lower = line.lowercased()
@@ -162,9 +172,11 @@ extension KBTextParser {
         if let version, let os = ProductInference.osProducts(for: version) {
             return inferred(os.products, "file version build \(os.build)")
         }
-        if version == nil {
+        // A row without a version, or with an application's (`Fp4autl.dll 4.0.2.4701` among `5.0.2195.x` files),
+        // goes with the Windows build most of its table carries.
+        do {
             let builds = tableVersions.compactMap { ProductInference.osProducts(for: $0) }
-            if let first = builds.first, builds.allSatisfy({ $0.products == first.products }) {
+            if let first = builds.first, builds.allSatisfy({ $0.products == first.products }), builds.count * 2 > tableVersions.count {
                 return inferred(first.products, "the other rows' build \(first.build)")
             }
         }

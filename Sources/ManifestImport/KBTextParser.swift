@@ -60,6 +60,7 @@ struct KBTextParser {
             }
             let lower = ASCIIText.lowercased(trimmed)
             if lower.count <= 400, lower.last != UInt8(ascii: "."), !isWrappedProse(at: index, length: lower.count),
+               !Self.isListItemOrReference(trimmed),
                let newer = Heading.read(trimmed) ?? PlainHeading.read(trimmed, raw: line) {
                 heading.apply(newer)
             }
