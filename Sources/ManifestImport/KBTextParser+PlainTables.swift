@@ -87,6 +87,12 @@ extension KBTextParser {
                 index += 1
                 continue
             }
+            let tokens = FixedWidthTable.tokens(of: Substring(line))
+            if let last = tableRows.last, last.line == index, let lead = tokens.first?.shape, lead != .text, lead != .none {
+                // Right under a row and starting like one, but not a whole row: the row was cut short.
+                throw ImportError(file: file, line: index + 1, reason: "expected \(fields.count) fields ("
+                                  + FixedWidthTable.describe(fields) + "), found \(tokens.count)")
+            }
             if let last = tableRows.last, last.line == index, let column = last.lastTextColumn,
                let continuation = Self.continuation(line, under: column, tableIndent: indent ?? 0) {
                 tableRows[tableRows.count - 1].appendContinuation(continuation)
