@@ -150,6 +150,8 @@ struct ManifestRowJSON: Encodable {
     var size: Int?
     var timestamp: String?
     var line: Int
+    /// The folder a `File name and path` cell gave, as written.
+    var directory: String?
 }
 
 struct ManifestJSON: Encodable {
@@ -184,7 +186,7 @@ struct ManifestCommand: AsyncParsableCommand {
                     ManifestRowJSON(product: $0.product.name, platform: $0.platform.rawValue, wow: $0.isWOW,
                                     servicePack: $0.servicePack.map { ServicePack(level: $0).description }, branch: $0.branch,
                                     file: $0.fileName, version: $0.version?.description ?? "", versionText: $0.versionText,
-                                    size: $0.size, timestamp: $0.timestamp?.iso8601, line: $0.line)
+                                    size: $0.size, timestamp: $0.timestamp?.iso8601, line: $0.line, directory: $0.directory)
                 }))
         }
         print("\(manifest.kb)\(manifest.title.map { ": \($0)" } ?? "")")
