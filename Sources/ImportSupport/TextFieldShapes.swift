@@ -9,6 +9,8 @@ public enum TextFieldShapes {
         case groupedNumber
         /// `81888` — a size when the table has a size column.
         case number
+        /// `32k`, `44KB`, `1.33 MB`: a size rounded to a unit, which gives no byte count.
+        case approximateSize
         /// `N/A`, `-`, `Not applicable`: a cell with no value.
         case none
         case text
@@ -30,6 +32,7 @@ public enum TextFieldShapes {
         if isNone(text) { return .none }
         if date(text) != nil || date(text, dayFirst: true) != nil { return .date }
         if time(text) != nil { return .time }
+        if isApproximateSize(text) { return .approximateSize }
         if isVersion(text) { return .version }
         if isGroupedNumber(text) { return .groupedNumber }
         if !text.isEmpty, text.count <= 15, text.allSatisfy({ $0.isASCII && $0.isNumber }) { return .number }
@@ -47,6 +50,16 @@ public enum TextFieldShapes {
     public static func isVersion(_ text: some StringProtocol) -> Bool {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         return (2...4).contains(parts.count) && parts.allSatisfy { !$0.isEmpty && $0.count <= 6 && $0.allSatisfy { $0.isASCII && $0.isNumber } }
+    }
+
+    /// `32k`, `44KB`, `2 MB`, `1.33MB`: a number with a size unit.
+    public static func isApproximateSize(_ text: some StringProtocol) -> Bool {
+        let lower = text.lowercased()
+        guard let unitStart = lower.firstIndex(where: { $0.isLetter }), unitStart != lower.startIndex else { return false }
+        let number = lower[..<unitStart].filter { $0 != " " }
+        let unit = lower[unitStart...]
+        return ["k", "kb", "mb", "gb"].contains(String(unit)) && !number.isEmpty && number.count <= 9
+            && number.allSatisfy { ($0.isASCII && $0.isNumber) || $0 == "." || $0 == "," }
     }
 
     /// `382,064`, `2,626,832`.

@@ -55,7 +55,12 @@ enum BoxTable {
             let cells = cells(line)
             guard let columns = fields else {
                 let mapped = cells.map { field($0) ?? .other }
-                guard mapped.filter({ $0 == .name }).count == 1, mapped.contains(where: \.isTyped) else { return nil }
+                guard mapped.filter({ $0 == .name }).count == 1, mapped.contains(where: \.isTyped) else {
+                    // A box table of something else (`| Logging Level | Event Log |`): skipped whole, not read as pipe rows.
+                    var end = index
+                    while end < lines.count, let first = lines[end].trimmingSpaces().first, first == "|" || first == "+" { end += 1 }
+                    return ([], 0, end)
+                }
                 fields = mapped
                 labels = cells
                 headerLine = index + 1

@@ -107,6 +107,10 @@ enum FixedWidthTable {
                     tokens[tokens.count - 1] = Token(text: joined, column: previous.column, shape: .time)
                     continue
                 }
+                if ["k", "kb", "mb", "gb"].contains(lower), [.groupedNumber, .number, .version].contains(previous.shape) {
+                    tokens[tokens.count - 1] = Token(text: previous.text + " " + text, column: previous.column, shape: .approximateSize)
+                    continue
+                }
                 if lower == "bytes", previous.shape == .groupedNumber || previous.shape == .number {
                     tokens[tokens.count - 1].shape = .groupedNumber
                     continue
@@ -157,6 +161,8 @@ enum FixedWidthTable {
                 row.versions = [(nil, token.text)]; typedMatched += has(.version) ? 1 : 0
             case .groupedNumber where row.size == nil, .number where row.size == nil && has(.size):
                 row.size = token.text; typedMatched += has(.size) ? 1 : 0
+            case .approximateSize where row.size == nil:
+                row.size = token.text; row.sizeIsApproximate = true; typedMatched += has(.size) ? 1 : 0
             case .none:
                 if !runs[runs.count - 1].isEmpty { runs.append([]) }
             default:

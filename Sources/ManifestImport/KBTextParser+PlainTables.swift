@@ -16,7 +16,7 @@ extension KBTextParser {
             let opensBox = BoxTable.isRule(trimmed)
                 || (first == "|" && index + 1 < lines.count && BoxTable.isRule(lines[index + 1].trimmingSpaces()))
             guard opensBox, let table = BoxTable.read(lines, from: index) else { return nil }
-            if table.rows.isEmpty, rows.isEmpty, firstEmptyTableLine == nil { firstEmptyTableLine = table.headerLine }
+            if table.rows.isEmpty, table.headerLine > 0, rows.isEmpty, firstEmptyTableLine == nil { firstEmptyTableLine = table.headerLine }
             try emit(table.rows, layout: "box", dayFirst: table.rows.contains { $0.date.map(TextFieldShapes.isOnlyDayFirst) ?? false })
             return table.next
         }
@@ -74,6 +74,15 @@ extension KBTextParser {
             }
             if FixedWidthTable.isRule(line) { index += 1; continue }
             if Self.componentValue(line.trimmingSpaces()) != nil { break }
+            // `.  <DIR>  12-17-96` in a directory listing: a folder, not a file.
+            if line.contains("<DIR>") { index += 1; continue }
+            // `Pan-Chinese`, `Japanese`: a short label right above rows names a group of them.
+            if let label = Self.groupLabel(line), let next = index + 1 < lines.count ? index + 1 : nil,
+               FixedWidthTable.row(Substring(lines[next]), fields: fields, number: next + 1) != nil {
+                if let newer = Heading.read(label) ?? PlainHeading.read(label, raw: "") { heading.apply(newer) }
+                index += 1
+                continue
+            }
             if let row = FixedWidthTable.row(Substring(line), fields: fields, number: index + 1) {
                 // One empty cell is common (a blank Version for a data file); two missing means the row is cut short.
                 let wanted = fields.filter(\.isTyped).count
@@ -88,7 +97,7 @@ extension KBTextParser {
                 continue
             }
             let tokens = FixedWidthTable.tokens(of: Substring(line))
-            if let last = tableRows.last, last.line == index, let lead = tokens.first?.shape, lead != .text, lead != .none {
+            if let last = tableRows.last, last.line == index, let lead = tokens.first?.shape, [.date, .time, .version].contains(lead) {
                 // Right under a row and starting like one, but not a whole row: the row was cut short.
                 throw ImportError(file: file, line: index + 1, reason: "expected \(fields.count) fields ("
                                   + FixedWidthTable.describe(fields) + "), found \(tokens.count)")
@@ -105,6 +114,13 @@ extension KBTextParser {
         let dayFirst = tableRows.contains { $0.date.map(TextFieldShapes.isOnlyDayFirst) ?? false }
         try emit(tableRows, layout: "fixed-width", dayFirst: dayFirst)
         return index
+    }
+
+    /// A line of at most four words and no date, time, version or size: a group label inside a table.
+    private static func groupLabel(_ line: String) -> Substring? {
+        let tokens = FixedWidthTable.tokens(of: Substring(line))
+        guard !tokens.isEmpty, tokens.count <= 4, tokens.allSatisfy({ $0.shape == .text }) else { return nil }
+        return line.trimmingSpaces()
     }
 
     /// A wrapped cell: text only (no date, time, version or size), starting near the column of the row's last text cell.

@@ -71,7 +71,7 @@ struct LegacyHeader: Sendable {
                 blanks += 1
                 if blanks >= 2, !header.appliesTo.isEmpty { break }
             } else if line.first == "-" && line.dropFirst().first == " " || line.first == "*" || line.first == "\u{2022}" {
-                for product in ProductInference.products(named: line.dropFirst()) where !header.appliesTo.contains(product) {
+                for product in ProductInference.products(named: line.dropFirst(), anyName: true) where !header.appliesTo.contains(product) {
                     header.appliesTo.append(product)
                 }
             } else if line.allSatisfy({ $0 == "-" || $0 == "=" }) {

@@ -49,8 +49,13 @@ enum ProductInference {
     /// `Exchange Server 5.5`; `Microsoft Windows 95` → `Windows 95`; `For IIS 4.0:` → `IIS 4.0`;
     /// `Windows NT Server 4.0, Terminal Server Edition` → `Windows NT 4.0 Terminal Server Edition`.
     /// Families the core model knows (`Windows 2000`, `SQL Server 2000` …) come back under their family name.
-    static func products(named phrase: some StringProtocol) -> [Product] {
+    /// With `anyName` (an applies-to entry, a product by construction) the name need not contain a known product word
+    /// (`Microsoft SNA Server, version 3.0 SP4` → `SNA Server 3.0`), and a leading label (`the operating system:`) is dropped.
+    static func products(named phrase: some StringProtocol, anyName: Bool = false) -> [Product] {
         var text = String(phrase).trimmingSpaces()
+        if anyName, let colon = text.firstIndex(of: ":"), text[..<colon].split(separator: " ").count <= 4 {
+            text = text[text.index(after: colon)...].trimmingSpaces()
+        }
         if let open = text.firstIndex(of: "(") { text = text[..<open].trimmingSpaces() }
         for cut in [", used with", " used with", ", included with", " included with", ";"] {
             if let range = text.range(of: cut, options: []) { text = text[..<range.lowerBound].trimmingSpaces() }
@@ -61,7 +66,7 @@ enum ProductInference {
         if words.first?.lowercased() == "for" { words.removeFirst() }
         if words.first?.lowercased() == "microsoft" { words.removeFirst() }
         words = words.map { $0.hasSuffix(":") || $0.hasSuffix(",") ? String($0.dropLast()) : $0 }.filter { !$0.isEmpty }
-        guard let first = words.first, productWords.contains(first.lowercased()) else { return [] }
+        guard let first = words.first, anyName || productWords.contains(first.lowercased()) else { return [] }
         // The name runs up to the first number or `version(s)`; numbers after it are the versions.
         var nameWords: [String] = []
         var versions: [String] = []

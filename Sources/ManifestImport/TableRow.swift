@@ -12,6 +12,8 @@ struct TableRow: Sendable {
     /// One entry per version column; `label` is the column's product (`Outlook 98 version`) when it names one.
     var versions: [(label: String?, text: String)] = []
     var size: String?
+    /// `44KB`: the size cell gives no byte count, so the row gets none.
+    var sizeIsApproximate = false
     var date: String?
     var time: String?
     var platform: Platform?
@@ -59,7 +61,7 @@ struct TableRow: Sendable {
 
     /// `524,560 bytes` → `524,560`.
     var sizeCell: String? {
-        guard var text = size?.trimmingSpaces() else { return nil }
+        guard !sizeIsApproximate, var text = size?.trimmingSpaces() else { return nil }
         if text.lowercased().hasSuffix("bytes") { text = text.dropLast(5).trimmingSpaces() }
         return String(text)
     }
