@@ -5,7 +5,9 @@ import AuditCore
 /// - `heading-pipe`: a heading line (`x64-based versions of Windows Server 2003|`) over
 ///   `File | version | size | date | time | platform |` rows (the seed's layout);
 /// - `header-pipe`: Markdown/pipe tables with a header row, columns mapped by header name;
-/// - `fixed-width`: `Date  Time  Version  Size  File name` over a dashed line;
+/// - `fixed-width`: `Date  Time  Version  Size  File name` over a dashed line, rows read by shape
+///   (``FixedWidthTable``, in KBTextParser+PlainTables.swift);
+/// - `box`: ASCII `+----+` / `| File name | Version |` tables (``BoxTable``);
 /// - `header-tab` / `heading-tab`: the pipe layouts with tabs between cells (tables copied from a browser).
 /// Prose is ignored, except that short lines naming a product or platform act as headings.
 struct KBTextParser {
