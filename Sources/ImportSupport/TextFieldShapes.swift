@@ -29,8 +29,16 @@ public enum TextFieldShapes {
     /// The shape of one token (`11.31am` is a time, `4.02.0755` a version, `524,560` a grouped number).
     public static func shape(of token: some StringProtocol) -> Shape {
         let text = String(token)
+        guard let first = text.unicodeScalars.first else { return .text }
+        // Fast path for names (`Asp.dll`): every other shape starts with a digit, except `N/A`-like cells and `JUL-15-2002`.
+        if first.properties.isAlphabetic, !text.contains("-"), !text.contains("/") {
+            return isNone(text) ? .none : .text
+        }
         if isNone(text) { return .none }
-        if date(text) != nil || date(text, dayFirst: true) != nil { return .date }
+        if let (parts, monthAt, widths) = dateParts(text),
+           day(parts, monthAt: monthAt, widths: widths, dayFirst: false) != nil || day(parts, monthAt: monthAt, widths: widths, dayFirst: true) != nil {
+            return .date
+        }
         if time(text) != nil { return .time }
         if isApproximateSize(text) { return .approximateSize }
         if isVersion(text) { return .version }
@@ -99,6 +107,10 @@ public enum TextFieldShapes {
     /// Returns nil when the text is not a date or names no real day.
     public static func date(_ text: some StringProtocol, dayFirst: Bool = false) -> Day? {
         guard let (parts, monthAt, widths) = dateParts(String(text)) else { return nil }
+        return day(parts, monthAt: monthAt, widths: widths, dayFirst: dayFirst)
+    }
+
+    static func day(_ parts: [Int], monthAt: Int?, widths: [Int], dayFirst: Bool) -> Day? {
         var year: Int, month: Int, day: Int
         switch monthAt {
         case 1?: (day, month, year) = (parts[0], parts[1], parts[2])          // 01-Jul-2002

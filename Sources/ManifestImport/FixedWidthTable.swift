@@ -85,19 +85,29 @@ enum FixedWidthTable {
     /// Splits a row on spaces and TABs, keeping `3:22 PM`, `524,560 bytes` and `Not applicable` together
     /// and cutting a platform glued to a name (`Exupload.dll(Intel)`).
     static func tokens(of line: Substring) -> [Token] {
+        // Split on ASCII blanks over the UTF-8 view (columns are UTF-8 offsets, the same for every row of a table).
         var raw: [(String, Int)] = []
-        var current = ""
-        var start = 0
-        for (offset, character) in line.enumerated() {
-            if character == " " || character == "\t" || character == "\r" {
-                if !current.isEmpty { raw.append((current, start)); current = "" }
-            } else {
-                if current.isEmpty { start = offset }
-                current.append(character)
+        let utf8 = line.utf8
+        var start: String.Index?
+        var startColumn = 0
+        var column = 0
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            if byte == 0x20 || byte == 0x09 || byte == 0x0D {
+                if let open = start {
+                    raw.append((String(line[open..<index]), startColumn))
+                    start = nil
+                    if raw.count > 4 * ColumnMap.maximumColumns { break }
+                }
+            } else if start == nil {
+                start = index
+                startColumn = column
             }
-            if raw.count > 4 * ColumnMap.maximumColumns { break }
+            column += 1
+            index = utf8.index(after: index)
         }
-        if !current.isEmpty { raw.append((current, start)) }
+        if let open = start, raw.count <= 4 * ColumnMap.maximumColumns { raw.append((String(line[open..<utf8.endIndex]), startColumn)) }
         var tokens: [Token] = []
         for (text, column) in raw {
             let lower = text.lowercased()

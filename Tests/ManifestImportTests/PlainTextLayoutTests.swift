@@ -99,6 +99,29 @@ struct PlainTextLayoutTests {
         ])
     }
 
+    @Test func roundedSizesGroupLabelsAndOtherBoxTablesDoNotBreakATable() throws {
+        let text = """
+        KB100012: sample
+        +-----------------------------+
+        | Logging Level | Event Log   |
+        +-----------------------------+
+        | 1             | None        |
+        +-----------------------------+
+
+        Windows NT 4.0
+
+           Date      Time    Version      Size    File name     Platform
+           -------------------------------------------------------------
+           Pan-Chinese
+           4/10/99           02.573.4104  138KB   Msorcl32.dll  x86
+           1/28/2000 10:50AM 2.0.1380.1125 1.33 MB Ccm.dll      Alpha
+        """
+        #expect(try Self.rows(text) == [
+            "Windows NT 4.0 x86 Msorcl32.dll 2.573.4104.0 - 1999-04-10T00:00:00Z",
+            "Windows NT 4.0 Alpha Ccm.dll 2.0.1380.1125 - 2000-01-28T10:50:00Z",
+        ])
+    }
+
     @Test func dayFirstDatesAreReadWhenADayCannotBeAMonth() throws {
         let text = """
         KB100006: sample
