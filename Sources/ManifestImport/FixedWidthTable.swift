@@ -161,8 +161,13 @@ enum FixedWidthTable {
         var runs: [[Token]] = [[]]
         // Text after a platform token (`i486   (Debug)`) belongs to the platform cell, not to the file name.
         var platformTail: [Token]?
+        // `786  649,488`: with a grouped size in the row, a bare number is the (build-only) version, not the size.
+        let bareNumberIsVersion = has(.version) && tokens.contains { $0.shape == .groupedNumber }
+            && !tokens.contains { $0.shape == .version }
         for (position, token) in tokens.enumerated() {
             switch token.shape {
+            case .number where bareNumberIsVersion && row.versions.isEmpty:
+                row.versions = [(nil, token.text)]; typedMatched += 1
             case .date where row.date == nil:
                 row.date = token.text; typedMatched += has(.date) || has(.dateTime) ? 1 : 0
             case .time where row.time == nil:

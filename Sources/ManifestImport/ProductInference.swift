@@ -90,6 +90,11 @@ enum ProductInference {
             }
             index += 1
         }
+        // `Visual Basic Learning Edition for Windows`, `FrontPage 98 for Windows`: the OS it runs on is no part of the name.
+        if let cut = nameWords.firstIndex(where: { $0.lowercased() == "for" }), cut > 0,
+           let next = nameWords.dropFirst(cut + 1).first?.lowercased(), ["windows", "ms-dos", "macintosh", "the", "os/2"].contains(next) {
+            nameWords = Array(nameWords[..<cut])
+        }
         var name = nameWords.joined(separator: " ")
         let lowerName = name.lowercased()
         for (long, short) in aliases where lowerName == long || lowerName.hasPrefix(long + " ") {

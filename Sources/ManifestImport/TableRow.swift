@@ -59,9 +59,15 @@ struct TableRow: Sendable {
         return (date, time)
     }
 
-    /// `524,560 bytes` → `524,560`.
+    /// `524,560 bytes` → `524,560`; `144 KB (147,728 bytes)` → `147,728`; `44KB` → nil (no byte count).
     var sizeCell: String? {
-        guard !sizeIsApproximate, var text = size?.trimmingSpaces() else { return nil }
+        guard var text = size?.trimmingSpaces() else { return nil }
+        if let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"), open < close {
+            let inner = text[text.index(after: open)..<close].trimmingSpaces()
+            if inner.lowercased().hasSuffix("bytes") { text = inner }
+        } else if sizeIsApproximate || TextFieldShapes.isApproximateSize(text.filter { $0 != " " }) {
+            return nil
+        }
         if text.lowercased().hasSuffix("bytes") { text = text.dropLast(5).trimmingSpaces() }
         return String(text)
     }
