@@ -1,4 +1,5 @@
 import AuditCore
+import ImportSupport
 
 /// ASCII box tables of old KB articles:
 /// ```
@@ -118,6 +119,12 @@ enum BoxTable {
                 if let platform = FixedWidthTable.platformToken(cell) { row.platform = platform } else { row.platformText = cell }
             case .other: row.otherText = cell
             }
+        }
+        // `| 5.5.2632 | Ese.dll |` under `| File name | Version |`: the cells were typed in the wrong order.
+        if row.versions.count == 1, let name = row.name, TextFieldShapes.isVersion(name), !TextFieldShapes.isVersion(row.versions[0].text),
+           row.versions[0].text.contains(where: \.isLetter) {
+            row.name = row.versions[0].text
+            row.versions[0].text = name
         }
         guard var name = row.name else { return nil }
         // `Omipst9.dll (or Omipstnt.dll for Windows NT)`, `Asp.dll (x86)`: the file is the part before the note.

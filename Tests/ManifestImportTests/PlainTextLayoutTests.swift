@@ -176,6 +176,26 @@ struct PlainTextLayoutTests {
         ])
     }
 
+    @Test func boxCellsTypedInTheWrongOrderAreReadByShapeAndBuildOnlyVersionsKept() throws {
+        let text = """
+        KB100013: sample
+        Windows NT 4.0
+        +---------------------+
+        | File name | Version |
+        +---------------------+
+        | 5.5.2632  | Ese.dll |
+        +---------------------+
+
+           Date        Time    Version  Size     File name    Platform
+           ---------------------------------------------------------------
+           03/23/2000  08:27p  786      649,488  Sightnt.dll  alpha
+        """
+        #expect(try Self.rows(text) == [
+            "Windows NT 4.0 x86 Ese.dll 5.5.2632.0 - -",
+            "Windows NT 4.0 Alpha Sightnt.dll 786.0.0.0 649488 2000-03-23T20:27:00Z",
+        ])
+    }
+
     @Test func componentVersionPicksTheAppliesToProductOfThatRelease() throws {
         let text = """
         DOCUMENT:Q100009  08-MAY-2002  [exchange]
