@@ -35,6 +35,15 @@ public enum Platform: String, Sendable, Hashable, CaseIterable, Codable, CustomS
         }
     }
 
+    /// Whether a platform cell names an operating system, an edition or "all" instead of a processor
+    /// (`Windows`, `Windows 95 & OSR1`, `OSR2`, `Windows NT`, `All`): such a row keeps its section's platform.
+    public static func isOperatingSystemName(_ text: some StringProtocol) -> Bool {
+        let words = text.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "/" || $0 == "-") })
+        guard let first = words.first else { return false }
+        return words.contains { $0 == "windows" || $0 == "win" || $0 == "ms-dos" || $0 == "os/2" || $0.hasPrefix("osr") }
+            || first == "nt" || first == "all" || first == "any"
+    }
+
     /// Finds a platform named inside a longer text such as a KB heading
     /// (`x64-based versions of Windows Server 2003`, `... for Itanium-based Systems`); nil when none.
     public static func mentioned(in text: some StringProtocol) -> Platform? {

@@ -252,6 +252,21 @@ struct PlainTextLayoutTests {
         #expect(try Self.rows(text, options: options) == ["IIS 4.0 Alpha Tool.dll 3.1.40.2 - -"])
     }
 
+    @Test func pipeRowWhosePlatformCellNamesTheOSKeepsTheSectionPlatform() throws {
+        let text = """
+        KB100014: sample
+        x64-based versions of Windows Server 2003
+        | File name | File version | File size | Date | Time | Platform |
+        | Smtpsvc.dll | 6.0.3790.2668 | 668,672 | 24-Mar-2006 | 14:12 | Windows |
+        | Seo.dll | 6.0.3790.2668 | 1,024 | 24-Mar-2006 | 14:12 | Not applicable |
+        """
+        #expect(try Self.rows(text) == [
+            "Windows Server 2003 x64 Smtpsvc.dll 6.0.3790.2668 668672 2006-03-24T14:12:00Z",
+            "Windows Server 2003 x64 Seo.dll 6.0.3790.2668 1024 2006-03-24T14:12:00Z",
+        ])
+        #expect(FixtureSupport.error(text.replacing("| Windows |", with: "| MIPS |"))?.reason == "unknown platform 'MIPS'")
+    }
+
     @Test(arguments: [
         ("Microsoft Internet Information Server version 4.0", ["IIS 4.0"]),
         ("Microsoft Exchange Server, version 5.5 SP4", ["Exchange Server 5.5"]),
