@@ -110,6 +110,15 @@ extension KBTextParser {
             }
             break
         }
+        if tableRows.isEmpty, let first = nextNonEmpty(after: firstRow - 1), first < lines.count {
+            // `   6.00.8877   Msinet.ocx` under a five-column header: a row too short to read, not a table without rows.
+            let tokens = FixedWidthTable.tokens(of: Substring(lines[first]))
+            if tokens.contains(where: { [.date, .time, .version, .groupedNumber].contains($0.shape) }), tokens.contains(where: { $0.shape == .text }),
+               tokens.count < fields.count, !lines[first].contains(":") {
+                throw ImportError(file: file, line: first + 1, reason: "expected \(fields.count) fields ("
+                                  + FixedWidthTable.describe(fields) + "), found \(tokens.count)")
+            }
+        }
         if tableRows.isEmpty, rows.isEmpty, firstEmptyTableLine == nil { firstEmptyTableLine = headerLine }
         let dayFirst = tableRows.contains { $0.date.map(TextFieldShapes.isOnlyDayFirst) ?? false }
         try emit(tableRows, layout: "fixed-width", dayFirst: dayFirst)

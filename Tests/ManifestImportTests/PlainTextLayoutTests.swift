@@ -60,6 +60,19 @@ struct PlainTextLayoutTests {
         #expect(error?.reason.hasPrefix("expected 5 fields (Date  Time  Version  Size  File name)") == true)
     }
 
+    @Test func firstRowTooShortToReadIsRefusedAtItsLine() {
+        let text = """
+        KB100015: sample
+        Windows 2000
+
+           Date      Time    Version      Size    File name     Platform
+           -------------------------------------------------------------
+                             6.00.8877            Msinet.ocx
+        """
+        #expect(FixtureSupport.error(text)?.description
+                == "KB123456.txt:6: expected 6 fields (Date  Time  Version  Size  File name  Platform), found 2")
+    }
+
     @Test func blankLineBetweenPlatformGroupsKeepsTheTableButProseEndsIt() throws {
         let text = """
         KB100004: sample
