@@ -279,6 +279,7 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        registerAlphaPlatform(&migrator)
         return migrator
     }
 }

@@ -140,7 +140,7 @@ enum CellParser {
             rest = lower.replacing("wow64", with: "").replacing("wow", with: "")
                 .filter { $0 != "(" && $0 != ")" && $0 != "/" && $0 != "," }.trimmingSpaces().description
         }
-        if isNotApplicable(rest) { return (nil, isWOW) }
+        if isNotApplicable(rest) || Platform.isOperatingSystemName(rest) && Platform(spelling: rest) == nil { return (nil, isWOW) }
         guard let platform = Platform(spelling: rest) else { throw Failure(reason: "unknown platform '\(text.trimmingSpaces())'") }
         return (platform, isWOW)
     }

@@ -37,8 +37,10 @@ public struct ManifestImportResult: Sendable, Hashable {
     public var manifest: Manifest
     /// The format used (never `.auto`).
     public var format: ManifestFormat
-    /// Table layouts found, in order of first appearance: `heading-pipe`, `header-pipe`, `fixed-width`, `csv`.
+    /// Table layouts found, in order of first appearance: `heading-pipe`, `header-pipe`, `fixed-width`, `box`, `csv`.
     public var layouts: [String]
+    /// Rows whose product no heading, title or option named, with what it was inferred from.
+    public var inferredProducts: [InferredProduct] = []
 }
 
 /// Turns hotfix file manifests (KB article text, MS CSV) into ``Manifest`` values, all or nothing:
@@ -93,6 +95,7 @@ public enum ManifestImporter {
                                    platform: options.platform)
         let rows: [ManifestRow]
         let layouts: [String]
+        var inferred: [InferredProduct] = []
         switch format {
         case .msCSV:
             var csvFallback = fallback
@@ -104,14 +107,17 @@ public enum ManifestImporter {
             layouts = ["csv"]
         case .kbText, .auto:
             var parser = KBTextParser(lines: lines, file: fileName, fallback: fallback)
+            parser.article = metadata
             try parser.run()
             rows = parser.rows
             layouts = parser.layouts
+            inferred = parser.inferences
         }
         let manifest = Manifest(kb: kb, title: metadata.title,
                                 prerequisiteServicePack: options.requiresServicePack ?? metadata.prerequisiteServicePack,
                                 rows: WOWNames.normalise(rows))
-        return ManifestImportResult(manifest: manifest, format: format == .auto ? .kbText : format, layouts: layouts)
+        return ManifestImportResult(manifest: manifest, format: format == .auto ? .kbText : format, layouts: layouts,
+                                    inferredProducts: inferred)
     }
 
     /// `ms-csv` when the file is named `*.csv` or its first line is a CSV header naming `File name` and a version column.

@@ -43,7 +43,8 @@ func feed(_ path: String, _ format: String, _ records: [InventoryRecord]) -> Aud
     let temp = try TempStore()
     #expect(try temp.store.appliedMigrations() == ["2026-11-29-v1-manifests-hosts-probes-assessments",
                                                    "2026-11-29-v2-narrow-files-and-results",
-                                                   "2026-12-01-v3-raw-hotfix-entries"])
+                                                   "2026-12-01-v3-raw-hotfix-entries",
+                                                   "2026-12-01-v4-alpha-platform-and-row-directory"])
     let counts = try temp.store.tableCounts()
     for table in ["kb", "manifest_row", "host", "installed_file", "installed_hotfix", "probe_session", "assessment_result",
                   "file_ref", "host_file", "assessment_evidence", "assessment_host", "raw_hotfix_entry"] {
