@@ -62,9 +62,12 @@ struct Heading: Sendable, Equatable {
             }
         }
         if !lastWasSpace { cleaned.append(0x20) }
-        // Product names all contain "windows", "exchange" or "sql"; most prose lines name none.
+        // Product names contain "windows", "exchange", "sql" or "server" (or a family ProductNames knows); most prose lines name none.
         guard ASCIIText.contains(cleaned, "windows") || ASCIIText.contains(cleaned, "exchange")
-                || ASCIIText.contains(cleaned, "sql") || ASCIIText.contains(cleaned, "server") || ASCIIText.contains(cleaned, "win2003") else { return [] }
+                || ASCIIText.contains(cleaned, "sql") || ASCIIText.contains(cleaned, "server") || ASCIIText.contains(cleaned, "win2003")
+                || ASCIIText.contains(cleaned, "iis") || ASCIIText.contains(cleaned, "mdac") || ASCIIText.contains(cleaned, "framework")
+                || ASCIIText.contains(cleaned, "outlook") || ASCIIText.contains(cleaned, "frontpage") || ASCIIText.contains(cleaned, "office")
+                || ASCIIText.contains(cleaned, "internet information") || ASCIIText.contains(cleaned, "data access") else { return [] }
         // `Windows(R)` / `Windows(TM)` leave a lone `r` / `tm` word: drop it.
         var words: [UInt8] = []
         words.reserveCapacity(cleaned.count)
@@ -93,6 +96,11 @@ struct Heading: Sendable, Equatable {
             }
             if matched { found.append(product) }
         }
+        // Products outside the known list keep their normalised name; when the text also names a Windows
+        // release, that is what the rows apply to (`IIS 6.0 on Windows Server 2003`), so applications are left out.
+        let others = ProductNames.generic(in: String(decoding: words, as: UTF8.self).split(separator: " "))
+        let namesWindows = found.contains { $0.name.hasPrefix("Windows") } || others.contains { $0.name.hasPrefix("Windows") }
+        found += others.filter { !namesWindows || $0.name.hasPrefix("Windows") }
         if found.isEmpty {
             for alias in [" windows 2003 ", " win2003 ", " server 2003 "] where ASCIIText.contains(words, Array(alias.utf8)) {
                 return [.windowsServer2003]

@@ -15,17 +15,25 @@ struct KBTextParser {
     let lines: [String]
     let file: String
     let fallback: RowFallback
-    private(set) var rows: [ManifestRow] = []
-    private(set) var layouts: [String] = []
-    private var heading = Heading()
-    private var pipeColumns: ColumnMap?
-    private var pipeLayout = "heading-pipe"
-    private var firstEmptyTableLine: Int?
+    /// Skip rows that cannot be read (recording them in ``skipped``) instead of refusing the file.
+    let skipBadRows: Bool
+    internal(set) var rows: [ManifestRow] = []
+    internal(set) var layouts: [String] = []
+    /// Values read after a repair (`17:17l`), as `FILE:LINE: reason`.
+    internal(set) var warnings: [ImportError] = []
+    /// Rows left out under `skipBadRows`, with the reason each could not be read.
+    internal(set) var skipped: [ImportError] = []
+    var heading = Heading()
+    /// Where the pipe-table reader is (columns of the current table, tables being skipped, rows seen).
+    var pipe = PipeTableState()
+    var firstEmptyTableLine: Int?
 
-    init(lines: [String], file: String, fallback: RowFallback) {
-        self.lines = lines
+    init(lines: [String], file: String, fallback: RowFallback, skipBadRows: Bool = false) {
+        // Markdown code fences (```) around fixed-width tables: read what they hold, the fence lines as blank.
+        self.lines = lines.contains(where: MarkdownFence.isFence) ? lines.map { MarkdownFence.isFence($0) ? "" : $0 } : lines
         self.file = file
         self.fallback = fallback
+        self.skipBadRows = skipBadRows
     }
 
     mutating func run() throws(ImportError) {
@@ -49,12 +57,13 @@ struct KBTextParser {
                 continue
             }
             let lower = ASCIIText.lowercased(trimmed)
-            if ASCIIText.contains(lower, "version"), let columns = FixedWidthTable.header(trimmed), let dashes = nextNonEmpty(after: index),
+            if ASCIIText.contains(lower, "version") || !ASCIIText.containsDigit(lower),
+               let columns = FixedWidthTable.header(trimmed) ?? MarkdownFence.localizedHeader(trimmed), let dashes = nextNonEmpty(after: index),
                FixedWidthTable.isRule(lines[dashes]) {
                 index = try fixedWidthTable(columns: columns, headerLine: index + 1, firstRow: dashes + 1)
                 continue
             }
-            if lower.count <= 400, lower.last != UInt8(ascii: "."), let newer = Heading.read(trimmed) {
+            if lower.count <= 400, let text = MarkdownText.headingText(trimmed), let newer = Heading.read(text) {
                 heading.apply(newer)
             }
             index += 1
@@ -78,87 +87,22 @@ struct KBTextParser {
         return nil
     }
 
-    private mutating func note(_ layout: String) {
+    mutating func note(_ layout: String) {
         if !layouts.contains(layout) { layouts.append(layout) }
     }
 
-    private mutating func append(_ newRows: [ManifestRow], line: Int) throws(ImportError) {
+    mutating func append(_ newRows: [ManifestRow], line: Int) throws(ImportError) {
         guard rows.count + newRows.count <= KBTextParser.maximumRows else {
             throw ImportError(file: file, line: line, reason: "more than \(KBTextParser.maximumRows) rows")
         }
         rows.append(contentsOf: newRows)
     }
 
-    // MARK: Pipe tables (layouts a and b)
-
-    /// Splits `| a | b |` / `a | b |` into trimmed cells, dropping the empty cells outside the outer pipes.
-    static func pipeCells(_ line: Substring, separator: Character = "|") -> [String]? {
-        var pipes = 0
-        let separatorByte = separator == "|" ? UInt8(ascii: "|") : UInt8(ascii: "\t")
-        for byte in line.utf8 where byte == separatorByte {
-            pipes += 1
-            if pipes > ColumnMap.maximumColumns + 1 { return nil }
-        }
-        var cells = line.split(separator: separator, omittingEmptySubsequences: false).map { String($0.trimmingSpaces()) }
-        if line.first == separator, cells.first?.isEmpty == true { cells.removeFirst() }
-        if line.last == separator, cells.last?.isEmpty == true { cells.removeLast() }
-        return cells
-    }
-
-    /// A line with at least three tabs between words (a browser copy of a table row).
-    static func isTabRow(_ line: Substring) -> Bool {
-        var tabs = 0
-        for byte in line.utf8 where byte == UInt8(ascii: "\t") {
-            tabs += 1
-            if tabs >= 3 { return true }
-        }
-        return false
-    }
-
-    private static func isRuleRow(_ cells: [String]) -> Bool {
-        cells.contains { !$0.isEmpty } && cells.allSatisfy { cell in
-            cell.isEmpty || cell.allSatisfy { $0 == "-" || $0 == ":" || $0 == "=" || $0 == "+" || $0 == " " }
-        }
-    }
-
-    private mutating func pipeLine(_ line: Substring, separator: Character, number: Int) throws(ImportError) {
-        guard let cells = KBTextParser.pipeCells(line, separator: separator) else {
-            throw ImportError(file: file, line: number, reason: "too many columns (more than \(ColumnMap.maximumColumns))")
-        }
-        let filled = cells.filter { !$0.isEmpty }
-        if filled.isEmpty || KBTextParser.isRuleRow(cells) { return }     // `||||`, `|---|---|`
-        if filled.count == 1 {
-            // `x64-based versions of Windows Server 2003|`: a heading inside the table.
-            if let newer = Heading.read(filled[0]) { heading.apply(newer) }
-            return
-        }
-        // Data rows carry numbers (versions, sizes, dates); a header row has none, so skip the name lookup for rows.
-        if !cells.contains(where: { $0.first?.isNumber == true }), let header = ColumnMap(headerCells: cells) {
-            pipeColumns = header
-            pipeLayout = separator == "|" ? "header-pipe" : "header-tab"
-            if firstEmptyTableLine == nil, rows.isEmpty { firstEmptyTableLine = number }
-            return
-        }
-        if pipeColumns == nil {
-            pipeColumns = .headingPipe
-            pipeLayout = separator == "|" ? "heading-pipe" : "heading-tab"
-        }
-        let columns = pipeColumns ?? .headingPipe
-        var rowCells = cells
-        while rowCells.count > columns.columns.count, rowCells.last?.isEmpty == true { rowCells.removeLast() }
-        guard rowCells.count == columns.columns.count else {
-            throw ImportError(file: file, line: number, reason: "expected \(columns.columns.count) cells (\(columns.description)), found \(rowCells.count)")
-        }
-        note(pipeLayout)
-        try append(try RowBuilder.rows(cells: rowCells, columns: columns, heading: heading, fallback: fallback,
-                                       line: number, file: file), line: number)
-    }
-
     // MARK: Fixed-width tables (layout c)
 
     /// Reads rows from `firstRow` until a blank line (after at least one row) or a line that is not a row;
     /// returns the index of the first line after the table.
-    private mutating func fixedWidthTable(columns: ColumnMap, headerLine: Int, firstRow: Int) throws(ImportError) -> Int {
+    mutating func fixedWidthTable(columns: ColumnMap, headerLine: Int, firstRow: Int) throws(ImportError) -> Int {
         var index = firstRow
         var count = 0
         while index < lines.count {
@@ -176,7 +120,7 @@ struct KBTextParser {
             }
             note("fixed-width")
             try append(try RowBuilder.rows(cells: cells, columns: columns, heading: heading, fallback: fallback,
-                                           line: index + 1, file: file), line: index + 1)
+                                           line: index + 1, file: file, warnings: &warnings), line: index + 1)
             count += 1
             index += 1
         }
