@@ -44,7 +44,7 @@ public enum DateParser {
         body = body.replacing("年", with: "-").replacing("月", with: "-").replacing("日", with: "")
             .replacing("년", with: "-").replacing("월", with: "-").replacing("일", with: "")
         let dotted = body.contains(".") && !body.contains(where: { $0.isLetter })
-        let tokens = body.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." || $0 == " " || $0 == "," })
+        let tokens = body.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." || $0 == " " || $0 == "," || $0 == "\u{00A0}" || $0 == "\u{202F}" })
             .map { $0.lowercased() }
             .filter { !fillers.contains($0) }
         guard tokens.count == 3, tokens.allSatisfy({ $0.count <= 10 }) else { throw failure }

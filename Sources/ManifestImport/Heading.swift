@@ -6,6 +6,9 @@ struct Heading: Sendable, Equatable {
     var platform: Platform?
     var servicePack: Int?
     var isWOWSection = false
+    /// The platform came from a heading that named no product (`x64-based versions`): product sub-heads
+    /// under it (`SQL Server 2022 Analysis Services`) keep it.
+    var platformStandsAlone = false
 
     /// Reads a heading line; nil when the line names no product, platform or WOW section
     /// (then it is prose or a section title and leaves the context alone).
@@ -23,11 +26,17 @@ struct Heading: Sendable, Equatable {
     /// a platform or only WOW refines the current group.
     mutating func apply(_ newer: Heading) {
         if !newer.products.isEmpty {
+            let kept = platformStandsAlone && newer.platform == nil ? platform : nil
             self = newer
+            if let kept {
+                platform = kept
+                platformStandsAlone = true
+            }
             return
         }
         if let platform = newer.platform {
             self.platform = platform
+            self.platformStandsAlone = true
             self.isWOWSection = newer.isWOWSection
         } else if newer.isWOWSection {
             self.isWOWSection = true

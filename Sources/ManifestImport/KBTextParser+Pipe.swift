@@ -13,6 +13,9 @@ struct PipeTableState: Sendable {
     /// The ruled table being read is not a file table (software lists, SHA256 hashes, transposed
     /// key/value records): its rows are passed over.
     var skippingTable = false
+    /// The 64-bit platform the native rows of the current table name (`IA-64`), for its WOW rows when the
+    /// heading says only `64-Bit Edition`.
+    var tablePlatform: Platform?
     /// Rows already taken, to drop exact repeats (same cells under the same heading).
     var seen: [SeenRow: Int] = [:]
 
@@ -74,6 +77,7 @@ extension KBTextParser {
             end += 1
         }
         pipe.tableEnd = end
+        pipe.tablePlatform = nil
         guard let header = ColumnMap(headerCells: cells.map(MarkdownText.plain)) else {
             pipe.skippingTable = true
             return
@@ -99,9 +103,11 @@ extension KBTextParser {
         rowCells = zip(columns.columns, rowCells).map { column, cell in
             MarkdownText.plain(cell, joiningBreaks: [.fileName, .version, .size, .date, .time, .dateTime, .folder].contains(column))
         }
+        var rowHeading = heading
+        if let native = pipe.tablePlatform, rowHeading.platform?.is64Bit ?? true { rowHeading.platform = native }
         let built: [ManifestRow]
         do {
-            built = try RowBuilder.rows(cells: rowCells, columns: columns, heading: heading, fallback: fallback,
+            built = try RowBuilder.rows(cells: rowCells, columns: columns, heading: rowHeading, fallback: fallback,
                                         line: number, file: file, warnings: &warnings)
         } catch {
             return try reject(error.reason, line: number)
@@ -115,6 +121,7 @@ extension KBTextParser {
             return
         }
         pipe.seen[seenKey] = number
+        if first.platform.is64Bit, !first.isWOW { pipe.tablePlatform = first.platform }
         note(pipe.layout)
         try append(built, line: number)
     }

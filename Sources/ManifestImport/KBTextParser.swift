@@ -69,6 +69,7 @@ struct KBTextParser {
             index += 1
         }
         if rows.isEmpty {
+            if let first = skipped.first { throw ImportError(file: file, line: first.line, reason: first.reason + " (no row could be read)") }
             if let line = firstEmptyTableLine {
                 throw ImportError(file: file, line: line, reason: "file table has a header but no rows")
             }

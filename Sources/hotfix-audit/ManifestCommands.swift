@@ -28,6 +28,10 @@ struct ImportManifestCommand: AsyncParsableCommand {
     @Option(help: "Input format: \(ManifestFormat.allCases.map(\.rawValue).joined(separator: "|")).")
     var format: String = "auto"
 
+    @Flag(name: .customLong("skip-bad-rows"),
+          help: "Import the readable rows of a table whose other rows cannot be read (e.g. a last row cut off), listing those skipped.")
+    var skipBadRows = false
+
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
@@ -39,8 +43,9 @@ struct ImportManifestCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let options = ManifestImportOptions(format: ManifestFormat(rawValue: format) ?? .auto,
+        var options = ManifestImportOptions(format: ManifestFormat(rawValue: format) ?? .auto,
                                             kb: kb.flatMap { KBNumber($0) }, requiresServicePack: requiresSP)
+        options.skipBadRows = skipBadRows
         for summary in try ManifestImportRun(files: files, options: options).run(on: try database.open()) {
             let prerequisite = summary.prerequisiteServicePack.map { "SP\($0)" } ?? "none"
             print("\(summary.kb): \(summary.rowCount) rows (products: \(summary.products.joined(separator: ", ")); "
@@ -62,6 +67,8 @@ struct ManifestImportRun {
         var parsed: [(Manifest, SourceFile)] = []
         for file in files {
             let result = try ManifestImporter.importFileDetailed(atPath: file, options: options)
+            for skipped in result.skipped { Output.status("\(skipped.file):\(skipped.line ?? 0): skipped: \(skipped.reason)") }
+            for warning in result.warnings { Output.status("\(warning.file):\(warning.line ?? 0): warning: \(warning.reason)") }
             parsed.append((result.manifest, SourceFile(path: file, sha256: try FileDigest.sha256(path: file), format: result.format.rawValue)))
         }
         return try store().importManifests(parsed)
