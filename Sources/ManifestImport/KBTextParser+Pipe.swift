@@ -16,6 +16,8 @@ struct PipeTableState: Sendable {
     /// The 64-bit platform the native rows of the current table name (`IA-64`), for its WOW rows when the
     /// heading says only `64-Bit Edition`.
     var tablePlatform: Platform?
+    /// The heading ``tablePlatform`` was seen under: a new heading starts afresh.
+    var tablePlatformHeading: Heading?
     /// Rows already taken, to drop exact repeats (same cells under the same heading).
     var seen: [SeenRow: Int] = [:]
 
@@ -104,7 +106,9 @@ extension KBTextParser {
             MarkdownText.plain(cell, joiningBreaks: [.fileName, .version, .size, .date, .time, .dateTime, .folder].contains(column))
         }
         var rowHeading = heading
-        if let native = pipe.tablePlatform, rowHeading.platform?.is64Bit ?? true { rowHeading.platform = native }
+        if let native = pipe.tablePlatform, pipe.tablePlatformHeading == heading, heading.platform?.is64Bit == true {
+            rowHeading.platform = native
+        }
         let built: [ManifestRow]
         do {
             built = try RowBuilder.rows(cells: rowCells, columns: columns, heading: rowHeading, fallback: fallback,
@@ -121,7 +125,10 @@ extension KBTextParser {
             return
         }
         pipe.seen[seenKey] = number
-        if first.platform.is64Bit, !first.isWOW { pipe.tablePlatform = first.platform }
+        if first.platform.is64Bit, !first.isWOW {
+            pipe.tablePlatform = first.platform
+            pipe.tablePlatformHeading = heading
+        }
         note(pipe.layout)
         try append(built, line: number)
     }
