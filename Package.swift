@@ -53,6 +53,7 @@ let package = Package(
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "TestHarnessTests", dependencies: ["TestHarness"]),
         .testTarget(name: "AuditCoreTests", dependencies: ["AuditCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "ImportSupportTests", dependencies: ["ImportSupport"]),
         .testTarget(name: "ManifestImportTests", dependencies: ["TestHarness", "ManifestImport"], exclude: ["Fixtures"]),
         .testTarget(name: "InventoryImportTests", dependencies: ["TestHarness", "InventoryImport"], exclude: ["Fixtures"]),
         .testTarget(name: "AuditStoreTests", dependencies: ["AuditStore", "ManifestImport", "InventoryImport", grdb], exclude: ["Fixtures"]),
