@@ -54,18 +54,18 @@ enum ProductNames {
                 index += sequence.count
                 continue scan
             }
+            // `Exchange 2003 Server` → Exchange Server 2003.
+            if index + 2 < words.count, words[index + 2] == "server", let version = version(words[index + 1]),
+               let (_, name) = families.first(where: { $0.0.count == 2 && $0.0[1] == "server" && $0.0[0] == words[index] }) {
+                add(name + " " + version)
+                index += 3
+                continue scan
+            }
             for (sequence, name) in families where matches(sequence, in: words, at: index) {
                 let after = index + sequence.count
                 if after < words.count, let version = version(words[after]) {
                     add(name + " " + version + (after + 1 < words.count && words[after + 1] == "r2" ? " R2" : ""))
                     index = after + 1
-                    continue scan
-                }
-                // `Exchange 2003 Server` → Exchange Server 2003.
-                if sequence.last == "server", sequence.count == 2, index + 2 < words.count, words[index] == sequence[0],
-                   let version = version(words[index + 1]), words[index + 2] == "server" {
-                    add(name + " " + version)
-                    index += 3
                     continue scan
                 }
             }
