@@ -100,7 +100,7 @@ extension KBTextParser {
             // A short row that stops without its closing pipe as the table's last line was cut off in the source.
             let isLast = number >= lines.count || !lines[number].contains(separator)
             let cutOff = rowCells.count < columns.columns.count && line.last != separator && isLast
-            return try reject(cutOff ? "row cut off (\(expected))" : expected, line: number)
+            return try reject(cutOff ? "row cut off (\(expected))" : expected, line: number, hint: cutOff)
         }
         rowCells = zip(columns.columns, rowCells).map { column, cell in
             MarkdownText.plain(cell, joiningBreaks: [.fileName, .version, .size, .date, .time, .dateTime, .folder].contains(column))
@@ -134,10 +134,12 @@ extension KBTextParser {
     }
 
     /// Refuses the file at `line`, or under `skipBadRows` notes the row as skipped and goes on.
-    private mutating func reject(_ reason: String, line: Int) throws(ImportError) {
-        let error = ImportError(file: file, line: line, reason: reason)
-        guard skipBadRows else { throw error }
-        skipped.append(error)
+    /// `hint` adds the option that imports the other rows to the refusal (for rows cut off in the source).
+    private mutating func reject(_ reason: String, line: Int, hint: Bool = false) throws(ImportError) {
+        guard skipBadRows else {
+            throw ImportError(file: file, line: line, reason: reason + (hint ? "; --skip-bad-rows imports the other rows" : ""))
+        }
+        skipped.append(ImportError(file: file, line: line, reason: reason))
     }
 
     /// `.mum` / `.manifest` files without a version are the package's servicing records, listed in
