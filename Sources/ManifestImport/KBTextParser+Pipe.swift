@@ -46,7 +46,7 @@ extension KBTextParser {
         let filled = cells.filter { !$0.isEmpty }
         if filled.isEmpty || KBTextParser.isRuleRow(cells) { return }     // `||||`, `|---|---|`
         if !inRuledTable, let rule = nextNonEmpty(index), KBTextParser.isRuleLine(lines[rule], separator: separator) {
-            startRuledTable(header: cells, separator: separator, headerLine: number, rule: rule)
+            try startRuledTable(header: cells, separator: separator, headerLine: number, rule: rule)
             return
         }
         if filled.count == 1 {
@@ -73,7 +73,7 @@ extension KBTextParser {
     }
 
     /// A header row over a rule: a file table's columns, or a table to pass over.
-    private mutating func startRuledTable(header cells: [String], separator: Character, headerLine: Int, rule: Int) {
+    private mutating func startRuledTable(header cells: [String], separator: Character, headerLine: Int, rule: Int) throws(ImportError) {
         var end = rule
         while end + 1 < lines.count, ASCIIText.contains(lines[end + 1], byte: separator == "|" ? UInt8(ascii: "|") : UInt8(ascii: "\t")) {
             end += 1
@@ -81,6 +81,13 @@ extension KBTextParser {
         pipe.tableEnd = end
         pipe.tablePlatform = nil
         guard let header = ColumnMap(headerCells: cells.map(MarkdownText.plain)) else {
+            // Passed over, unless its rows hold file names with versions or dates: then the header is what we cannot read.
+            for row in (rule + 1)..<(end + 1) {
+                guard let rowCells = MarkdownText.cells(of: lines[row], separator: separator), MarkdownText.looksLikeFileData(rowCells) else { continue }
+                throw ImportError(file: file, line: headerLine, reason: "the rows of this table list files, but its header "
+                                  + "'\(cells.joined(separator: " | "))' names no file name and version, size or date column; "
+                                  + "rename its columns, e.g. 'File name | File version | File size | Date | Time | Platform'")
+            }
             pipe.skippingTable = true
             return
         }

@@ -1,4 +1,5 @@
 import AuditCore
+import ImportSupport
 
 /// The Markdown that KB pages and localized bulletins wrap their tables in, reduced to the text the
 /// cell parsers expect: escapes, emphasis, links, HTML breaks and entities, heading and list markers.
@@ -109,6 +110,18 @@ enum MarkdownText {
     /// (`Seo.dll`, `Private\_odbc32.dll`) and one starts with a digit (a version, size or date).
     static func looksLikeFileRow(_ cells: [String]) -> Bool {
         cells.contains { looksLikeFileName(plain($0)) } && cells.contains { $0.first?.isNumber == true }
+    }
+
+    /// Stricter than ``looksLikeFileRow(_:)``: a file name beside a cell that reads as a dotted version
+    /// (`6.0.3790.2668`) or a date, the sign of a file table whatever its header says.
+    static func looksLikeFileData(_ cells: [String]) -> Bool {
+        let plainCells = cells.map { plain($0) }
+        guard plainCells.contains(where: looksLikeFileName) else { return false }
+        return plainCells.contains { cell in
+            guard cell.first?.isNumber == true else { return false }
+            if cell.filter({ $0 == "." }).count >= 2, (try? VersionText.parse(cell)) != nil { return true }
+            return cell.contains(where: \.isLetter) || cell.contains("/") ? ((try? DateParser.parse(cell)) ?? nil) != nil : false
+        }
     }
 
     /// One word with a short extension after a name that has a letter: `Smtpsvc.dll`, `Sysmain.sdb`.

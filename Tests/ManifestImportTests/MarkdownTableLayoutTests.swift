@@ -217,3 +217,18 @@ struct MarkdownTableLayoutTests {
         #expect(CellParser.folder("x86") == nil)
     }
 }
+
+/// A file table whose header cannot be read is refused with the header named, not passed over.
+struct UnreadableHeaderTests {
+    @Test func aRuledTableOfFilesUnderAnUnknownHeaderIsRefused() {
+        let text = """
+        Windows Server 2003
+        | Tiedostonimi | Versio | Koko |
+        |---|---|---|
+        | Smtpsvc.dll | 6.0.3790.2668 | 668,672 |
+        """
+        let error = FixtureSupport.error(text, fileName: "KB123456.md")
+        #expect(error?.line == 2)
+        #expect(error?.reason.hasPrefix("the rows of this table list files, but its header 'Tiedostonimi | Versio | Koko' names no file name") == true)
+    }
+}
