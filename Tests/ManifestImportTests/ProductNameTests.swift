@@ -51,3 +51,28 @@ struct ProductNameTests {
         #expect(rows.map(\.summary) == ["Windows Server 2003 x86 srv.sys 5.2.3790.588 340992 2006-09-01T10:14:00Z"])
     }
 }
+
+/// Bulletins named by their bulletin ID still say which KB they are.
+struct MarkdownFrontMatterTests {
+    @Test func kbNumberComesFromTheParenthesisedSubtitleAndTitleFromFrontMatter() throws {
+        let text = """
+        ---
+        TOCTitle: 'MS08-006'
+        Title: 'Microsoft Security Bulletin MS08-006 - Kritisch'
+        ---
+
+        Sicherheitsanfälligkeit in Internet Information Services kann Remotecodeausführung ermöglichen (942830)
+        -------------------------------------------------------------------------------------------------------
+
+        Für alle unterstützten 32-Bit-Editionen von Windows XP:
+
+        | Dateiname | Version | Datum | Uhrzeit | Größe | Ordner |
+        |-----------|---------|-------|---------|-------|--------|
+        | asp.dll | 5.1.2600.3291 | 10-Jan-2008 | 18:44 | 369.664 | SP2GDR |
+        """
+        let manifest = try FixtureSupport.parse(text, fileName: "ms08-006.md")
+        #expect(manifest.kb == KBNumber(942830))
+        #expect(manifest.title == "Microsoft Security Bulletin MS08-006 - Kritisch")
+        #expect(manifest.rows.map(\.summary) == ["Windows XP x86 asp.dll 5.1.2600.3291 369664 2008-01-10T18:44:00Z SP2 GDR"])
+    }
+}
