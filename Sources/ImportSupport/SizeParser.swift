@@ -10,7 +10,7 @@ public enum SizeParser {
     /// narrow no-break space, apostrophe.
     static func isSeparator(_ character: Character) -> Bool {
         character == "," || character == "." || character == " " || character == "\u{00A0}" || character == "\u{202F}"
-            || character == "'" || character == "\u{2009}"
+            || character == "'" || character == "\u{2009}" || character == "\u{2019}"
     }
 
     /// Unit words after the number that mean bytes (`bytes`, `Byte`, `байт`, `バイト`, `位元組`, `字节`, `octets`).

@@ -26,6 +26,12 @@ enum Column: Sendable, Equatable {
         }
     }
 
+    /// The column an English header key names (`filesize`), nil when it names none (for suffix-stripped keys).
+    static func english(_ key: String) -> Column? {
+        let column = Column(header: key)
+        return column == .ignored ? nil : column
+    }
+
     /// How the column is named in error messages.
     var label: String {
         switch self {

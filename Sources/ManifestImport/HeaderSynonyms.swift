@@ -48,10 +48,15 @@ enum HeaderSynonyms {
         return map
     }()
 
-    /// The column a normalised header key names, also with a `(UTC)` suffix (`Fecha (UTC)`); nil when unknown.
+    /// Unit and zone suffixes headers carry: `Fecha (UTC)`, `Größe (Bytes)`, `Размер (байт)`.
+    static let suffixes = ["utc", "gmt", "bytes", "byte", "octets", "байт", "байтов", "バイト"]
+
+    /// The column a normalised header key names, also with a unit or zone suffix; nil when unknown.
     static func column(forKey key: String) -> Column? {
         if let column = byKey[key] { return column }
-        if key.hasSuffix("utc"), let column = byKey[String(key.dropLast(3))] { return column }
+        for suffix in suffixes where key.hasSuffix(suffix) && key.count > suffix.count {
+            if let column = byKey[String(key.dropLast(suffix.count))] ?? Column.english(String(key.dropLast(suffix.count))) { return column }
+        }
         return nil
     }
 }

@@ -45,6 +45,9 @@ struct MarkdownTableLayoutTests {
         "| Имя файла | Версия | Date | Время | Размер | Процессор | Папка |",
         "| ファイル名 | バージョン | 日付 | 時刻 | サイズ | プラットフォーム | フォルダ |",
         "| 檔案名稱 | \\[版本\\] | 日期 | 時間 | 大小 | 平台 | 資料夾 |",
+        "| 파일 이름 | 버전 | 날짜 | 시간 | 크기 | 플랫폼 | 폴더 |",
+        "| **File Name** | File Version | Date (UTC) | Time (UTC) | Size (bytes) | CPU | Folder |",
+        "| Nombre de archivo | Versión | Fecha | Hora | Tamaño (bytes) | Plataforma | Ruta |",
     ])
     func localizedHeadersMapEveryColumn(header: String) throws {
         let text = """
