@@ -41,8 +41,10 @@ public enum DateParser {
         let failure = FieldError(reason: "bad date '\(text.trimmingSpaces())'")
         var body = FieldText.clean(text)
         // East Asian `2003年7月15日` / `2003년 7월 15일`.
-        body = body.replacing("年", with: "-").replacing("月", with: "-").replacing("日", with: "")
-            .replacing("년", with: "-").replacing("월", with: "-").replacing("일", with: "")
+        if !body.utf8.allSatisfy({ $0 < 0x80 }) {
+            body = body.replacing("年", with: "-").replacing("月", with: "-").replacing("日", with: "")
+                .replacing("년", with: "-").replacing("월", with: "-").replacing("일", with: "")
+        }
         let dotted = body.contains(".") && !body.contains(where: { $0.isLetter })
         let tokens = body.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." || $0 == " " || $0 == "," || $0 == "\u{00A0}" || $0 == "\u{202F}" })
             .map { $0.lowercased() }
@@ -100,8 +102,8 @@ public enum FieldText {
     /// The text cleaned as described above and trimmed.
     public static func clean(_ text: some StringProtocol) -> String {
         var body = FullWidth.ascii(text.trimmingSpaces())
-        body.removeAll { $0 == "*" || $0 == "`" }
-        if let open = body.firstIndex(of: "("), open != body.startIndex, body.hasSuffix(")") {
+        if body.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "`") }) { body.removeAll { $0 == "*" || $0 == "`" } }
+        if body.hasSuffix(")"), let open = body.firstIndex(of: "("), open != body.startIndex {
             body = String(body[..<open])
         }
         return String(body.trimmingSpaces())

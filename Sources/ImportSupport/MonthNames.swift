@@ -19,26 +19,33 @@ public enum MonthNames {
         ["december", "dezember", "diciembre", "décembre", "dicembre", "dezembro", "декабрь", "декабря"],
     ]
 
-    /// Every name also without its accents (`fevrier`, `marz`, `aout`), so both spellings match.
-    static let folded: [[String]] = names.map { forms in
-        var all = forms
-        for form in forms { let plain = strippingAccents(form); if !all.contains(plain) { all.append(plain) } }
-        return all
-    }
+    /// Every name and every unambiguous prefix of at least three letters → month (1…12), accents also
+    /// removed (`fevrier`, `marz`, `aout`); built once, so a date costs one lookup.
+    static let lookup: [String: Int] = {
+        var exact: [String: Int] = [:]
+        var prefixes: [String: Int] = [:]   // 0 = several months
+        for (index, forms) in names.enumerated() {
+            for form in Set(forms + forms.map(strippingAccents)) {
+                exact[form] = index + 1
+                var prefix = ""
+                for character in form {
+                    prefix.append(character)
+                    guard prefix.count >= 3, prefix.count < form.count else { continue }
+                    if let month = prefixes[prefix], month != index + 1 { prefixes[prefix] = 0 } else { prefixes[prefix] = index + 1 }
+                }
+            }
+        }
+        // An exact name wins over prefixes of other months' names.
+        return prefixes.filter { $0.value != 0 }.merging(exact) { _, exact in exact }
+    }()
 
     /// The month (1…12) a word names, or nil when it names none or several.
     public static func month(_ token: some StringProtocol) -> Int? {
-        var word = strippingAccents(token.lowercased())
+        var word = token.lowercased()
+        if !word.utf8.allSatisfy({ $0 < 0x80 }) { word = strippingAccents(word) }
         while word.last == "." { word.removeLast() }
-        guard word.count >= 3, word.allSatisfy(\.isLetter) else { return nil }
-        // An exact name wins over prefixes of other months' names.
-        if let exact = folded.firstIndex(where: { $0.contains(word) }) { return exact + 1 }
-        var found: Int?
-        for (index, forms) in folded.enumerated() where forms.contains(where: { $0.hasPrefix(word) }) {
-            if found != nil { return nil }
-            found = index + 1
-        }
-        return found
+        guard word.count >= 3 else { return nil }
+        return lookup[word]
     }
 
     /// Lowercase Latin letters with their accent removed (the few that month names use).

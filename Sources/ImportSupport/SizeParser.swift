@@ -52,6 +52,7 @@ public enum SizeParser {
 public enum FullWidth {
     /// The text with full-width ASCII variants and the ideographic space replaced by their ASCII forms.
     public static func ascii(_ text: some StringProtocol) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return String(text) }
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

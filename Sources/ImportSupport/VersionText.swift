@@ -8,8 +8,10 @@ public enum VersionText {
     public static func parse(_ text: some StringProtocol) throws(FieldError) -> FileVersion? {
         if NotApplicable.matches(text) { return nil }
         var body = FullWidth.ascii(text.trimmingSpaces())
-        body.removeAll { $0 == "*" || $0 == "`" }
-        if NotApplicable.matches(body) { return nil }
+        if body.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "`") }) {
+            body.removeAll { $0 == "*" || $0 == "`" }
+            if NotApplicable.matches(body) { return nil }
+        }
         do { return try FileVersion(parsing: body) } catch { throw FieldError(reason: error.description) }
     }
 }

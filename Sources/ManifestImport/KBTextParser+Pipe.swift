@@ -18,13 +18,9 @@ struct PipeTableState: Sendable {
     var tablePlatform: Platform?
     /// The heading ``tablePlatform`` was seen under: a new heading starts afresh.
     var tablePlatformHeading: Heading?
-    /// Rows already taken, to drop exact repeats (same cells under the same heading).
-    var seen: [SeenRow: Int] = [:]
-
-    struct SeenRow: Hashable {
-        var row: ManifestRow
-        var cells: [String]
-    }
+    /// Rows already taken, to drop exact repeats (same cells under the same heading): the hash of the row
+    /// (without its line) and its cells → the index in ``KBTextParser/rows`` of the first row built from it.
+    var seen: [Int: Int] = [:]
 }
 
 /// Pipe and Markdown tables (layouts `heading-pipe`, `header-pipe`, `header-tab`).
@@ -110,7 +106,7 @@ extension KBTextParser {
             return try reject(cutOff ? "row cut off (\(expected))" : expected, line: number, hint: cutOff)
         }
         rowCells = zip(columns.columns, rowCells).map { column, cell in
-            MarkdownText.plain(cell, joiningBreaks: [.fileName, .version, .size, .date, .time, .dateTime, .folder].contains(column))
+            MarkdownText.plain(cell, joiningBreaks: column != .product && column != .platform && column != .ignored)
         }
         var rowHeading = heading
         if let native = pipe.tablePlatform, pipe.tablePlatformHeading == heading, heading.platform?.is64Bit == true {
@@ -126,18 +122,28 @@ extension KBTextParser {
         guard let first = built.first, !KBTextParser.isPackageBookkeeping(first) else { return }
         var key = first
         key.line = 0
-        let seenKey = PipeTableState.SeenRow(row: key, cells: rowCells)
-        if let earlier = pipe.seen[seenKey] {
-            warnings.append(ImportError(file: file, line: number, reason: "same row as line \(earlier); kept once"))
+        var hasher = Hasher()
+        hasher.combine(key)
+        hasher.combine(rowCells)
+        let hash = hasher.finalize()
+        if let earlier = pipe.seen[hash], earlier < rows.count, KBTextParser.sameRow(rows[earlier], key) {
+            warnings.append(ImportError(file: file, line: number, reason: "same row as line \(rows[earlier].line); kept once"))
             return
         }
-        pipe.seen[seenKey] = number
+        pipe.seen[hash] = rows.count
         if first.platform.is64Bit, !first.isWOW {
             pipe.tablePlatform = first.platform
             pipe.tablePlatformHeading = heading
         }
         note(pipe.layout)
         try append(built, line: number)
+    }
+
+    /// Whether two rows are the same apart from their line.
+    static func sameRow(_ stored: ManifestRow, _ candidate: ManifestRow) -> Bool {
+        var stored = stored
+        stored.line = 0
+        return stored == candidate
     }
 
     /// Refuses the file at `line`, or under `skipBadRows` notes the row as skipped and goes on.

@@ -7,6 +7,7 @@ enum MarkdownText {
     /// Splits a table line into trimmed cells at unescaped separators (`\|` stays inside its cell),
     /// dropping the empty cells outside the outer pipes; nil when there are more than ``ColumnMap/maximumColumns``.
     static func cells(of line: some StringProtocol, separator: Character) -> [String]? {
+        if separator != "|" || !line.utf8.contains(UInt8(ascii: "\\")) { return plainCells(of: line, separator: separator) }
         var cells: [String] = []
         var current = ""
         var escaped = false
@@ -29,6 +30,21 @@ enum MarkdownText {
         let trimmed = line.trimmingSpaces()
         if trimmed.first == separator, cells.first?.isEmpty == true { cells.removeFirst() }
         if trimmed.last == separator, !trimmed.hasSuffix("\\" + String(separator)), cells.last?.isEmpty == true { cells.removeLast() }
+        return cells
+    }
+
+    /// ``cells(of:separator:)`` for lines without escapes: a byte-level split.
+    private static func plainCells(of line: some StringProtocol, separator: Character) -> [String]? {
+        let separatorByte = separator == "|" ? UInt8(ascii: "|") : UInt8(ascii: "\t")
+        var pipes = 0
+        for byte in line.utf8 where byte == separatorByte {
+            pipes += 1
+            if pipes > ColumnMap.maximumColumns + 1 { return nil }
+        }
+        var cells = line.split(separator: separator, omittingEmptySubsequences: false).map { String($0.trimmingSpaces()) }
+        let trimmed = line.trimmingSpaces()
+        if trimmed.first == separator, cells.first?.isEmpty == true { cells.removeFirst() }
+        if trimmed.last == separator, cells.last?.isEmpty == true { cells.removeLast() }
         return cells
     }
 
