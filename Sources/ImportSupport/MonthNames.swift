@@ -1,22 +1,23 @@
 /// Month names and abbreviations in the languages of Microsoft's localized articles: English, German,
-/// Spanish, French, Italian, Portuguese, Dutch and Russian (nominative and genitive). A token names a
+/// Spanish, French, Italian, Portuguese, Dutch, Russian (nominative and genitive), Polish, Czech,
+/// Turkish, Swedish, Danish, Norwegian and Hungarian (Finnish month names would make `mar` ambiguous). A token names a
 /// month when it is a full name, a listed abbreviation, or a prefix of at least three letters that
 /// only one month's names start with (`Mär`, `Sept`, `Abr`, `апр`, `JUL`); `Ju` or `ma` name none.
 public enum MonthNames {
     /// Names per month (index 0 = January), lowercased; accents are also matched without them.
     static let names: [[String]] = [
-        ["january", "januar", "jänner", "enero", "janvier", "gennaio", "janeiro", "januari", "январь", "января"],
-        ["february", "februar", "febrero", "février", "febbraio", "fevereiro", "februari", "февраль", "февраля"],
-        ["march", "märz", "marzo", "mars", "março", "maart", "mrz", "mrt", "март", "марта"],
-        ["april", "abril", "avril", "aprile", "апрель", "апреля"],
-        ["may", "mai", "mayo", "maggio", "maio", "mei", "май", "мая"],
-        ["june", "juni", "junio", "juin", "giugno", "junho", "июнь", "июня"],
-        ["july", "juli", "julio", "juillet", "luglio", "julho", "июль", "июля"],
-        ["august", "agosto", "août", "augustus", "август", "августа"],
-        ["september", "septiembre", "septembre", "settembre", "setembro", "сентябрь", "сентября"],
-        ["october", "oktober", "octubre", "octobre", "ottobre", "outubro", "октябрь", "октября"],
-        ["november", "noviembre", "novembre", "novembro", "ноябрь", "ноября"],
-        ["december", "dezember", "diciembre", "décembre", "dicembre", "dezembro", "декабрь", "декабря"],
+        ["january", "januar", "jänner", "enero", "janvier", "gennaio", "janeiro", "januari", "январь", "января", "styczeń", "sty", "leden", "led", "ocak", "oca", "januar"],
+        ["february", "februar", "febrero", "février", "febbraio", "fevereiro", "februari", "февраль", "февраля", "luty", "lut", "únor", "úno", "şubat", "şub", "februar", "febr"],
+        ["march", "märz", "marzo", "mars", "março", "maart", "mrz", "mrt", "март", "марта", "marzec", "březen", "bře", "mart", "marts", "mars", "márc"],
+        ["april", "abril", "avril", "aprile", "апрель", "апреля", "kwiecień", "kwi", "duben", "dub", "nisan", "nis", "ápr"],
+        ["may", "mai", "mayo", "maggio", "maio", "mei", "май", "мая", "maj", "květen", "kvě", "mayıs", "máj"],
+        ["june", "juni", "junio", "juin", "giugno", "junho", "июнь", "июня", "czerwiec", "cze", "červen", "čer", "haziran", "haz", "jún"],
+        ["july", "juli", "julio", "juillet", "luglio", "julho", "июль", "июля", "lipiec", "lip", "červenec", "čvc", "temmuz", "tem", "júl"],
+        ["august", "agosto", "août", "augustus", "август", "августа", "sierpień", "sie", "srpen", "srp", "ağustos", "ağu"],
+        ["september", "septiembre", "septembre", "settembre", "setembro", "сентябрь", "сентября", "wrzesień", "wrz", "září", "zář", "eylül", "eyl", "szept"],
+        ["october", "oktober", "octubre", "octobre", "ottobre", "outubro", "октябрь", "октября", "październik", "paź", "říjen", "říj", "ekim", "eki"],
+        ["november", "noviembre", "novembre", "novembro", "ноябрь", "ноября", "listopad", "lis", "kasım", "kas"],
+        ["december", "dezember", "diciembre", "décembre", "dicembre", "dezembro", "декабрь", "декабря", "grudzień", "gru", "prosinec", "pro", "aralık", "ara", "desember", "des"],
     ]
 
     /// Every name and every unambiguous prefix of at least three letters → month (1…12), accents also
