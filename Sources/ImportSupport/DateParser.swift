@@ -35,6 +35,16 @@ public enum DateParser {
     /// Words that sit between the parts of long dates (`23 de marzo de 2006`, `18 апреля 2006 г.`).
     static let fillers: Set<String> = ["de", "del", "di", "г", "года", "le", "den", "of", "the"]
 
+    /// `1º`, `1ª`, `1er`, `2nd`, `3rd`, `4th` → the bare number (ordinal days of long dates: `1º de março de 2005`).
+    static func ordinalStripped(_ token: String) -> String {
+        guard token.first?.isNumber == true else { return token }
+        for suffix in ["º", "ª", "°", "er", "st", "nd", "rd", "th", "e"] where token.hasSuffix(suffix) {
+            let number = token.dropLast(suffix.count)
+            if !number.isEmpty, number.allSatisfy({ $0.isASCII && $0.isNumber }) { return String(number) }
+        }
+        return token
+    }
+
     /// The date, nil when the cell says there is none; throws for text that is not a valid date.
     public static func parse(_ text: some StringProtocol, order: DateOrder = .monthFirst) throws(FieldError) -> Lenient<CalendarDate>? {
         if NotApplicable.matches(text) { return nil }
@@ -47,7 +57,7 @@ public enum DateParser {
         }
         let dotted = body.contains(".") && !body.contains(where: { $0.isLetter })
         let tokens = body.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." || $0 == " " || $0 == "," || $0 == "\u{00A0}" || $0 == "\u{202F}" })
-            .map { $0.lowercased() }
+            .map { ordinalStripped($0.lowercased()) }
             .filter { !fillers.contains($0) }
         guard tokens.count == 3, tokens.allSatisfy({ $0.count <= 10 }) else { throw failure }
         func number(_ token: String) throws(FieldError) -> Int {

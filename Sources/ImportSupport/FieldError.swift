@@ -32,7 +32,7 @@ public enum NotApplicable {
         "no aplicable", "no se aplica", "no disponible", "no corresponde",
         "non applicable", "sans objet", "s/o", "non disponible",
         "non applicabile", "non disponibile", "n/d",
-        "não aplicável", "nao aplicavel", "não se aplica",
+        "não aplicável", "nao aplicavel", "não se aplica", "nd", "não disponível",
         "niet van toepassing", "n.v.t.", "nvt",
         "не применимо", "неприменимо", "н/д", "нет",
         "該当なし", "なし", "適用外", "対象外",

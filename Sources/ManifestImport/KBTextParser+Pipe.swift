@@ -8,6 +8,8 @@ struct PipeTableState: Sendable {
     /// Whether ``columns`` came from a Markdown header row over a `|---|` rule (whose table ends at the first
     /// line without a pipe) rather than from an unruled header or the heading-pipe default.
     var columnsAreRuled = false
+    /// Columns of the last ruled file table, for a following table whose header cells are empty.
+    var lastRuledColumns: ColumnMap?
     /// 0-based index of the last line of the ruled Markdown table being read; -1 outside one.
     var tableEnd = -1
     /// The ruled table being read is not a file table (software lists, SHA256 hashes, transposed
@@ -39,12 +41,13 @@ extension KBTextParser {
         }
         let inRuledTable = index <= pipe.tableEnd
         if inRuledTable, pipe.skippingTable { return }
-        let filled = cells.filter { !$0.isEmpty }
-        if filled.isEmpty || KBTextParser.isRuleRow(cells) { return }     // `||||`, `|---|---|`
+        if KBTextParser.isRuleRow(cells) { return }     // `|---|---|`
         if !inRuledTable, let rule = nextNonEmpty(index), KBTextParser.isRuleLine(lines[rule], separator: separator) {
             try startRuledTable(header: cells, separator: separator, headerLine: number, rule: rule)
             return
         }
+        let filled = cells.filter { !$0.isEmpty }
+        if filled.isEmpty { return }     // `||||`
         if filled.count == 1 {
             // `x64-based versions of Windows Server 2003|`: a heading inside the table.
             if let newer = Heading.read(MarkdownText.plain(filled[0])) { heading.apply(newer) }
@@ -76,6 +79,15 @@ extension KBTextParser {
         }
         pipe.tableEnd = end
         pipe.tablePlatform = nil
+        // `|   |   |` over the rule: a table whose header row was lost, laid out like the file table before it.
+        if cells.allSatisfy(\.isEmpty), let previous = pipe.lastRuledColumns, previous.columns.count == cells.count {
+            warnings.append(ImportError(file: file, line: headerLine, reason: "table without header names; read with the "
+                                        + "columns of the table before it (\(previous.description))"))
+            pipe.skippingTable = false
+            pipe.columns = previous
+            pipe.columnsAreRuled = true
+            return
+        }
         guard let header = ColumnMap(headerCells: cells.map(MarkdownText.plain)) else {
             // Passed over, unless its rows hold file names with versions or dates: then the header is what we cannot read.
             for row in (rule + 1)..<(end + 1) {
@@ -89,6 +101,7 @@ extension KBTextParser {
         }
         pipe.skippingTable = false
         pipe.columns = header
+        pipe.lastRuledColumns = header
         pipe.columnsAreRuled = true
         pipe.layout = separator == "|" ? "header-pipe" : "header-tab"
         if firstEmptyTableLine == nil, rows.isEmpty { firstEmptyTableLine = headerLine }
@@ -109,7 +122,7 @@ extension KBTextParser {
             MarkdownText.plain(cell, joiningBreaks: column != .product && column != .platform && column != .ignored)
         }
         var rowHeading = heading
-        if let native = pipe.tablePlatform, pipe.tablePlatformHeading == heading, heading.platform?.is64Bit == true {
+        if let native = pipe.tablePlatform, pipe.tablePlatformHeading == heading {
             rowHeading.platform = native
         }
         let built: [ManifestRow]

@@ -63,7 +63,9 @@ struct KBTextParser {
                 index = try fixedWidthTable(columns: columns, headerLine: index + 1, firstRow: dashes + 1)
                 continue
             }
-            if lower.count <= 400, let text = MarkdownText.headingText(trimmed), let newer = Heading.read(text) {
+            // Bulletin headings that list every edition run long; they end with a colon.
+            if lower.count <= 400 || (lower.count <= 2000 && trimmed.last == ":"),
+               let text = MarkdownText.headingText(trimmed), let newer = Heading.read(text) {
                 heading.apply(newer)
             }
             index += 1

@@ -239,3 +239,48 @@ struct UnreadableHeaderTests {
         #expect(error?.reason.hasPrefix("the rows of this table list files, but its header 'Enw ffeil | Fersiwn | Maint' names no file name") == true)
     }
 }
+
+/// Shapes seen in bulletins beyond the corpus (Portuguese ones among them).
+struct BulletinShapeTests {
+    @Test func aTableWhoseHeaderCellsAreEmptyIsReadWithThePreviousTablesColumns() throws {
+        let text = """
+        Windows Server 2003:
+
+        | Nome do arquivo | Versão | Data | Hora | Tamanho | CPU | Pasta |
+        |---|---|---|---|---|---|---|
+        | Hhctrl.ocx | 5.2.3790.558 | 14-Jul-2006 | 15:35 | 519.168 | x86 | SP1QFE |
+
+        Windows XP Professional x64:
+
+        |  |  |  |  |  |  |  |
+        |---|---|---|---|---|---|---|
+        | Hhctrl.ocx | 5.2.3790.2744 | 11-Jul-2006 | 13:45 | 858.624 | x64 | SP1QFE |
+        | Whhctrl.ocx | 5.2.3790.2744 | 11-Jul-2006 | 13:45 | 546.304 | x86 | SP1QFE\\\\WOW |
+        """
+        let result = try MarkdownTableLayoutTests.detailed(text)
+        #expect(result.manifest.rows.map(\.summary) == [
+            "Windows Server 2003 x86 Hhctrl.ocx 5.2.3790.558 519168 2006-07-14T15:35:00Z SP1 QFE",
+            "Windows XP x64 Hhctrl.ocx 5.2.3790.2744 858624 2006-07-11T13:45:00Z SP1 QFE",
+            "Windows XP x64/WOW Hhctrl.ocx 5.2.3790.2744 546304 2006-07-11T13:45:00Z SP1 QFE",
+        ])
+        #expect(result.warnings.map(\.line) == [9])
+    }
+
+    @Test func ordinalDaysLongEditionHeadingsAndTheTablesOwn64BitPlatformForWOWRows() throws {
+        let editions = (1...12).map { "Windows Server 2003, Enterprise Edition \($0) para sistemas baseados no Itanium" }.joined(separator: "; ")
+        let text = """
+        \(editions):
+
+        | Nome do arquivo | Versão | Data | Hora | Tamanho | CPU | Pasta |
+        |---|---|---|---|---|---|---|
+        | Win32k.sys | 5.2.3790.651 | 1º de março de 2007 | 08:57 | 4.965.888 | IA-64 | RTMGDR |
+        | Wgdi32.dll | ND | 02-mar-2007 | 08:57 | 251.904 | x86 | RTMGDR\\\\WOW |
+        """
+        #expect(editions.count > 400)
+        let rows = try FixtureSupport.parse(text, fileName: "KB925902.md").rows
+        #expect(rows.map(\.summary) == [
+            "Windows Server 2003 IA-64 Win32k.sys 5.2.3790.651 4965888 2007-03-01T08:57:00Z SP0 GDR",
+            "Windows Server 2003 IA-64/WOW Wgdi32.dll - 251904 2007-03-02T08:57:00Z SP0 GDR",
+        ])
+    }
+}
