@@ -6,18 +6,18 @@
 public enum MonthNames {
     /// Names per month (index 0 = January), lowercased; accents are also matched without them.
     static let names: [[String]] = [
-        ["january", "januar", "jänner", "enero", "janvier", "gennaio", "janeiro", "januari", "январь", "января", "styczeń", "sty", "leden", "led", "ocak", "oca", "januar"],
-        ["february", "februar", "febrero", "février", "febbraio", "fevereiro", "februari", "февраль", "февраля", "luty", "lut", "únor", "úno", "şubat", "şub", "februar", "febr"],
-        ["march", "märz", "marzo", "mars", "março", "maart", "mrz", "mrt", "март", "марта", "marzec", "březen", "bře", "mart", "marts", "mars", "márc"],
-        ["april", "abril", "avril", "aprile", "апрель", "апреля", "kwiecień", "kwi", "duben", "dub", "nisan", "nis", "ápr"],
-        ["may", "mai", "mayo", "maggio", "maio", "mei", "май", "мая", "maj", "květen", "kvě", "mayıs", "máj"],
-        ["june", "juni", "junio", "juin", "giugno", "junho", "июнь", "июня", "czerwiec", "cze", "červen", "čer", "haziran", "haz", "jún"],
-        ["july", "juli", "julio", "juillet", "luglio", "julho", "июль", "июля", "lipiec", "lip", "červenec", "čvc", "temmuz", "tem", "júl"],
-        ["august", "agosto", "août", "augustus", "август", "августа", "sierpień", "sie", "srpen", "srp", "ağustos", "ağu"],
-        ["september", "septiembre", "septembre", "settembre", "setembro", "сентябрь", "сентября", "wrzesień", "wrz", "září", "zář", "eylül", "eyl", "szept"],
-        ["october", "oktober", "octubre", "octobre", "ottobre", "outubro", "октябрь", "октября", "październik", "paź", "říjen", "říj", "ekim", "eki"],
-        ["november", "noviembre", "novembre", "novembro", "ноябрь", "ноября", "listopad", "lis", "kasım", "kas"],
-        ["december", "dezember", "diciembre", "décembre", "dicembre", "dezembro", "декабрь", "декабря", "grudzień", "gru", "prosinec", "pro", "aralık", "ara", "desember", "des"],
+        ["january", "januar", "jänner", "enero", "janvier", "gennaio", "janeiro", "januari", "январь", "января", "styczeń", "stycznia", "sty", "leden", "led", "ocak", "oca", "januar"],
+        ["february", "februar", "febrero", "février", "febbraio", "fevereiro", "februari", "февраль", "февраля", "luty", "lutego", "lut", "únor", "úno", "şubat", "şub", "februar", "febr"],
+        ["march", "märz", "marzo", "mars", "março", "maart", "mrz", "mrt", "март", "марта", "marzec", "marca", "březen", "bře", "mart", "marts", "mars", "márc"],
+        ["april", "abril", "avril", "aprile", "апрель", "апреля", "kwiecień", "kwietnia", "kwi", "duben", "dub", "nisan", "nis", "ápr"],
+        ["may", "mai", "mayo", "maggio", "maio", "mei", "май", "мая", "maj", "maja", "květen", "kvě", "mayıs", "máj"],
+        ["june", "juni", "junio", "juin", "giugno", "junho", "июнь", "июня", "czerwiec", "czerwca", "cze", "červen", "čer", "haziran", "haz", "jún"],
+        ["july", "juli", "julio", "juillet", "luglio", "julho", "июль", "июля", "lipiec", "lipca", "lip", "červenec", "čvc", "temmuz", "tem", "júl"],
+        ["august", "agosto", "août", "augustus", "август", "августа", "sierpień", "sierpnia", "sie", "srpen", "srp", "ağustos", "ağu"],
+        ["september", "septiembre", "septembre", "settembre", "setembro", "сентябрь", "сентября", "wrzesień", "września", "wrz", "září", "zář", "eylül", "eyl", "szept"],
+        ["october", "oktober", "octubre", "octobre", "ottobre", "outubro", "октябрь", "октября", "październik", "października", "paź", "říjen", "říj", "ekim", "eki"],
+        ["november", "noviembre", "novembre", "novembro", "ноябрь", "ноября", "listopad", "listopada", "lis", "kasım", "kas"],
+        ["december", "dezember", "diciembre", "décembre", "dicembre", "dezembro", "декабрь", "декабря", "grudzień", "grudnia", "gru", "prosinec", "pro", "aralık", "ara", "desember", "des"],
     ]
 
     /// Every name and every unambiguous prefix of at least three letters → month (1…12), accents also

@@ -12,6 +12,7 @@ struct DateParserTests {
         ("12-JUL-2002", 2002, 7, 12), ("JUL-15-2002", 2002, 7, 15), ("2003/07/15", 2003, 7, 15), ("2006-03-24", 2006, 3, 24),
         ("2003年7月15日", 2003, 7, 15), ("09/13/01", 2001, 9, 13), ("12-21-2000", 2000, 12, 21), ("4/9/97", 1997, 4, 9),
         ("23.03.2006", 2006, 3, 23), ("**25-Jun-2007**", 2007, 6, 25), ("14.\u{00A0}Februar\u{00A0}2006", 2006, 2, 14),
+        ("24 lutego 2004", 2004, 2, 24), ("1º de março de 2005", 2005, 3, 1), ("1er mars 2006", 2006, 3, 1), ("3 Haz 2006", 2006, 6, 3),
     ])
     func localizedAndNumericDatesAreRead(text: String, year: Int, month: Int, day: Int) throws {
         #expect(try DateParser.parse(text)?.value == CalendarDate(year: year, month: month, day: day))
