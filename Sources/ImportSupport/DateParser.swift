@@ -6,6 +6,7 @@ public struct CalendarDate: Sendable, Hashable {
     public var month: Int
     public var day: Int
 
+    /// A day as given; the parsers check it against the calendar before making one.
     public init(year: Int, month: Int, day: Int) {
         self.year = year
         self.month = month

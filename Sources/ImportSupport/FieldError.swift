@@ -3,6 +3,7 @@
 public struct FieldError: Error, Sendable, Equatable, CustomStringConvertible {
     public var reason: String
 
+    /// A failure with the reason shown to the user (`bad date '31-Feb-2006'`).
     public init(reason: String) { self.reason = reason }
 
     public var description: String { reason }
@@ -15,6 +16,7 @@ public struct Lenient<Value: Sendable & Hashable>: Sendable, Hashable {
     /// What was not as expected, e.g. `ignored the stray 'l' after the time`; nil when the text was clean.
     public var note: String?
 
+    /// A value read, with the repair note when there was one.
     public init(_ value: Value, note: String? = nil) {
         self.value = value
         self.note = note

@@ -4,6 +4,7 @@ public struct ClockTime: Sendable, Hashable {
     public var minute: Int
     public var second: Int
 
+    /// A time of day as given (0-23, 0-59, 0-59).
     public init(hour: Int, minute: Int, second: Int = 0) {
         self.hour = hour
         self.minute = minute

@@ -17,12 +17,12 @@ struct KBTextParser {
     let fallback: RowFallback
     /// Skip rows that cannot be read (recording them in ``skipped``) instead of refusing the file.
     let skipBadRows: Bool
-    internal(set) var rows: [ManifestRow] = []
-    internal(set) var layouts: [String] = []
+    var rows: [ManifestRow] = []
+    var layouts: [String] = []
     /// Values read after a repair (`17:17l`), as `FILE:LINE: reason`.
-    internal(set) var warnings: [ImportError] = []
+    var warnings: [ImportError] = []
     /// Rows left out under `skipBadRows`, with the reason each could not be read.
-    internal(set) var skipped: [ImportError] = []
+    var skipped: [ImportError] = []
     var heading = Heading()
     /// Where the pipe-table reader is (columns of the current table, tables being skipped, rows seen).
     var pipe = PipeTableState()
