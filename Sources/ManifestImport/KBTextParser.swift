@@ -56,6 +56,10 @@ struct KBTextParser {
                 index += 1
                 continue
             }
+            if trimmed.first == "`", try inlineCodeTable(trimmed, number: index + 1) {   // a fixed-width table flattened into inline code
+                index += 1
+                continue
+            }
             let lower = ASCIIText.lowercased(trimmed)
             if ASCIIText.contains(lower, "version") || !ASCIIText.containsDigit(lower),
                let columns = FixedWidthTable.header(trimmed) ?? MarkdownFence.localizedHeader(trimmed), let dashes = nextNonEmpty(after: index),

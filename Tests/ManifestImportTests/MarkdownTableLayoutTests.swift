@@ -284,3 +284,33 @@ struct BulletinShapeTests {
         ])
     }
 }
+
+/// A fixed-width table that a Markdown conversion flattened into one inline-code line.
+struct InlineCodeTableTests {
+    @Test func rowsAreCutAtTheirDatesEvenWhenGluedToThePreviousCell() throws {
+        let text = """
+        Windows Server 2003 64-Bit Enterprise Edition:
+
+        `Data         Ora   Versione       Dimensione   Nome file         Piattaforma  Cartella-------------------------------------------26-Ago-2004  22:08  6.0.3790.206      357,888  Nntpfs.dll   IA-64     RTMGDR 26-Ago-2004  22:08  6.0.3790.206    1,654,272  Nntpsvc.dll  IA6426-Ago-2004  22:09  6.0.3790.206  38,912  Wnntp.dll  x86  RTMGDR\\WOW 27-Ago-2004  02:08  502  Nntp.inf  IA-64`
+        """
+        let result = try MarkdownTableLayoutTests.detailed(text)
+        #expect(result.layouts == ["inline-fixed-width"])
+        #expect(result.manifest.rows.map(\.summary) == [
+            "Windows Server 2003 IA-64 Nntpfs.dll 6.0.3790.206 357888 2004-08-26T22:08:00Z SP0 GDR",
+            "Windows Server 2003 IA-64 Nntpsvc.dll 6.0.3790.206 1654272 2004-08-26T22:08:00Z",
+            "Windows Server 2003 IA-64/WOW Wnntp.dll 6.0.3790.206 38912 2004-08-26T22:09:00Z SP0 GDR",
+            "Windows Server 2003 IA-64 Nntp.inf - 502 2004-08-27T02:08:00Z",
+        ])
+    }
+
+    @Test func inlineCodeThatIsNotATableIsLeftAlone() throws {
+        let text = """
+        Windows Server 2003
+        `certutil -hashfile SQLServer2022-KB5050771-x64.exe SHA256 ------------`
+        | File name | File version | File size | Date | Time | Platform |
+        |---|---|---|---|---|---|
+        | Seo.dll | 6.0.3790.2912 | 194,048 | 12-Apr-2007 | 10:41 | x86 |
+        """
+        #expect(try MarkdownTableLayoutTests.detailed(text).layouts == ["header-pipe"])
+    }
+}
