@@ -33,6 +33,8 @@ struct ArticleMetadata: Sendable {
             }
         }
         if metadata.kb == nil { metadata.kb = kbInFileName(baseName) }
+        if !isCSV, metadata.kb == nil { metadata.kb = MarkdownFrontMatter.kbInHeading(in: lines) }
+        if !isCSV, metadata.title == nil { metadata.title = MarkdownFrontMatter.title(in: lines) }
         if !isCSV, metadata.kb == nil {
             for line in lines.prefix(headerLines) {
                 if let kb = firstKBToken(in: line) { metadata.kb = kb; break }

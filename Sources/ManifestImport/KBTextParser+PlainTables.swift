@@ -20,8 +20,14 @@ extension KBTextParser {
             try emit(table.rows, layout: "box", dayFirst: table.rows.contains { $0.date.map(TextFieldShapes.isOnlyDayFirst) ?? false })
             return table.next
         }
-        guard ASCIIText.contains(ASCIIText.lowercased(trimmed), "name"), let fields = FixedWidthTable.header(trimmed),
-              let dashes = nextNonEmpty(after: index), FixedWidthTable.isRule(lines[dashes]) else { return nil }
+        // English headers name the file (`File name`, `Filename`); localized ones (`Datum  Uhrzeit  Version  Größe
+        // Dateiname`, bulletins' fenced tables) are known column words in some language.
+        let englishHeader = ASCIIText.contains(ASCIIText.lowercased(trimmed), "name") ? FixedWidthTable.header(trimmed) : nil
+        if englishHeader == nil, let columns = MarkdownFence.localizedHeader(trimmed), let dashes = nextNonEmpty(after: index),
+           FixedWidthTable.isRule(lines[dashes]) {
+            return try localizedFixedWidthTable(columns: columns, headerLine: index + 1, firstRow: dashes + 1)
+        }
+        guard let fields = englishHeader, let dashes = nextNonEmpty(after: index), FixedWidthTable.isRule(lines[dashes]) else { return nil }
         return try fixedWidthTable(fields: fields, headerLine: index + 1, firstRow: dashes + 1)
     }
 
@@ -35,6 +41,14 @@ extension KBTextParser {
             return !text.isEmpty && !text.contains("|") && !FixedWidthTable.isRule(lines[other]) && FixedWidthTable.header(text) == nil
         }
         return isProse(index - 1) || isProse(index + 1)
+    }
+
+    /// Whether the next non-empty line starts a table (`- For all supported x64-based versions of …` above a
+    /// pipe table is a heading although it is a list item).
+    func introducesTable(at index: Int) -> Bool {
+        guard let next = nextNonEmpty(after: index) else { return false }
+        let text = lines[next].trimmingSpaces()
+        return text.first == "|" || text.hasPrefix("+-") || FixedWidthTable.header(text) != nil
     }
 
     /// ` - Microsoft Windows 2000 Server` (an applies-to bullet) and `Q260910 How to Obtain the Latest Windows 2000

@@ -17,11 +17,17 @@ struct KBTextParser {
     let lines: [String]
     let file: String
     let fallback: RowFallback
-    private(set) var rows: [ManifestRow] = []
-    private(set) var layouts: [String] = []
+    /// Skip rows that cannot be read (recording them in ``skipped``) instead of refusing the file.
+    let skipBadRows: Bool
+    var rows: [ManifestRow] = []
+    var layouts: [String] = []
+    /// Values read after a repair (`17:17l`), as `FILE:LINE: reason`.
+    var warnings: [ImportError] = []
+    /// Rows left out under `skipBadRows`, with the reason each could not be read.
+    var skipped: [ImportError] = []
     var heading = Heading()
-    private var pipeColumns: ColumnMap?
-    private var pipeLayout = "heading-pipe"
+    /// Where the pipe-table reader is (columns of the current table, tables being skipped, rows seen).
+    var pipe = PipeTableState()
     var firstEmptyTableLine: Int?
     /// What the article says about itself beyond its tables (applies-to products), for rows no heading covers.
     var article = ArticleMetadata()
@@ -30,10 +36,12 @@ struct KBTextParser {
     /// Rows whose product was inferred, for the import's output.
     var inferences: [InferredProduct] = []
 
-    init(lines: [String], file: String, fallback: RowFallback) {
-        self.lines = lines
+    init(lines: [String], file: String, fallback: RowFallback, skipBadRows: Bool = false) {
+        // Markdown code fences (```) around fixed-width tables: read what they hold, the fence lines as blank.
+        self.lines = lines.contains(where: MarkdownFence.isFence) ? lines.map { MarkdownFence.isFence($0) ? "" : $0 } : lines
         self.file = file
         self.fallback = fallback
+        self.skipBadRows = skipBadRows
     }
 
     mutating func run() throws(ImportError) {
@@ -60,15 +68,21 @@ struct KBTextParser {
                 index += 1
                 continue
             }
+            if trimmed.first == "`", try inlineCodeTable(trimmed, number: index + 1) {   // a fixed-width table flattened into inline code
+                index += 1
+                continue
+            }
             let lower = ASCIIText.lowercased(trimmed)
-            if lower.count <= 400, lower.last != UInt8(ascii: "."), !isWrappedProse(at: index, length: lower.count),
-               !Self.isListItemOrReference(trimmed),
-               let newer = Heading.read(trimmed) ?? PlainHeading.read(trimmed, raw: line) {
+            // Bulletin headings that list every edition run long; they end with a colon.
+            if lower.count <= 400 || (lower.count <= 2000 && trimmed.last == ":"), lower.last != UInt8(ascii: "."),
+               !isWrappedProse(at: index, length: lower.count), !Self.isListItemOrReference(trimmed) || introducesTable(at: index),
+               let text = MarkdownText.headingText(trimmed), let newer = Heading.read(text) ?? PlainHeading.read(trimmed, raw: line) {
                 heading.apply(newer)
             }
             index += 1
         }
         if rows.isEmpty {
+            if let first = skipped.first { throw ImportError(file: file, line: first.line, reason: first.reason + " (no row could be read)") }
             if let line = firstEmptyTableLine {
                 throw ImportError(file: file, line: line, reason: "file table has a header but no rows")
             }
@@ -98,68 +112,78 @@ struct KBTextParser {
         rows.append(contentsOf: newRows)
     }
 
-    // MARK: Pipe tables (layouts a and b)
+}
 
-    /// Splits `| a | b |` / `a | b |` into trimmed cells, dropping the empty cells outside the outer pipes.
-    static func pipeCells(_ line: Substring, separator: Character = "|") -> [String]? {
-        var pipes = 0
-        let separatorByte = separator == "|" ? UInt8(ascii: "|") : UInt8(ascii: "\t")
-        for byte in line.utf8 where byte == separatorByte {
-            pipes += 1
-            if pipes > ColumnMap.maximumColumns + 1 { return nil }
+/// Fixed-width rows read by header column order (fields separated by runs of spaces): used for tables
+/// flattened into one inline-code line, whose rows are split by their dates first (``InlineCodeTable``).
+/// Ordinary fixed-width tables are read by shape (``FixedWidthTable``).
+enum ColumnFixedWidth {
+    /// Recognises the header line and returns its columns in order.
+    static func header(_ line: Substring) -> ColumnMap? {
+        let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { $0.lowercased() }
+        guard words.count <= 2 * ColumnMap.maximumColumns, words.contains("date"), words.contains("version"),
+              words.contains("size"), words.contains("name") || words.contains("filename") else { return nil }
+        var columns: [Column] = []
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            if (word == "file" || word == "service" || word == "sp") && index + 1 < words.count {
+                let pair = word + words[index + 1]
+                let column = Column(header: pair)
+                if column != .ignored {
+                    columns.append(column)
+                    index += 2
+                    continue
+                }
+            }
+            columns.append(Column(header: word))
+            index += 1
         }
-        var cells = line.split(separator: separator, omittingEmptySubsequences: false).map { String($0.trimmingSpaces()) }
-        if line.first == separator, cells.first?.isEmpty == true { cells.removeFirst() }
-        if line.last == separator, cells.last?.isEmpty == true { cells.removeLast() }
-        return cells
+        let map = ColumnMap(columns: columns)
+        return map.isUsable ? map : nil
     }
 
-    /// A line with at least three tabs between words (a browser copy of a table row).
-    static func isTabRow(_ line: Substring) -> Bool {
-        var tabs = 0
-        for byte in line.utf8 where byte == UInt8(ascii: "\t") {
-            tabs += 1
-            if tabs >= 3 { return true }
-        }
-        return false
+    /// A line of dashes (or `=`), possibly broken by spaces.
+    static func isRule(_ line: String) -> Bool {
+        let trimmed = line.trimmingSpaces()
+        return trimmed.count >= 3 && trimmed.allSatisfy { $0 == "-" || $0 == "=" || $0 == " " || $0 == "\t" }
     }
 
-    private static func isRuleRow(_ cells: [String]) -> Bool {
-        cells.contains { !$0.isEmpty } && cells.allSatisfy { cell in
-            cell.isEmpty || cell.allSatisfy { $0 == "-" || $0 == ":" || $0 == "=" || $0 == "+" || $0 == " " }
+    /// Whitespace-separated fields, with `03:32 PM` and `Not applicable` kept as one field each.
+    static func tokens(of line: Substring) -> [String] {
+        let raw = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        var tokens: [String] = []
+        tokens.reserveCapacity(raw.count)
+        for token in raw {
+            let lower = token.lowercased()
+            if let previous = tokens.last {
+                if ["am", "pm", "a.m.", "p.m."].contains(lower), previous.contains(":") {
+                    tokens[tokens.count - 1] = previous + " " + token
+                    continue
+                }
+                if lower == "applicable", previous.lowercased() == "not" {
+                    tokens[tokens.count - 1] = previous + " " + token
+                    continue
+                }
+            }
+            tokens.append(token)
         }
+        return tokens
     }
 
-    private mutating func pipeLine(_ line: Substring, separator: Character, number: Int) throws(ImportError) {
-        guard let cells = KBTextParser.pipeCells(line, separator: separator) else {
-            throw ImportError(file: file, line: number, reason: "too many columns (more than \(ColumnMap.maximumColumns))")
+    /// Fields of one row lined up with the columns: a missing version (data files) is allowed,
+    /// and extra fields are joined into the file name when it is the last column.
+    static func cells(of line: Substring, columns: ColumnMap) -> [String]? {
+        var tokens = tokens(of: line)
+        let expected = columns.columns.count
+        guard tokens.count <= 4 * ColumnMap.maximumColumns else { return nil }
+        if tokens.count == expected - 1, let versionIndex = columns.columns.firstIndex(of: .version) {
+            tokens.insert("", at: versionIndex)
         }
-        let filled = cells.filter { !$0.isEmpty }
-        if filled.isEmpty || KBTextParser.isRuleRow(cells) { return }     // `||||`, `|---|---|`
-        if filled.count == 1 {
-            // `x64-based versions of Windows Server 2003|`: a heading inside the table.
-            if let newer = Heading.read(filled[0]) { heading.apply(newer) }
-            return
+        if tokens.count > expected, columns.columns.last == .fileName {
+            let name = tokens[(expected - 1)...].joined(separator: " ")
+            tokens = Array(tokens[..<(expected - 1)]) + [name]
         }
-        // Data rows carry numbers (versions, sizes, dates); a header row has none, so skip the name lookup for rows.
-        if !cells.contains(where: { $0.first?.isNumber == true }), let header = ColumnMap(headerCells: cells) {
-            pipeColumns = header
-            pipeLayout = separator == "|" ? "header-pipe" : "header-tab"
-            if firstEmptyTableLine == nil, rows.isEmpty { firstEmptyTableLine = number }
-            return
-        }
-        if pipeColumns == nil {
-            pipeColumns = .headingPipe
-            pipeLayout = separator == "|" ? "heading-pipe" : "heading-tab"
-        }
-        let columns = pipeColumns ?? .headingPipe
-        var rowCells = cells
-        while rowCells.count > columns.columns.count, rowCells.last?.isEmpty == true { rowCells.removeLast() }
-        guard rowCells.count == columns.columns.count else {
-            throw ImportError(file: file, line: number, reason: "expected \(columns.columns.count) cells (\(columns.description)), found \(rowCells.count)")
-        }
-        note(pipeLayout)
-        try append(try RowBuilder.rows(cells: rowCells, columns: columns, heading: try productHeading(cells: rowCells, columns: columns, line: number),
-                                       fallback: fallback, line: number, file: file), line: number)
+        return tokens.count == expected ? tokens : nil
     }
 }

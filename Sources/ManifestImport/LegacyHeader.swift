@@ -28,7 +28,10 @@ struct LegacyHeader: Sendable {
                 if let kb = KBNumber(token) { header.kb = kb; found = true }
             } else if let value = field(line, upper, names: ["TITLE"]), header.title == nil {
                 var text = value.trimmingSpaces()
-                if text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 { text = text.dropFirst().dropLast() }
+                // YAML front matter quotes with either quote mark.
+                if text.count >= 2, let quote = text.first, quote == "\"" || quote == "'", text.last == quote {
+                    text = text.dropFirst().dropLast()
+                }
                 let (kb, title) = ArticleMetadata.readTitle(text)
                 if header.kb == nil { header.kb = kb }
                 header.title = title

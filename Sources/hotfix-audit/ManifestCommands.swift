@@ -42,6 +42,10 @@ struct ImportManifestCommand: AsyncParsableCommand {
     @Option(help: "Platform for rows whose table names none: \(Platform.allCases.map(\.rawValue).joined(separator: ", ")).")
     var platform: String?
 
+    @Flag(name: .customLong("skip-bad-rows"),
+          help: "Import the readable rows of a table whose other rows cannot be read (e.g. a last row cut off), listing those skipped.")
+    var skipBadRows = false
+
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
@@ -63,10 +67,11 @@ struct ImportManifestCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let options = ManifestImportOptions(format: ManifestFormat(rawValue: format) ?? .auto,
+        var options = ManifestImportOptions(format: ManifestFormat(rawValue: format) ?? .auto,
                                             kb: kb.flatMap { KBNumber($0) }, requiresServicePack: requiresSP,
                                             product: product.flatMap { ManifestImporter.product(named: $0) },
                                             platform: platform.flatMap { Platform(spelling: $0) })
+        options.skipBadRows = skipBadRows
         var perFile: [String: Product] = [:]
         for item in productFor {
             if let equals = item.lastIndex(of: "="), let named = ManifestImporter.product(named: String(item[item.index(after: equals)...])) {
@@ -111,6 +116,8 @@ struct ManifestImportRun {
             var fileOptions = options
             if let product = productsByFile[file] { fileOptions.product = product }
             let (result, sha256) = try FileDigest.readOnce(file) { try ManifestImporter.parseDetailed($0, fileName: file, options: fileOptions) }
+            for skipped in result.skipped { Output.status("\(skipped.file):\(skipped.line ?? 0): skipped: \(skipped.reason)") }
+            for warning in result.warnings { Output.status("\(warning.file):\(warning.line ?? 0): warning: \(warning.reason)") }
             parsed.append((result.manifest, SourceFile(path: file, sha256: sha256, format: result.format.rawValue)))
             inferred.append((file: file, rows: result.inferredProducts))
         }
