@@ -1,6 +1,6 @@
 /// Why an input file could not be imported, with the place to look: printed `file:line: reason`
 /// (or `file:line:column: reason` for XML). Imports that throw this write nothing.
-public struct ImportError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ImportError: Error, Sendable, Hashable, CustomStringConvertible {
     public var file: String
     /// 1-based; nil when the problem is the whole file (empty, binary, unknown format).
     public var line: Int?

@@ -70,6 +70,10 @@ public enum InventoryRecord: Sendable, Hashable {
     case host(HostFacts)
     case file(InstalledFile)
     case hotfix(InstalledHotfix)
+    /// A hotfix-list entry that names no KB (`File 1`, a GUID): kept as written, never a refusal.
+    case rawHotfix(RawHotfixEntry)
+    /// Something the reader could not use but that does not make the file wrong (`FILE:LINE: warning: …`).
+    case warning(ImportWarning)
 }
 
 /// The inventory formats we read.
@@ -80,6 +84,12 @@ public enum InventoryFormat: String, Sendable, CaseIterable {
     case systeminfoCSV = "systeminfo-csv"
     case osqueryJSON = "osquery-json"
     case ovalSystemCharacteristics = "oval-sc"
+    /// `systeminfo` default list output, any UI language.
+    case systeminfoList = "systeminfo-list"
+    /// `wmic qfe` default table or `wmic qfe list full` (`/format:csv` reads as ps-hotfix-csv).
+    case wmicQfe = "wmic-qfe"
+    /// Update-history lists: `KB2483139: Latvian Language Pack … (KB2483139)`, one update a line.
+    case updateList = "update-list"
 }
 
 extension HostFacts {

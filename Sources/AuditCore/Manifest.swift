@@ -18,9 +18,12 @@ public struct ManifestRow: Sendable, Hashable {
     public var timestamp: UTCDateTime?
     /// 1-based line of the source text the row came from.
     public var line: Int
+    /// The folder the table names for the file (`%EXSRVROOT%\Bin` from a `File name and path` cell), as written; nil when none.
+    public var directory: String?
 
     public init(product: Product, platform: Platform, isWOW: Bool = false, servicePack: Int? = nil, branch: String? = nil,
-                fileName: String, version: FileVersion?, versionText: String, size: Int?, timestamp: UTCDateTime?, line: Int) {
+                fileName: String, version: FileVersion?, versionText: String, size: Int?, timestamp: UTCDateTime?, line: Int,
+                directory: String? = nil) {
         self.product = product
         self.platform = platform
         self.isWOW = isWOW
@@ -32,6 +35,7 @@ public struct ManifestRow: Sendable, Hashable {
         self.size = size
         self.timestamp = timestamp
         self.line = line
+        self.directory = directory
     }
 }
 

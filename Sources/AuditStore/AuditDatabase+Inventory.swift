@@ -12,6 +12,10 @@ public struct InventoryImportSummary: Sendable, Hashable {
     public var installedFiles = 0
     public var hotfixes = 0
     public var replacedFiles = 0
+    /// Hotfix-list entries that name no KB, kept as text (`File 1`).
+    public var rawHotfixEntries = 0
+    /// Warnings the readers reported (printed by the caller as they come).
+    public var warnings = 0
     public init() {}
 }
 
@@ -118,6 +122,15 @@ public final class InventoryWriter {
             let id = try hostID(hotfix.host)
             try insertHotfixRow(hostID: id, hotfix)
             summary.hotfixes += 1
+        case .rawHotfix(let entry):
+            let id = try hostID(entry.host)
+            try db.cachedStatement(sql: """
+                INSERT INTO raw_hotfix_entry (host_id, source, entry) VALUES (?, ?, ?)
+                ON CONFLICT (host_id, source, entry) DO UPDATE SET occurrences = occurrences + 1
+                """).execute(arguments: [id, source, entry.text])
+            summary.rawHotfixEntries += 1
+        case .warning:
+            summary.warnings += 1
         }
     }
 
@@ -171,6 +184,7 @@ public final class InventoryWriter {
                 nextSeq[id] = max(stored, nextSeq[id] ?? 0)
             }
             try db.cachedStatement(sql: "DELETE FROM installed_hotfix WHERE host_id = ? AND source = ?").execute(arguments: [id, source])
+            try db.cachedStatement(sql: "DELETE FROM raw_hotfix_entry WHERE host_id = ? AND source = ?").execute(arguments: [id, source])
         }
         return id
     }

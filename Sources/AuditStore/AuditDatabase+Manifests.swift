@@ -46,15 +46,15 @@ extension AuditDatabase {
                     """, arguments: [number, manifest.title, manifest.prerequisiteServicePack, source.path, source.sha256, now])
                 let insert = try db.cachedStatement(sql: """
                     INSERT INTO manifest_row (kb_number, product, platform, is_wow, service_pack, branch, file_name, file_key,
-                        v_major, v_minor, v_build, v_revision, version_branch, version_text, size, file_time, source_line)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        v_major, v_minor, v_build, v_revision, version_branch, version_text, size, file_time, source_line, directory)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 for row in manifest.rows {
                     let v = row.version
                     try insert.execute(arguments: [
                         number, row.product.name, row.platform.rawValue, row.isWOW, row.servicePack, row.branch,
                         row.fileName, row.fileName.lowercased(), v?.major, v?.minor, v?.build, v?.revision, v?.branch,
-                        row.versionText, row.size, row.timestamp?.iso8601, row.line,
+                        row.versionText, row.size, row.timestamp?.iso8601, row.line, row.directory,
                     ])
                 }
                 try recordSource(db, kind: "manifest", source: source, count: manifest.rows.count, at: now)
@@ -100,13 +100,13 @@ extension AuditDatabase {
         }
         let rows = try Row.fetchAll(db, sql: """
             SELECT product, platform, is_wow, service_pack, branch, file_name, v_major, v_minor, v_build, v_revision,
-                   version_branch, version_text, size, file_time, source_line
+                   version_branch, version_text, size, file_time, source_line, directory
             FROM manifest_row WHERE kb_number = ? ORDER BY source_line, id
             """, arguments: [kb.number]).map { row -> ManifestRow in
             ManifestRow(product: Product(name: row[0]), platform: Platform(rawValue: row[1]) ?? .x86, isWOW: row[2],
                         servicePack: row[3], branch: row[4], fileName: row[5],
                         version: fileVersion(row, from: 6, branch: row[10]), versionText: row[11], size: row[12],
-                        timestamp: (row[13] as String?).flatMap { UTCDateTime(iso8601: $0) }, line: row[14])
+                        timestamp: (row[13] as String?).flatMap { UTCDateTime(iso8601: $0) }, line: row[14], directory: row[15])
         }
         return Manifest(kb: kb, title: head[0], prerequisiteServicePack: head[1], rows: rows)
     }

@@ -267,10 +267,23 @@ enum Schema {
                 FROM assessment_host a JOIN json_each(a.results) j JOIN assessment_evidence e ON e.id = j.value;
                 """)
         }
+        // Hotfix-list entries that name no KB (`File 1`, a GUID) are kept as written, per host and source.
+        migrator.registerMigration("2026-12-01-v3-raw-hotfix-entries") { db in
+            try db.execute(sql: """
+                CREATE TABLE raw_hotfix_entry (
+                    host_id INTEGER NOT NULL REFERENCES host(id) ON DELETE CASCADE,
+                    source TEXT NOT NULL,
+                    entry TEXT NOT NULL CHECK (entry <> ''),
+                    occurrences INTEGER NOT NULL DEFAULT 1 CHECK (occurrences >= 1),
+                    PRIMARY KEY (host_id, source, entry)
+                ) WITHOUT ROWID;
+                """)
+        }
+        registerAlphaPlatform(&migrator)
         // Behavioural checks and greetings: each probe session names the check it ran (sessions before
         // this migration ran the only check there was); greetings and the running version they announce are
         // kept per host and time; results keep the check and the greeting they used.
-        migrator.registerMigration("2026-12-01-v4-checks-and-greetings") { db in
+        migrator.registerMigration("2026-12-01-v5-checks-and-greetings") { db in
             try db.execute(sql: """
                 ALTER TABLE probe_session ADD COLUMN check_id TEXT NOT NULL DEFAULT 'smtp-data-multiline-354'
                     CHECK (check_id <> '');

@@ -42,7 +42,13 @@ final class CSVReader {
     /// After a CR outside quotes, which ends the line when it is part of a CRLF, the last byte of the
     /// file, or a lone CR in a file whose lines end so; anywhere else it is refused.
     private func endLineAtCarriageReturn() throws(ImportError) {
-        let following = try nextByte()
+        var following = try nextByte()
+        // wmic writes CR CR LF: a run of CRs before an LF is one line end.
+        var extraCarriageReturns = 0
+        while following == UInt8(ascii: "\r") {
+            extraCarriageReturns += 1
+            following = try nextByte()
+        }
         if following == nil { return }
         if following == UInt8(ascii: "\n") {
             if lineEnding == .cr {
@@ -54,9 +60,11 @@ final class CSVReader {
         pending = following
         switch lineEnding {
         case .cr:
+            line += extraCarriageReturns  // empty lines
             return
         case .unknown:
             lineEnding = .cr
+            line += extraCarriageReturns
         case .lf:
             throw ImportError(file: fileName, line: line,
                               reason: "carriage return (CR) inside a field, in a file whose lines end with LF: "

@@ -11,8 +11,25 @@ public enum HostName {
     static let fileExtensions: Set<String> = ["csv", "json", "ndjson", "jsonl", "log", "xml", "txt"]
     static let fileSuffixes: [String] = [
         "versioninfo", "version-info", "fileversions", "files", "hotfixes", "hotfix", "gethotfix", "get-hotfix",
-        "systeminfo", "osquery", "patches", "inventory", "syschar", "oval-sc", "sc",
+        "systeminfo", "osquery", "patches", "inventory", "syschar", "oval-sc", "sc", "qfe", "wmic", "updates",
     ]
+
+    /// The host named by a file name that ends in a known suffix (`web01-updates.txt`, `WEB01_qfe.txt`):
+    /// for console captures whose content does not name the host, only such a name is trusted.
+    static func fromSuffixedFileName(_ fileName: String) -> String? {
+        var base = InstalledFile.fileName(ofPath: fileName)
+        while let dot = base.lastIndex(of: "."), fileExtensions.contains(base[base.index(after: dot)...].lowercased()) {
+            base = String(base[..<dot])
+        }
+        let lower = base.lowercased()
+        for suffix in fileSuffixes {
+            for separator in ["-", "_", "."] where lower.hasSuffix(separator + suffix) && lower.count > suffix.count + 1 {
+                let host = String(base.dropLast(suffix.count + 1).trimmingSpaces())
+                return host.isEmpty ? nil : host
+            }
+        }
+        return nil
+    }
 
     /// The host a single-host inventory is about, from its file name: the last path component,
     /// minus known extensions (`.csv`, `.json`, `.ndjson`, `.jsonl`, `.log`, `.xml`, `.txt`),
@@ -67,6 +84,18 @@ final class RecordEmitter {
     func hotfix(_ hotfix: InstalledHotfix) throws {
         try announce(hotfix.host)
         try sink(.hotfix(hotfix))
+    }
+
+    /// A hotfix entry that names no KB: stored as written, and a warning naming its line.
+    func rawHotfix(_ entry: RawHotfixEntry, file: String) throws {
+        try announce(entry.host)
+        try sink(.rawHotfix(entry))
+        try sink(.warning(ImportWarning(file: file, line: entry.line,
+                                        message: "hotfix entry '\(entry.text)' names no KB number; kept as text")))
+    }
+
+    func warning(_ warning: ImportWarning) throws {
+        try sink(.warning(warning))
     }
 
     /// The name of the last file/hotfix host announced: consecutive records of one host skip the key and set work.

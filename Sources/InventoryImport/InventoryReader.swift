@@ -46,50 +46,24 @@ public enum InventoryReader {
             let format = try options.format ?? detect(input)
             if format != .ovalSystemCharacteristics { raw.stopRecording() }
             try detected(format)
-            switch format {
-            case .fleetCSV: try FleetCSVParser.parse(input, options: options, emitter: emitter)
-            case .psVersionInfoCSV: try PowerShellCSVParser.parseVersionInfo(input, options: options, emitter: emitter)
-            case .psHotfixCSV: try PowerShellCSVParser.parseHotfix(input, options: options, emitter: emitter)
-            case .systeminfoCSV: try SysteminfoCSVParser.parse(input, options: options, emitter: emitter)
-            case .osqueryJSON: try OsqueryJSONParser.parse(input, options: options, emitter: emitter)
-            case .ovalSystemCharacteristics:
+            if format == .ovalSystemCharacteristics {
                 // libxml2 decodes XML itself (it honours the XML declaration and BOMs): replay the raw bytes read so far.
                 raw.rewind()
                 try OVALSystemCharacteristicsParser.parse(raw, options: options, emitter: emitter)
+            } else {
+                try InventoryFormatRegistry.spec(format).parse(input, options, emitter)
             }
             return format
         }
     }
 
-    /// Judges the format from the decoded start of the text.
+    /// Judges the format from the decoded start of the text, in ``InventoryFormatRegistry``'s order.
     static func detect(_ input: TextInput) throws(ImportError) -> InventoryFormat {
         let head = input.head
         guard let firstIndex = head.firstIndex(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) else {
             throw ImportError(file: input.fileName, line: 1, reason: "empty file (only white space)")
         }
-        switch head[firstIndex] {
-        case UInt8(ascii: "<"): return .ovalSystemCharacteristics
-        case UInt8(ascii: "["), UInt8(ascii: "{"): return .osqueryJSON
-        default: break
-        }
-        var lines = String(decoding: head[firstIndex...].prefix(16 * 1024), as: UTF8.self)
-            .split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).prefix(2).map { String($0).lowercased() }
-        if let first = lines.first, first.hasPrefix("#type") {
-            if first.contains("fileversioninfo") { return .psVersionInfoCSV }
-            if first.contains("quickfixengineering") { return .psHotfixCSV }
-            lines.removeFirst()
-        }
-        let header = Set((lines.first ?? "").split(separator: ",").map {
-            String($0.trimmingSpaces()).trimmingCharacters(in: CharacterSet(charactersIn: "\"")).lowercased()
-        })
-        if header.contains("hotfixid") { return .psHotfixCSV }
-        if header.contains("filename") && (header.contains("fileversion") || header.contains("fileversionraw") || header.contains("filemajorpart")) {
-            return .psVersionInfoCSV
-        }
-        if header.contains("host name") && (header.contains("os name") || header.contains("hotfix(s)")) { return .systeminfoCSV }
-        if header.contains("host") && !header.isDisjoint(with: ["file", "path", "version", "hotfix", "product", "os_name", "arch", "service_pack", "address"]) {
-            return .fleetCSV
-        }
+        if let format = InventoryFormatRegistry.detect(DetectionHead(head, firstIndex: firstIndex)) { return format }
         let tried = InventoryFormat.allCases.map(\.rawValue).joined(separator: ", ")
         throw ImportError(file: input.fileName, line: 1, reason: "unrecognised inventory format (tried \(tried))")
     }

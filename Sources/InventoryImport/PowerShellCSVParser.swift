@@ -55,21 +55,28 @@ enum PowerShellCSVParser {
         return name?.isEmpty == false ? name : nil
     }
 
-    /// `Get-HotFix | Export-Csv`: HotFixID, InstalledOn, CSName / PSComputerName.
+    /// `Get-HotFix | Export-Csv` from PowerShell 5.1 (`#TYPE …QuickFixEngineering` first) or 7 (no
+    /// `#TYPE`), and `wmic qfe get … /format:csv` (a `Node` column): HotFixID, InstalledOn, CSName /
+    /// PSComputerName / Node. Rows are read like wmic qfe rows (``QfeRow``): a `File 1` HotFixID takes
+    /// its KB from ServicePackInEffect, Caption or Description, or is kept as raw text with a warning.
     static func parseHotfix(_ input: TextInput, options: InventoryReadOptions, emitter: RecordEmitter) throws {
         let table = try CSVTable(input: input)
         let file = input.fileName
-        guard let idColumn = table.column("hotfixid") else {
+        guard table.column("hotfixid") != nil else {
             throw ImportError(file: file, line: table.headerLine, reason: "Get-HotFix CSV header has no 'HotFixID' column")
         }
-        let installedOn = table.column("installedon"), computer = table.column("pscomputername"), csName = table.column("csname")
+        let keys = ["hotfixid", "installedon", "pscomputername", "csname", "node", "source", "servicepackineffect", "caption", "description"]
+        let columns = keys.map { table.column($0) }
         let fileHost = HostName.fromFileName(file)
+        var seen: Set<String> = []
         while let row = try table.nextRow() {
-            guard let host = options.hostOverride ?? row.value(computer) ?? row.value(csName) ?? fileHost else {
+            var values: [String: String] = [:]
+            for (key, column) in zip(keys, columns) { if let value = row.value(column) { values[key] = value } }
+            do {
+                try QfeRow.emit(values, line: row.line, file: file, options: options, fallbackHost: fileHost, emitter: emitter, seen: &seen)
+            } catch let error as ImportError where error.reason.hasPrefix("no host name") {
                 throw ImportError(file: file, line: row.line, reason: "no host name: pass a host, add CSName, or name the file after the host")
             }
-            guard let id = row.value(idColumn), let kb = try FieldParse.hotfix(id, file: file, line: row.line) else { continue }
-            try emitter.hotfix(InstalledHotfix(host: host, kb: kb, installedOn: row.value(installedOn)))
         }
     }
 }

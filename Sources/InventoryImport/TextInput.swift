@@ -1,59 +1,44 @@
 import AuditCore
+import ImportSupport
 
-/// The text of an inventory as UTF-8 bytes, decoded chunk by chunk: UTF-8 with or without BOM
-/// passes through, UTF-16 with a BOM is transcoded while streaming, UTF-16 without a BOM is refused.
+/// The text of an inventory as UTF-8 bytes, decoded chunk by chunk by the shared decoder
+/// (``TextDecoding``): BOMs, UTF-8, UTF-16 with a BOM; and for console exports (systeminfo, wmic,
+/// update lists — judged by ``ConsoleTextShape``) also UTF-16 without a BOM (after an ASCII banner
+/// too) and the OEM code pages (CP850, CP866, GBK). Other BOM-less UTF-16 is refused, naming the fix.
 final class TextInput {
-    enum Encoding: String { case utf8 = "UTF-8", utf16LE = "UTF-16LE", utf16BE = "UTF-16BE" }
-
     let raw: RawSource
-    let encoding: Encoding
+    let encoding: TextEncoding
     var fileName: String { raw.fileName }
     private var buffer: [UInt8]
     private var index = 0
-    private var leftover: [UInt8] = []
-    private var highSurrogate: UInt16?
-    /// Newlines decoded so far (UTF-16 only), to name the line of a transcoding error.
-    private var decodedLines = 1
+    private let decoder: StreamingTextDecoder
     private var finished = false
 
     init(raw: RawSource) throws(ImportError) {
         self.raw = raw
-        var first = try raw.readChunk()
+        let first = try raw.readChunk()
         guard !first.isEmpty else { throw ImportError(file: raw.fileName, line: 1, reason: "empty file") }
-        if first.starts(with: [0xEF, 0xBB, 0xBF]) {
-            encoding = .utf8
-            first.removeFirst(3)
-        } else if first.starts(with: [0xFF, 0xFE]) {
-            encoding = .utf16LE
-            first.removeFirst(2)
-        } else if first.starts(with: [0xFE, 0xFF]) {
-            encoding = .utf16BE
-            first.removeFirst(2)
-        } else {
-            encoding = .utf8
-            if let guess = TextInput.bomlessUTF16(first) {
+        let legacy: LegacyFallback = ConsoleTextShape.looksLikeConsoleExport(first) ? .consoleCodePage : .none
+        let sniff = TextDecoding.sniff(first, legacy: legacy)
+        encoding = sniff.encoding
+        if sniff.bomLength == 0, sniff.encoding == .utf16LE || sniff.encoding == .utf16BE {
+            // Console captures (wmic, systeminfo) are written as UTF-16 without a BOM; anything else
+            // in that form is refused as before, since nothing vouches for the guess.
+            let sample = (try? StreamingTextDecoder(sniff).decode(Array(first.prefix(64 * 1024)))) ?? []
+            guard ConsoleTextShape.looksLikeConsoleExport(sample) else {
                 throw ImportError(file: raw.fileName, line: 1,
-                                  reason: "text looks like \(guess.rawValue) without a byte-order mark; save it as UTF-8 or UTF-16 with a BOM")
+                                  reason: "text looks like \(sniff.encoding.rawValue) without a byte-order mark; save it as UTF-8 or UTF-16 with a BOM")
             }
+        }
+        do {
+            decoder = try StreamingTextDecoder(sniff)
+        } catch {
+            throw ImportError(file: raw.fileName, line: error.line, reason: error.reason)
         }
         buffer = []
         buffer = try decode(first)
         if buffer.isEmpty { try refill() }
         if buffer.isEmpty { throw ImportError(file: raw.fileName, line: 1, reason: "empty file (only a byte-order mark)") }
-    }
-
-    /// UTF-16 text without a BOM shows as ASCII letters alternating with zero bytes.
-    static func bomlessUTF16(_ bytes: [UInt8]) -> Encoding? {
-        let sample = bytes.prefix(1024)
-        let pairs = sample.count / 2
-        guard pairs >= 1 else { return nil }
-        var zeroOdd = 0, zeroEven = 0
-        for (offset, byte) in sample.enumerated() where byte == 0 {
-            if offset % 2 == 0 { zeroEven += 1 } else { zeroOdd += 1 }
-        }
-        if zeroOdd * 10 >= pairs * 4 && zeroEven * 10 < pairs { return .utf16LE }
-        if zeroEven * 10 >= pairs * 4 && zeroOdd * 10 < pairs { return .utf16BE }
-        return nil
     }
 
     /// The decoded bytes of the first chunk (for format detection), without consuming them.
@@ -81,9 +66,7 @@ final class TextInput {
             let chunk = try raw.readChunk()
             if chunk.isEmpty {
                 finished = true
-                if !leftover.isEmpty || highSurrogate != nil {
-                    throw ImportError(file: fileName, line: decodedLines, reason: "\(encoding.rawValue) text ends in the middle of a character")
-                }
+                do { buffer = try decoder.finish() } catch { throw ImportError(file: fileName, line: error.line, reason: error.reason) }
             } else {
                 buffer = try decode(chunk)
             }
@@ -91,52 +74,10 @@ final class TextInput {
     }
 
     private func decode(_ chunk: [UInt8]) throws(ImportError) -> [UInt8] {
-        guard encoding != .utf8 else { return chunk }
-        var bytes = leftover
-        bytes.append(contentsOf: chunk)
-        let usable = bytes.count & ~1
-        leftover = Array(bytes[usable...])
-        var out: [UInt8] = []
-        out.reserveCapacity(usable / 2 + 16)
-        var offset = 0
-        while offset < usable {
-            let unit = encoding == .utf16LE
-                ? UInt16(bytes[offset]) | (UInt16(bytes[offset + 1]) << 8)
-                : (UInt16(bytes[offset]) << 8) | UInt16(bytes[offset + 1])
-            offset += 2
-            var scalar: UInt32
-            if let high = highSurrogate {
-                guard (0xDC00...0xDFFF).contains(unit) else {
-                    throw ImportError(file: fileName, line: decodedLines, reason: "invalid \(encoding.rawValue): unpaired surrogate")
-                }
-                highSurrogate = nil
-                scalar = 0x10000 + ((UInt32(high) - 0xD800) << 10) + (UInt32(unit) - 0xDC00)
-            } else if (0xD800...0xDBFF).contains(unit) {
-                highSurrogate = unit
-                continue
-            } else if (0xDC00...0xDFFF).contains(unit) {
-                throw ImportError(file: fileName, line: decodedLines, reason: "invalid \(encoding.rawValue): unpaired surrogate")
-            } else {
-                scalar = UInt32(unit)
-            }
-            if scalar == 0x0A { decodedLines += 1 }
-            switch scalar {
-            case 0..<0x80:
-                out.append(UInt8(scalar))
-            case 0x80..<0x800:
-                out.append(UInt8(0xC0 | (scalar >> 6)))
-                out.append(UInt8(0x80 | (scalar & 0x3F)))
-            case 0x800..<0x10000:
-                out.append(UInt8(0xE0 | (scalar >> 12)))
-                out.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-                out.append(UInt8(0x80 | (scalar & 0x3F)))
-            default:
-                out.append(UInt8(0xF0 | (scalar >> 18)))
-                out.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
-                out.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-                out.append(UInt8(0x80 | (scalar & 0x3F)))
-            }
+        do {
+            return try decoder.decode(chunk)
+        } catch {
+            throw ImportError(file: fileName, line: error.line, reason: error.reason)
         }
-        return out
     }
 }

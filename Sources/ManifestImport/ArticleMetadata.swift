@@ -7,13 +7,22 @@ struct ArticleMetadata: Sendable {
     var prerequisiteServicePack: Int?
     /// Products named in the title, used when no heading names any.
     var titleProducts: [Product] = []
+    /// Products of the article's "applies to" list (or its `PRODUCT :` / `Product(s):` line), normalised;
+    /// the last resort for rows whose table, headings, title and file versions name none.
+    var appliesTo: [Product] = []
 
     /// Lines looked at for the title and article ID (the top of the article).
     static let headerLines = 40
 
     static func scan(lines: [String], baseName: String, isCSV: Bool) -> ArticleMetadata {
         var metadata = ArticleMetadata()
-        if !isCSV, let first = lines.first(where: { !$0.trimmingSpaces().isEmpty })?.trimmingSpaces() {
+        if !isCSV, let legacy = LegacyHeader.scan(lines) {
+            metadata.kb = legacy.kb
+            metadata.title = legacy.title
+            metadata.appliesTo = legacy.appliesTo
+        }
+        if !isCSV, metadata.kb == nil, metadata.title == nil,
+           let first = lines.first(where: { !$0.trimmingSpaces().isEmpty })?.trimmingSpaces() {
             let (kb, title) = readTitle(first)
             metadata.kb = kb
             metadata.title = title
@@ -24,6 +33,8 @@ struct ArticleMetadata: Sendable {
             }
         }
         if metadata.kb == nil { metadata.kb = kbInFileName(baseName) }
+        if !isCSV, metadata.kb == nil { metadata.kb = MarkdownFrontMatter.kbInHeading(in: lines) }
+        if !isCSV, metadata.title == nil { metadata.title = MarkdownFrontMatter.title(in: lines) }
         if !isCSV, metadata.kb == nil {
             for line in lines.prefix(headerLines) {
                 if let kb = firstKBToken(in: line) { metadata.kb = kb; break }

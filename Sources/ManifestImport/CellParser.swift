@@ -1,102 +1,78 @@
 import AuditCore
+import ImportSupport
 
 /// Reads the individual cells of a file table (size, date, time, service pack, platform) the way
 /// KB articles spell them; each function returns nil for "no value" and throws a reason for nonsense.
 enum CellParser {
     struct Failure: Error { var reason: String }
 
-    /// `Not applicable`, `N/A`, `-`, empty: the article gives no value.
-    static func isNotApplicable(_ text: some StringProtocol) -> Bool {
-        let lower = text.trimmingSpaces().lowercased()
-        return lower.isEmpty || lower == "not applicable" || lower == "n/a" || lower == "na" || lower == "-"
-            || lower == "--" || lower == "none" || lower == "not available"
-    }
+    /// `Not applicable`, `N/A`, `-`, empty, `Nicht zutreffend`, `No aplicable`, `該当なし` …: the article gives no value.
+    static func isNotApplicable(_ text: some StringProtocol) -> Bool { NotApplicable.matches(text) }
 
-    /// `668,672` / `1.265.152` / `483 328` / `483328 bytes` → bytes.
-    static func size(_ text: String) throws(Failure) -> Int? {
-        if isNotApplicable(text) { return nil }
-        var digits = ""
-        var body = text.trimmingSpaces().lowercased()
-        if body.hasSuffix("bytes") { body = String(body.dropLast(5).trimmingSpaces()) }
-        for character in body {
-            if character.isASCII && character.isNumber { digits.append(character) }
-            else if character == "," || character == "." || character == " " || character == "\u{00A0}" || character == "'" { continue }
-            else { throw Failure(reason: "bad size '\(text)'") }
-        }
-        guard !digits.isEmpty, digits.count <= 15, let value = Int(digits) else { throw Failure(reason: "bad size '\(text)'") }
-        return value
+    /// `668,672` / `1.265.152` / `483 328` / `610\u{00A0}304` / `483328 bytes` → bytes (``SizeParser``).
+    static func size(_ text: String) throws(Failure) -> Int? { try sizeNoted(text)?.value }
+
+    /// Like ``size(_:)``, with a note when the digit groups were irregular (`9672.768`).
+    static func sizeNoted(_ text: String) throws(Failure) -> Lenient<Int>? {
+        do { return try SizeParser.parse(text) } catch { throw Failure(reason: error.reason) }
     }
 
     /// Expands a 2-digit year: 00-69 → 20xx, 70-99 → 19xx.
-    static func fullYear(_ year: Int, digits: Int) -> Int {
-        guard digits <= 2 else { return year }
-        return year < 70 ? 2000 + year : 1900 + year
-    }
+    static func fullYear(_ year: Int, digits: Int) -> Int { DateParser.fullYear(year, digits: digits) }
 
-    /// `24-Mar-2006`, `14-Jan-03`, `2006-03-24`, `09/13/01` (US month/day/year), `3/24/2006`.
+    /// `24-Mar-2006`, `14-Jan-03`, `7-Mär-2006`, `23. März 2006`, `2003/07/15`, `09/13/01` (US month/day/year) … (``DateParser``).
     static func date(_ text: String) throws(Failure) -> (year: Int, month: Int, day: Int)? {
-        if isNotApplicable(text) { return nil }
-        let body = text.trimmingSpaces()
-        let parts = body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." || $0 == " " })
-        let failure = Failure(reason: "bad date '\(text)'")
-        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.count <= 9 }) else { throw failure }
-        func number(_ part: Substring) throws(Failure) -> Int {
-            guard part.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(part) else { throw failure }
-            return value
-        }
-        var year: Int, month: Int, day: Int
-        if parts[1].first?.isLetter == true {
-            let name = parts[1].prefix(3).lowercased()
-            guard let index = UTCDateTime.monthAbbreviations.firstIndex(of: name) else { throw failure }
-            month = index + 1
-            day = try number(parts[0])
-            year = fullYear(try number(parts[2]), digits: parts[2].count)
-        } else if parts[0].count == 4 {
-            year = try number(parts[0])
-            month = try number(parts[1])
-            day = try number(parts[2])
-        } else {
-            month = try number(parts[0])
-            day = try number(parts[1])
-            year = fullYear(try number(parts[2]), digits: parts[2].count)
-        }
-        guard UTCDateTime(year: year, month: month, day: day) != nil else { throw failure }
-        return (year, month, day)
+        guard let date = try dateNoted(text)?.value else { return nil }
+        return (date.year, date.month, date.day)
     }
 
-    /// `14:12`, `14:12:05`, `03:32p`, `3:32 PM`, `11:05a` → 24-hour hour and minute.
+    static func dateNoted(_ text: String) throws(Failure) -> Lenient<CalendarDate>? {
+        do { return try DateParser.parse(text) } catch { throw Failure(reason: error.reason) }
+    }
+
+    /// `14:12`, `14:12:05`, `03:32p`, `3:32 PM`, `11:05a`, `01.56`, `23：15` → 24-hour hour and minute (``TimeParser``).
     static func time(_ text: String) throws(Failure) -> (hour: Int, minute: Int)? {
-        if isNotApplicable(text) { return nil }
-        let failure = Failure(reason: "bad time '\(text)'")
-        var body = Substring(text.trimmingSpaces().lowercased().filter { $0 != " " && $0 != "." })
-        var meridiem: Character?
-        if body.hasSuffix("am") || body.hasSuffix("pm") { meridiem = body[body.index(body.endIndex, offsetBy: -2)]; body = body.dropLast(2) }
-        else if body.hasSuffix("a") || body.hasSuffix("p") { meridiem = body.last; body = body.dropLast() }
-        let parts = body.split(separator: ":", omittingEmptySubsequences: false)
-        guard (2...3).contains(parts.count), parts.allSatisfy({ (1...2).contains($0.count) && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-              var hour = Int(parts[0]), let minute = Int(parts[1]), minute < 60 else { throw failure }
-        if let meridiem {
-            guard (1...12).contains(hour) else { throw failure }
-            if meridiem == "p", hour < 12 { hour += 12 }
-            if meridiem == "a", hour == 12 { hour = 0 }
-        }
-        guard hour < 24 else { throw failure }
-        return (hour, minute)
+        guard let clock = try timeNoted(text)?.value else { return nil }
+        return (clock.hour, clock.minute)
+    }
+
+    static func timeNoted(_ text: String) throws(Failure) -> Lenient<ClockTime>? {
+        do { return try TimeParser.parse(text) } catch { throw Failure(reason: error.reason) }
     }
 
     /// Date and time cells combined into a UTC timestamp; nil when the article gives no date.
     static func timestamp(date dateText: String?, time timeText: String?) throws(Failure) -> UTCDateTime? {
-        var dateText = dateText
+        try timestampNoted(date: dateText, time: timeText)?.value
+    }
+
+    /// Like ``timestamp(date:time:)``, with the notes of the date and time parsers joined.
+    /// Also reads a time written in the date cell (`24-Mar-2006 14:12`, `23. März 2006 19:21`, `6/2/97 11:14a`)
+    /// and mends a time whose first digit slipped into the date cell (`07-Sep-2007 1` + `7:57` → 17:57).
+    static func timestampNoted(date dateText: String?, time timeText: String?) throws(Failure) -> Lenient<UTCDateTime>? {
+        var dateText = dateText.map { String($0.trimmingSpaces()) }
         var timeText = timeText
-        // `24-Mar-2006 14:12` in one cell.
-        if timeText == nil, let combined = dateText?.trimmingSpaces(), let space = combined.firstIndex(of: " "),
-           combined[space...].contains(":") {
-            dateText = String(combined[..<space])
-            timeText = String(combined[space...])
+        var notes: [String] = []
+        if let combined = dateText {
+            let words = combined.split(separator: " ")
+            if let clock = words.firstIndex(where: { $0.contains(":") || $0.contains("\u{FF1A}") }), clock > 0 {
+                if timeText == nil || isNotApplicable(timeText ?? "") { timeText = words[clock...].joined(separator: " ") }
+                dateText = words[..<clock].joined(separator: " ")
+            } else if words.count >= 2, let last = words.last, last.count == 1, last.first?.isNumber == true,
+                      let time = timeText?.trimmingSpaces(), let colon = time.firstIndex(of: ":"),
+                      time.distance(from: time.startIndex, to: colon) == 1 {
+                dateText = words.dropLast().joined(separator: " ")
+                timeText = String(last) + time
+                notes.append("the first digit of time '\(time)' stands in the date cell '\(combined)'; read as \(timeText ?? "")")
+            }
         }
-        guard let dateText, let date = try date(dateText) else { return nil }
-        let clock = try timeText.flatMap { (text) throws(Failure) in try time(text) }
-        return UTCDateTime(year: date.year, month: date.month, day: date.day, hour: clock?.hour ?? 0, minute: clock?.minute ?? 0)
+        guard let dateText, let date = try dateNoted(dateText) else { return nil }
+        let clock = try timeText.flatMap { (text) throws(Failure) in try timeNoted(text) }
+        notes += [date.note, clock?.note].compactMap { $0 }
+        guard let stamp = UTCDateTime(year: date.value.year, month: date.value.month, day: date.value.day,
+                                      hour: clock?.value.hour ?? 0, minute: clock?.value.minute ?? 0) else {
+            throw Failure(reason: "bad date '\(dateText)'")
+        }
+        return Lenient(stamp, note: notes.isEmpty ? nil : notes.joined(separator: "; "))
     }
 
     /// `SP1`, `SP2`, `RTM`, `Service Pack 1`, `1` → level; `Not applicable` → nil.
@@ -141,7 +117,37 @@ enum CellParser {
                 .filter { $0 != "(" && $0 != ")" && $0 != "/" && $0 != "," }.trimmingSpaces().description
         }
         if isNotApplicable(rest) { return (nil, isWOW) }
-        guard let platform = Platform(spelling: rest) else { throw Failure(reason: "unknown platform '\(text.trimmingSpaces())'") }
+        guard let platform = Platform(spelling: rest) else {
+            // `Windows`, `Windows Server 2008`, `All`, `OSR2`: the cell names the OS, not a processor; the section's platform holds.
+            if namesOperatingSystem(rest) || Platform.isOperatingSystemName(rest) { return (nil, isWOW) }
+            throw Failure(reason: "unknown platform '\(text.trimmingSpaces())'")
+        }
         return (platform, isWOW)
+    }
+
+    /// A platform cell that names an OS family or "all" rather than a processor.
+    static func namesOperatingSystem(_ lower: String) -> Bool {
+        lower.hasPrefix("windows") || lower.hasPrefix("microsoft windows") || lower == "all" || lower == "any"
+            || lower == "neutral" || lower == "alle" || lower == "todos" || lower == "tous" || !Heading.products(in: lower).isEmpty
+    }
+
+    /// A folder cell (`SP1GDR`, `RTMQFE\IA`, `SP2QFE\wow`, `rtmgdr`, `SP1`): its first part when it is a
+    /// service-pack/branch tag, and whether a part is `wow`; nil when the folder is a path (`%EXSRVROOT%\bin`).
+    static func folder(_ text: String) -> (servicePack: Int?, branch: String?, isWOW: Bool)? {
+        let parts = text.trimmingSpaces().split(whereSeparator: { $0 == "\\" || $0 == "/" }).map { $0.uppercased() }
+        guard let first = parts.first else { return nil }
+        let isWOW = parts.contains { $0 == "WOW" || $0 == "WOW64" }
+        var rest = Substring(first)
+        var level: Int?
+        if rest.hasPrefix("RTM") { level = 0; rest = rest.dropFirst(3) }
+        else if rest.hasPrefix("SP"), let digit = rest.dropFirst(2).first, digit.isNumber, let value = digit.wholeNumberValue {
+            level = value
+            rest = rest.dropFirst(3)
+        }
+        let tag = String(rest)
+        guard tag.isEmpty || ["GDR", "QFE", "LDR"].contains(tag), level != nil || !tag.isEmpty else {
+            return isWOW ? (nil, nil, true) : nil
+        }
+        return (level, tag.isEmpty ? nil : tag, isWOW)
     }
 }

@@ -3,6 +3,9 @@ import AuditCore
 /// The meaning of one table column, recognised from its header text.
 enum Column: Sendable, Equatable {
     case fileName, version, size, date, time, dateTime, platform, servicePack, branch, product, wow, ignored
+    /// `Folder` / `Ordner` / `Carpeta` / `フォルダ`: the package folder (`SP1GDR`, `SP1QFE\WOW`, `%EXSRVROOT%\bin`),
+    /// read for its service branch and WOW marker when it names them, ignored otherwise.
+    case folder
 
     /// Maps a header cell (`File name`, `FileVersion`, `SP requirement`, `Service branch` …) by name.
     init(header: some StringProtocol) {
@@ -19,8 +22,14 @@ enum Column: Sendable, Equatable {
         case "servicebranch", "branch", "servicingbranch", "distributionbranch": self = .branch
         case "product", "operatingsystem", "os", "appliesto", "productname": self = .product
         case "wow", "wow64": self = .wow
-        default: self = .ignored
+        default: self = HeaderSynonyms.column(forKey: key) ?? .ignored
         }
+    }
+
+    /// The column an English header key names (`filesize`), nil when it names none (for suffix-stripped keys).
+    static func english(_ key: String) -> Column? {
+        let column = Column(header: key)
+        return column == .ignored ? nil : column
     }
 
     /// How the column is named in error messages.
@@ -37,6 +46,7 @@ enum Column: Sendable, Equatable {
         case .branch: "Service branch"
         case .product: "Product"
         case .wow: "WOW"
+        case .folder: "Folder"
         case .ignored: "(ignored)"
         }
     }
@@ -54,15 +64,18 @@ struct ColumnMap: Sendable, Equatable {
 
     init(columns: [Column]) { self.columns = columns }
 
-    /// A header row names at least the file and its version; nil for any other row.
+    /// A header row names at least the file and one fact about it (version, size or date); nil for any other row.
     init?(headerCells cells: [some StringProtocol]) {
         guard cells.count >= 2, cells.count <= ColumnMap.maximumColumns else { return nil }
         let columns = cells.map { Column(header: $0) }
-        guard columns.contains(.fileName), columns.contains(.version) else { return nil }
         self.columns = columns
+        guard isUsable else { return nil }
     }
 
-    var isUsable: Bool { columns.contains(.fileName) && columns.contains(.version) }
+    /// A file table: a file name column and at least a version, size or date column (old tables give no version).
+    var isUsable: Bool {
+        columns.contains(.fileName) && columns.contains { $0 == .version || $0 == .size || $0 == .date || $0 == .dateTime }
+    }
 
     var description: String { columns.map(\.label).joined(separator: " | ") }
 }

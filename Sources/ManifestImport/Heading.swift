@@ -6,6 +6,9 @@ struct Heading: Sendable, Equatable {
     var platform: Platform?
     var servicePack: Int?
     var isWOWSection = false
+    /// The platform came from a heading that named no product (`x64-based versions`): product sub-heads
+    /// under it (`SQL Server 2022 Analysis Services`) keep it.
+    var platformStandsAlone = false
 
     /// Reads a heading line; nil when the line names no product, platform or WOW section
     /// (then it is prose or a section title and leaves the context alone).
@@ -23,11 +26,17 @@ struct Heading: Sendable, Equatable {
     /// a platform or only WOW refines the current group.
     mutating func apply(_ newer: Heading) {
         if !newer.products.isEmpty {
+            let kept = platformStandsAlone && newer.platform == nil ? platform : nil
             self = newer
+            if let kept {
+                platform = kept
+                platformStandsAlone = true
+            }
             return
         }
         if let platform = newer.platform {
             self.platform = platform
+            self.platformStandsAlone = true
             self.isWOWSection = newer.isWOWSection
         } else if newer.isWOWSection {
             self.isWOWSection = true
@@ -62,9 +71,12 @@ struct Heading: Sendable, Equatable {
             }
         }
         if !lastWasSpace { cleaned.append(0x20) }
-        // Product names all contain "windows", "exchange" or "sql"; most prose lines name none.
+        // Product names contain "windows", "exchange", "sql" or "server" (or a family ProductNames knows); most prose lines name none.
         guard ASCIIText.contains(cleaned, "windows") || ASCIIText.contains(cleaned, "exchange")
-                || ASCIIText.contains(cleaned, "sql") || ASCIIText.contains(cleaned, "server") || ASCIIText.contains(cleaned, "win2003") else { return [] }
+                || ASCIIText.contains(cleaned, "sql") || ASCIIText.contains(cleaned, "server") || ASCIIText.contains(cleaned, "win2003")
+                || ASCIIText.contains(cleaned, "iis") || ASCIIText.contains(cleaned, "mdac") || ASCIIText.contains(cleaned, "framework")
+                || ASCIIText.contains(cleaned, "outlook") || ASCIIText.contains(cleaned, "frontpage") || ASCIIText.contains(cleaned, "office")
+                || ASCIIText.contains(cleaned, "internet information") || ASCIIText.contains(cleaned, "data access") else { return [] }
         // `Windows(R)` / `Windows(TM)` leave a lone `r` / `tm` word: drop it.
         var words: [UInt8] = []
         words.reserveCapacity(cleaned.count)
@@ -93,6 +105,11 @@ struct Heading: Sendable, Equatable {
             }
             if matched { found.append(product) }
         }
+        // Products outside the known list keep their normalised name; when the text also names a Windows
+        // release, that is what the rows apply to (`IIS 6.0 on Windows Server 2003`), so applications are left out.
+        let others = ProductNames.generic(in: String(decoding: words, as: UTF8.self).split(separator: " "))
+        let namesWindows = found.contains { $0.name.hasPrefix("Windows") } || others.contains { $0.name.hasPrefix("Windows") }
+        found += others.filter { !namesWindows || $0.name.hasPrefix("Windows") }
         if found.isEmpty {
             for alias in [" windows 2003 ", " win2003 ", " server 2003 "] where ASCIIText.contains(words, Array(alias.utf8)) {
                 return [.windowsServer2003]

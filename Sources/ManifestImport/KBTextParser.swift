@@ -5,7 +5,9 @@ import AuditCore
 /// - `heading-pipe`: a heading line (`x64-based versions of Windows Server 2003|`) over
 ///   `File | version | size | date | time | platform |` rows (the seed's layout);
 /// - `header-pipe`: Markdown/pipe tables with a header row, columns mapped by header name;
-/// - `fixed-width`: `Date  Time  Version  Size  File name` over a dashed line;
+/// - `fixed-width`: `Date  Time  Version  Size  File name` over a dashed line, rows read by shape
+///   (``FixedWidthTable``, in KBTextParser+PlainTables.swift);
+/// - `box`: ASCII `+----+` / `| File name | Version |` tables (``BoxTable``);
 /// - `header-tab` / `heading-tab`: the pipe layouts with tabs between cells (tables copied from a browser).
 /// Prose is ignored, except that short lines naming a product or platform act as headings.
 struct KBTextParser {
@@ -15,17 +17,31 @@ struct KBTextParser {
     let lines: [String]
     let file: String
     let fallback: RowFallback
-    private(set) var rows: [ManifestRow] = []
-    private(set) var layouts: [String] = []
-    private var heading = Heading()
-    private var pipeColumns: ColumnMap?
-    private var pipeLayout = "heading-pipe"
-    private var firstEmptyTableLine: Int?
+    /// Skip rows that cannot be read (recording them in ``skipped``) instead of refusing the file.
+    let skipBadRows: Bool
+    var rows: [ManifestRow] = []
+    var layouts: [String] = []
+    /// Values read after a repair (`17:17l`), as `FILE:LINE: reason`.
+    var warnings: [ImportError] = []
+    /// Rows left out under `skipBadRows`, with the reason each could not be read.
+    var skipped: [ImportError] = []
+    var heading = Heading()
+    /// Where the pipe-table reader is (columns of the current table, tables being skipped, rows seen).
+    var pipe = PipeTableState()
+    var firstEmptyTableLine: Int?
+    /// What the article says about itself beyond its tables (applies-to products), for rows no heading covers.
+    var article = ArticleMetadata()
+    /// The last `Component:` line above the current table.
+    var component: String?
+    /// Rows whose product was inferred, for the import's output.
+    var inferences: [InferredProduct] = []
 
-    init(lines: [String], file: String, fallback: RowFallback) {
-        self.lines = lines
+    init(lines: [String], file: String, fallback: RowFallback, skipBadRows: Bool = false) {
+        // Markdown code fences (```) around fixed-width tables: read what they hold, the fence lines as blank.
+        self.lines = lines.contains(where: MarkdownFence.isFence) ? lines.map { MarkdownFence.isFence($0) ? "" : $0 } : lines
         self.file = file
         self.fallback = fallback
+        self.skipBadRows = skipBadRows
     }
 
     mutating func run() throws(ImportError) {
@@ -35,6 +51,10 @@ struct KBTextParser {
             let trimmed = line.trimmingSpaces()
             if trimmed.isEmpty {
                 index += 1
+                continue
+            }
+            if let next = try plainTable(at: index, trimmed: trimmed) {
+                index = next
                 continue
             }
             if ASCIIText.contains(trimmed, byte: UInt8(ascii: "|")) {
@@ -48,18 +68,21 @@ struct KBTextParser {
                 index += 1
                 continue
             }
-            let lower = ASCIIText.lowercased(trimmed)
-            if ASCIIText.contains(lower, "version"), let columns = FixedWidthTable.header(trimmed), let dashes = nextNonEmpty(after: index),
-               FixedWidthTable.isRule(lines[dashes]) {
-                index = try fixedWidthTable(columns: columns, headerLine: index + 1, firstRow: dashes + 1)
+            if trimmed.first == "`", try inlineCodeTable(trimmed, number: index + 1) {   // a fixed-width table flattened into inline code
+                index += 1
                 continue
             }
-            if lower.count <= 400, lower.last != UInt8(ascii: "."), let newer = Heading.read(trimmed) {
+            let lower = ASCIIText.lowercased(trimmed)
+            // Bulletin headings that list every edition run long; they end with a colon.
+            if lower.count <= 400 || (lower.count <= 2000 && trimmed.last == ":"), lower.last != UInt8(ascii: "."),
+               !isWrappedProse(at: index, length: lower.count), !Self.isListItemOrReference(trimmed) || introducesTable(at: index),
+               let text = MarkdownText.headingText(trimmed), let newer = Heading.read(text) ?? PlainHeading.read(trimmed, raw: line) {
                 heading.apply(newer)
             }
             index += 1
         }
         if rows.isEmpty {
+            if let first = skipped.first { throw ImportError(file: file, line: first.line, reason: first.reason + " (no row could be read)") }
             if let line = firstEmptyTableLine {
                 throw ImportError(file: file, line: line, reason: "file table has a header but no rows")
             }
@@ -69,7 +92,7 @@ struct KBTextParser {
         }
     }
 
-    private func nextNonEmpty(after index: Int) -> Int? {
+    func nextNonEmpty(after index: Int) -> Int? {
         var next = index + 1
         while next < lines.count {
             if !lines[next].trimmingSpaces().isEmpty { return next }
@@ -78,116 +101,23 @@ struct KBTextParser {
         return nil
     }
 
-    private mutating func note(_ layout: String) {
+    mutating func note(_ layout: String) {
         if !layouts.contains(layout) { layouts.append(layout) }
     }
 
-    private mutating func append(_ newRows: [ManifestRow], line: Int) throws(ImportError) {
+    mutating func append(_ newRows: [ManifestRow], line: Int) throws(ImportError) {
         guard rows.count + newRows.count <= KBTextParser.maximumRows else {
             throw ImportError(file: file, line: line, reason: "more than \(KBTextParser.maximumRows) rows")
         }
         rows.append(contentsOf: newRows)
     }
 
-    // MARK: Pipe tables (layouts a and b)
-
-    /// Splits `| a | b |` / `a | b |` into trimmed cells, dropping the empty cells outside the outer pipes.
-    static func pipeCells(_ line: Substring, separator: Character = "|") -> [String]? {
-        var pipes = 0
-        let separatorByte = separator == "|" ? UInt8(ascii: "|") : UInt8(ascii: "\t")
-        for byte in line.utf8 where byte == separatorByte {
-            pipes += 1
-            if pipes > ColumnMap.maximumColumns + 1 { return nil }
-        }
-        var cells = line.split(separator: separator, omittingEmptySubsequences: false).map { String($0.trimmingSpaces()) }
-        if line.first == separator, cells.first?.isEmpty == true { cells.removeFirst() }
-        if line.last == separator, cells.last?.isEmpty == true { cells.removeLast() }
-        return cells
-    }
-
-    /// A line with at least three tabs between words (a browser copy of a table row).
-    static func isTabRow(_ line: Substring) -> Bool {
-        var tabs = 0
-        for byte in line.utf8 where byte == UInt8(ascii: "\t") {
-            tabs += 1
-            if tabs >= 3 { return true }
-        }
-        return false
-    }
-
-    private static func isRuleRow(_ cells: [String]) -> Bool {
-        cells.contains { !$0.isEmpty } && cells.allSatisfy { cell in
-            cell.isEmpty || cell.allSatisfy { $0 == "-" || $0 == ":" || $0 == "=" || $0 == "+" || $0 == " " }
-        }
-    }
-
-    private mutating func pipeLine(_ line: Substring, separator: Character, number: Int) throws(ImportError) {
-        guard let cells = KBTextParser.pipeCells(line, separator: separator) else {
-            throw ImportError(file: file, line: number, reason: "too many columns (more than \(ColumnMap.maximumColumns))")
-        }
-        let filled = cells.filter { !$0.isEmpty }
-        if filled.isEmpty || KBTextParser.isRuleRow(cells) { return }     // `||||`, `|---|---|`
-        if filled.count == 1 {
-            // `x64-based versions of Windows Server 2003|`: a heading inside the table.
-            if let newer = Heading.read(filled[0]) { heading.apply(newer) }
-            return
-        }
-        // Data rows carry numbers (versions, sizes, dates); a header row has none, so skip the name lookup for rows.
-        if !cells.contains(where: { $0.first?.isNumber == true }), let header = ColumnMap(headerCells: cells) {
-            pipeColumns = header
-            pipeLayout = separator == "|" ? "header-pipe" : "header-tab"
-            if firstEmptyTableLine == nil, rows.isEmpty { firstEmptyTableLine = number }
-            return
-        }
-        if pipeColumns == nil {
-            pipeColumns = .headingPipe
-            pipeLayout = separator == "|" ? "heading-pipe" : "heading-tab"
-        }
-        let columns = pipeColumns ?? .headingPipe
-        var rowCells = cells
-        while rowCells.count > columns.columns.count, rowCells.last?.isEmpty == true { rowCells.removeLast() }
-        guard rowCells.count == columns.columns.count else {
-            throw ImportError(file: file, line: number, reason: "expected \(columns.columns.count) cells (\(columns.description)), found \(rowCells.count)")
-        }
-        note(pipeLayout)
-        try append(try RowBuilder.rows(cells: rowCells, columns: columns, heading: heading, fallback: fallback,
-                                       line: number, file: file), line: number)
-    }
-
-    // MARK: Fixed-width tables (layout c)
-
-    /// Reads rows from `firstRow` until a blank line (after at least one row) or a line that is not a row;
-    /// returns the index of the first line after the table.
-    private mutating func fixedWidthTable(columns: ColumnMap, headerLine: Int, firstRow: Int) throws(ImportError) -> Int {
-        var index = firstRow
-        var count = 0
-        while index < lines.count {
-            let trimmed = lines[index].trimmingSpaces()
-            if trimmed.isEmpty {
-                if count > 0 { break }
-                index += 1
-                continue
-            }
-            if FixedWidthTable.isRule(lines[index]) { index += 1; continue }
-            guard let first = trimmed.first, first.isASCII, first.isNumber || columns.columns.first != .date else { break }
-            guard let cells = FixedWidthTable.cells(of: trimmed, columns: columns) else {
-                throw ImportError(file: file, line: index + 1,
-                                  reason: "expected \(columns.columns.count) fields (\(columns.columns.map(\.label).joined(separator: "  "))), found \(FixedWidthTable.tokens(of: trimmed).count)")
-            }
-            note("fixed-width")
-            try append(try RowBuilder.rows(cells: cells, columns: columns, heading: heading, fallback: fallback,
-                                           line: index + 1, file: file), line: index + 1)
-            count += 1
-            index += 1
-        }
-        if count == 0, rows.isEmpty, firstEmptyTableLine == nil { firstEmptyTableLine = headerLine }
-        return index
-    }
 }
 
-/// The old fixed-width layout: `Date  Time  Version  Size  File name` over a dashed line,
-/// fields separated by runs of spaces.
-enum FixedWidthTable {
+/// Fixed-width rows read by header column order (fields separated by runs of spaces): used for tables
+/// flattened into one inline-code line, whose rows are split by their dates first (``InlineCodeTable``).
+/// Ordinary fixed-width tables are read by shape (``FixedWidthTable``).
+enum ColumnFixedWidth {
     /// Recognises the header line and returns its columns in order.
     static func header(_ line: Substring) -> ColumnMap? {
         let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { $0.lowercased() }

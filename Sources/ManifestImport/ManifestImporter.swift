@@ -21,6 +21,9 @@ public struct ManifestImportOptions: Sendable {
     public var product: Product?
     /// Platform for rows whose source names none (CSV without a platform column).
     public var platform: Platform?
+    /// Leave out table rows that cannot be read (a row cut off in the source, a bad cell) instead of
+    /// refusing the file; the rows left out are listed in ``ManifestImportResult/skipped``.
+    public var skipBadRows = false
 
     public init(format: ManifestFormat = .auto, kb: KBNumber? = nil, requiresServicePack: Int? = nil,
                 product: Product? = nil, platform: Platform? = nil) {
@@ -37,8 +40,14 @@ public struct ManifestImportResult: Sendable, Hashable {
     public var manifest: Manifest
     /// The format used (never `.auto`).
     public var format: ManifestFormat
-    /// Table layouts found, in order of first appearance: `heading-pipe`, `header-pipe`, `fixed-width`, `csv`.
+    /// Table layouts found, in order of first appearance: `heading-pipe`, `header-pipe`, `fixed-width`, `box`, `csv`.
     public var layouts: [String]
+    /// Rows whose product no heading, title or option named, with what it was inferred from.
+    public var inferredProducts: [InferredProduct] = []
+    /// Values read after a repair (`17:17l`, an irregular digit group) and dropped repeats, as `FILE:LINE: reason`.
+    public var warnings: [ImportError] = []
+    /// Rows left out under ``ManifestImportOptions/skipBadRows``, each with why it could not be read.
+    public var skipped: [ImportError] = []
 }
 
 /// Turns hotfix file manifests (KB article text, MS CSV) into ``Manifest`` values, all or nothing:
@@ -93,6 +102,8 @@ public enum ManifestImporter {
                                    platform: options.platform)
         let rows: [ManifestRow]
         let layouts: [String]
+        var inferred: [InferredProduct] = []
+        var warnings: [ImportError] = [], skipped: [ImportError] = []
         switch format {
         case .msCSV:
             var csvFallback = fallback
@@ -103,15 +114,20 @@ public enum ManifestImporter {
             rows = try MSCSVParser.parse(lines: lines, file: fileName, fallback: csvFallback)
             layouts = ["csv"]
         case .kbText, .auto:
-            var parser = KBTextParser(lines: lines, file: fileName, fallback: fallback)
+            var parser = KBTextParser(lines: lines, file: fileName, fallback: fallback, skipBadRows: options.skipBadRows)
+            parser.article = metadata
             try parser.run()
             rows = parser.rows
             layouts = parser.layouts
+            inferred = parser.inferences
+            warnings = parser.warnings
+            skipped = parser.skipped
         }
         let manifest = Manifest(kb: kb, title: metadata.title,
                                 prerequisiteServicePack: options.requiresServicePack ?? metadata.prerequisiteServicePack,
                                 rows: WOWNames.normalise(rows))
-        return ManifestImportResult(manifest: manifest, format: format == .auto ? .kbText : format, layouts: layouts)
+        return ManifestImportResult(manifest: manifest, format: format == .auto ? .kbText : format, layouts: layouts,
+                                    inferredProducts: inferred, warnings: warnings, skipped: skipped)
     }
 
     /// `ms-csv` when the file is named `*.csv` or its first line is a CSV header naming `File name` and a version column.

@@ -1,4 +1,5 @@
 import AuditCore
+import ImportSupport
 
 /// Products and platform to use when neither the table nor its headings name them.
 struct RowFallback: Sendable {
@@ -11,10 +12,18 @@ struct RowFallback: Sendable {
 enum RowBuilder {
     static func rows(cells: [String], columns: ColumnMap, heading: Heading, fallback: RowFallback,
                      line: Int, file: String) throws(ImportError) -> [ManifestRow] {
+        var ignored: [ImportError] = []
+        return try rows(cells: cells, columns: columns, heading: heading, fallback: fallback, line: line, file: file, warnings: &ignored)
+    }
+
+    /// Like the other form; values that had to be repaired to be read (`17:17l`, `9672.768`) are
+    /// appended to `warnings` as `FILE:LINE: reason`.
+    static func rows(cells: [String], columns: ColumnMap, heading: Heading, fallback: RowFallback,
+                     line: Int, file: String, warnings: inout [ImportError]) throws(ImportError) -> [ManifestRow] {
         func fail(_ reason: String) -> ImportError { ImportError(file: file, line: line, reason: reason) }
         var fileName = "", versionText = ""
         var sizeText: String?, dateText: String?, timeText: String?, platformText: String?
-        var servicePackText: String?, branchText: String?, productText: String?
+        var servicePackText: String?, branchText: String?, productText: String?, folderText: String?
         var isWOW = false
         var hasVersionColumn = false
         for (column, cell) in zip(columns.columns, cells) {
@@ -30,6 +39,7 @@ enum RowBuilder {
             case .servicePack: servicePackText = value
             case .branch: branchText = value
             case .product: productText = value
+            case .folder: folderText = value
             case .wow:
                 let lower = value.lowercased()
                 if !CellParser.isNotApplicable(lower), lower != "no", lower != "false", lower != "0" { isWOW = true }
@@ -38,22 +48,28 @@ enum RowBuilder {
             }
         }
         guard !fileName.isEmpty else { throw fail("empty file name") }
-        guard hasVersionColumn else { throw fail("no file version column") }
+        _ = hasVersionColumn   // tables without a version column give rows without a version
 
         let version: FileVersion?
-        if CellParser.isNotApplicable(versionText) {
-            version = nil
-        } else {
-            do { version = try FileVersion(parsing: versionText) } catch { throw fail(error.description) }
-        }
+        do { version = try VersionText.parse(versionText) } catch { throw fail(error.reason) }
         let size: Int?
         let timestamp: UTCDateTime?
         var cellPlatform: Platform?
         var servicePack: Int?
         var branch: String?
         do throws(CellParser.Failure) {
-            size = try sizeText.flatMap { (text) throws(CellParser.Failure) in try CellParser.size(text) }
-            timestamp = try CellParser.timestamp(date: dateText, time: timeText)
+            let noted = try sizeText.flatMap { (text) throws(CellParser.Failure) in try CellParser.sizeNoted(text) }
+            size = noted?.value
+            let stamp = try CellParser.timestampNoted(date: dateText, time: timeText)
+            timestamp = stamp?.value
+            for note in [noted?.note, stamp?.note].compactMap({ $0 }) { warnings.append(ImportError(file: file, line: line, reason: note)) }
+            if let folderText, let folder = CellParser.folder(folderText) {
+                if branchText == nil, folder.servicePack != nil || folder.branch != nil {
+                    servicePack = folder.servicePack
+                    branch = folder.branch
+                }
+                isWOW = isWOW || folder.isWOW
+            }
             if let platformText {
                 let parsed = try CellParser.platform(platformText)
                 cellPlatform = parsed.platform

@@ -4,9 +4,9 @@ import Foundation
 /// connection is admitted only while both counts are under their limits, so one peer that opens
 /// thousands of connections takes its own share (`maxConnectionsPerAddress`) and no more, and the
 /// others are still served.
-final class ConnectionTable: @unchecked Sendable {
+package final class ConnectionTable: @unchecked Sendable {
     /// Whether a new connection may have a session.
-    enum Admission: Equatable, Sendable {
+    package enum Admission: Equatable, Sendable {
         case admitted
         /// `maxConnections` sessions are open.
         case full
@@ -14,23 +14,23 @@ final class ConnectionTable: @unchecked Sendable {
         case fullForAddress
     }
 
-    let maxConnections: Int
-    let maxPerAddress: Int
+    package let maxConnections: Int
+    package let maxPerAddress: Int
     private let lock = NSLock()
     private var total = 0
     private var perAddress: [String: Int] = [:]
 
-    init(maxConnections: Int, maxPerAddress: Int) {
+    package init(maxConnections: Int, maxPerAddress: Int) {
         self.maxConnections = maxConnections
         self.maxPerAddress = maxPerAddress
     }
 
-    convenience init(limits: ResponderLimits) {
+    package convenience init(limits: ResponderLimits) {
         self.init(maxConnections: limits.maxConnections, maxPerAddress: limits.maxConnectionsPerAddress)
     }
 
     /// Admits a session from `address` (an IP address) and counts it, or says which limit refuses it.
-    func admit(_ address: String) -> Admission {
+    package func admit(_ address: String) -> Admission {
         lock.lock()
         defer { lock.unlock() }
         guard total < maxConnections else { return .full }
@@ -42,7 +42,7 @@ final class ConnectionTable: @unchecked Sendable {
     }
 
     /// An admitted session from `address` has ended.
-    func release(_ address: String) {
+    package func release(_ address: String) {
         lock.lock()
         defer { lock.unlock() }
         total -= 1
@@ -50,7 +50,7 @@ final class ConnectionTable: @unchecked Sendable {
     }
 
     /// Open sessions, in all and from `address`.
-    func count(from address: String? = nil) -> Int {
+    package func count(from address: String? = nil) -> Int {
         lock.lock()
         defer { lock.unlock() }
         guard let address else { return total }

@@ -83,11 +83,11 @@ public final class DeliveryBook: Sendable {
     }
 
     /// Calls `changed` (outside the book's lock) whenever a record for `token` changes (one watcher per token).
-    func watch(_ token: String, _ changed: @escaping @Sendable () -> Void) {
+    package func watch(_ token: String, _ changed: @escaping @Sendable () -> Void) {
         state.withLock { $0.watchers[token.lowercased()] = changed }
     }
 
-    func unwatch(_ token: String) {
+    package func unwatch(_ token: String) {
         _ = state.withLock { $0.watchers.removeValue(forKey: token.lowercased()) }
     }
 

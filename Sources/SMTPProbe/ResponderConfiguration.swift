@@ -18,7 +18,7 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Splits `HOST[:PORT]` / `[V6][:PORT]`; nil when the port is missing (without default) or invalid.
-func splitHostPort(_ text: String, defaultPort: Int?) -> (String, Int)? {
+package func splitHostPort(_ text: String, defaultPort: Int?) -> (String, Int)? {
     var host = Substring(text)
     var portText: Substring?
     if host.hasPrefix("[") {

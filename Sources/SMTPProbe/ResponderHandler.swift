@@ -10,10 +10,10 @@ import NIOCore
 /// (`unwrittenReplyBytes`), the handler stops answering lines and holds the channel's `read()`, so a
 /// peer that sends commands and never reads cannot grow our memory; it resumes when the channel is
 /// writable again and closes the session if it stays unwritable for `writeStallTimeoutMilliseconds`.
-final class ResponderHandler: ChannelDuplexHandler {
-    typealias InboundIn = ByteBuffer
-    typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
+package final class ResponderHandler: ChannelDuplexHandler {
+    package typealias InboundIn = ByteBuffer
+    package typealias OutboundIn = ByteBuffer
+    package typealias OutboundOut = ByteBuffer
     /// Replies gathered from one read are flushed once they reach this size, and writability checked.
     static let replyBatchBytes = 16_384
 
@@ -49,7 +49,7 @@ final class ResponderHandler: ChannelDuplexHandler {
 
     /// `timeouts`: the loop's shared deadline check (the server passes one per event loop); without
     /// it the handler makes its own on the channel's loop.
-    init(machine: ResponderStateMachine, book: DeliveryBook, connections: ConnectionTable, logger: Logger,
+    package init(machine: ResponderStateMachine, book: DeliveryBook, connections: ConnectionTable, logger: Logger,
          timeouts: SessionTimeouts? = nil) {
         self.timeouts = timeouts
         self.decoder = SMTPLineDecoder(maximumLineLength: machine.lineLimit, reportsUnfinishedLines: true)
@@ -59,7 +59,7 @@ final class ResponderHandler: ChannelDuplexHandler {
         self.logger = logger
     }
 
-    func channelActive(context: ChannelHandlerContext) {
+    package func channelActive(context: ChannelHandlerContext) {
         let address = context.channel.remoteAddress?.ipAddress ?? machine.peer
         let admission = connections.admit(address)
         if admission == .admitted { countedAddress = address }
@@ -81,7 +81,7 @@ final class ResponderHandler: ChannelDuplexHandler {
         context.fireChannelActive()
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if lingering { return }
         var buffer = unwrapInboundIn(data)
         if var earlier = pending {
@@ -134,7 +134,7 @@ final class ResponderHandler: ChannelDuplexHandler {
     }
 
     /// Outbound `read()`: held while paused, so NIO stops reading the peer's socket.
-    func read(context: ChannelHandlerContext) {
+    package func read(context: ChannelHandlerContext) {
         if readPaused {
             readHeld = true
         } else {
@@ -142,7 +142,7 @@ final class ResponderHandler: ChannelDuplexHandler {
         }
     }
 
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
+    package func channelWritabilityChanged(context: ChannelHandlerContext) {
         if readPaused, context.channel.isWritable, !lingering {
             readPaused = false
             stallDeadline = nil
@@ -155,7 +155,7 @@ final class ResponderHandler: ChannelDuplexHandler {
         context.fireChannelWritabilityChanged()
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    package func channelInactive(context: ChannelHandlerContext) {
         perform(machine.peerClosed(now: context.eventLoop.now), context: context)
         // Leave the loop's deadline check (it holds this handler, and so the channel, machine and transcript).
         timeouts?.remove(self)
@@ -173,7 +173,7 @@ final class ResponderHandler: ChannelDuplexHandler {
         context.fireChannelInactive()
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
+    package func errorCaught(context: ChannelHandlerContext, error: Error) {
         logger.debug("responder session error", metadata: ["smtp.peer": "\(machine.peer)", "error": "\(error)"])
         context.close(promise: nil)
     }

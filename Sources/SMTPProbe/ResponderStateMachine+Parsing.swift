@@ -1,9 +1,9 @@
 /// Byte-level parsing helpers of the responder's command handling: addresses, verbs, ASCII
 /// case-insensitive comparisons without uppercased copies per command.
 extension ResponderStateMachine {
-    static func address(_ text: String) -> String? { address(Substring(text).utf8) }
+    package static func address(_ text: String) -> String? { address(Substring(text).utf8) }
 
-    static func address(_ bytes: Substring.UTF8View) -> String? {
+    package static func address(_ bytes: Substring.UTF8View) -> String? {
         // On bytes (all delimiters are ASCII). Only leading spaces matter: the address ends at the
         // first ">" (parameters may follow).
         guard let open = bytes.firstIndex(where: { $0 != UInt8(ascii: " ") }), bytes[open] == UInt8(ascii: "<"),

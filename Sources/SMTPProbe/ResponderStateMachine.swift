@@ -4,7 +4,7 @@ import NIOCore
 /// The probe responder's SMTP session as a pure state machine: events in (line, timer, close),
 /// actions out (write, schedule, close, record). Time comes in as `NIODeadline` values, so tests
 /// drive it with any clock.
-struct ResponderStateMachine {
+package struct ResponderStateMachine {
     /// Timers the machine asks for; `generation` lets it ignore timers of an abandoned reply.
     enum Timer: Hashable, Sendable {
         case finalLine(generation: Int)
@@ -69,7 +69,7 @@ struct ResponderStateMachine {
     private var pipelinedBytes = 0
     private var pipelinedDropped = 0
 
-    init(configuration: ResponderConfiguration, tokens: TokenAuthority, sessionID: Int, peer: String) {
+    package init(configuration: ResponderConfiguration, tokens: TokenAuthority, sessionID: Int, peer: String) {
         self.configuration = configuration
         self.tokens = tokens
         self.sessionID = sessionID
@@ -580,7 +580,7 @@ struct ResponderStateMachine {
 }
 
 extension StringProtocol {
-    func trimmingCharacters(_ character: Character) -> String {
+    package func trimmingCharacters(_ character: Character) -> String {
         String(self.drop(while: { $0 == character }).reversed().drop(while: { $0 == character }).reversed())
     }
 }

@@ -6,28 +6,28 @@ import NIOCore
 /// with `cancelled`. A deadline is acted on at most one tick late (the tick is a twentieth of the
 /// shortest timeout, 10 ms to 1 s). Runs only while sessions are registered. Loop-confined: every
 /// method is called on ``eventLoop``.
-final class SessionTimeouts: @unchecked Sendable {
-    let eventLoop: any EventLoop
-    let tick: TimeAmount
+package final class SessionTimeouts: @unchecked Sendable {
+    package let eventLoop: any EventLoop
+    package let tick: TimeAmount
     private var sessions: [ObjectIdentifier: ResponderHandler] = [:]
     private var task: RepeatedTask?
 
-    init(eventLoop: any EventLoop, tick: TimeAmount) {
+    package init(eventLoop: any EventLoop, tick: TimeAmount) {
         self.eventLoop = eventLoop
         self.tick = tick
     }
 
     /// The tick for `limits`: a twentieth of the shortest timeout (command, data, idle, write stall),
     /// between 10 ms and 1 s.
-    static func tick(for limits: ResponderLimits) -> TimeAmount {
+    package static func tick(for limits: ResponderLimits) -> TimeAmount {
         let shortest = min(limits.commandTimeoutMilliseconds, limits.dataTimeoutMilliseconds,
                            limits.idleSessionMilliseconds, limits.writeStallTimeoutMilliseconds)
         return .milliseconds(Int64(min(1000, max(10, shortest / 20))))
     }
 
-    var count: Int { sessions.count }
+    package var count: Int { sessions.count }
 
-    func add(_ handler: ResponderHandler) {
+    package func add(_ handler: ResponderHandler) {
         eventLoop.assertInEventLoop()
         sessions[ObjectIdentifier(handler)] = handler
         if task == nil {
@@ -35,7 +35,7 @@ final class SessionTimeouts: @unchecked Sendable {
         }
     }
 
-    func remove(_ handler: ResponderHandler) {
+    package func remove(_ handler: ResponderHandler) {
         eventLoop.assertInEventLoop()
         guard sessions.removeValue(forKey: ObjectIdentifier(handler)) != nil else { return }
         if sessions.isEmpty {

@@ -13,6 +13,9 @@ enum FuzzTarget: String, CaseIterable {
     case systeminfoCSV = "systeminfo-csv"
     case osqueryJSON = "osquery-json"
     case ovalSC = "oval-sc"
+    case systeminfoList = "systeminfo-list"
+    case wmicQfe = "wmic-qfe"
+    case updateList = "update-list"
     case inventoryAuto = "inventory-auto"
     case smtpLine = "smtp-line"
     case smtpReply = "smtp-reply"
@@ -30,6 +33,9 @@ enum FuzzTarget: String, CaseIterable {
         case .systeminfoCSV: inventory(bytes, format: .systeminfoCSV)
         case .osqueryJSON: inventory(bytes, format: .osqueryJSON)
         case .ovalSC: inventory(bytes, format: .ovalSystemCharacteristics)
+        case .systeminfoList: inventory(bytes, format: .systeminfoList)
+        case .wmicQfe: inventory(bytes, format: .wmicQfe)
+        case .updateList: inventory(bytes, format: .updateList)
         case .inventoryAuto: inventory(bytes, format: nil)
         case .smtpLine: SMTPFuzz.lineDecoder(bytes)
         case .smtpReply: SMTPFuzz.replyDecoder(bytes, mode: .rfc5321)

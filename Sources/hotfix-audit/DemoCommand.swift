@@ -4,6 +4,8 @@ import AuditStore
 import Foundation
 import Logging
 import SMTPProbe
+import SMTPProbeServer
+import SMTPLab
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -34,7 +34,9 @@ struct ImportInventoryCommand: AsyncParsableCommand {
     func run() async throws {
         let summary = try InventoryImportRun(files: files, format: InventoryFormat(rawValue: format), host: host).run(on: database.open())
         print("Imported \(summary.records) records from \(summary.files) file(s): \(summary.hosts) host(s) "
-              + "(\(summary.newHosts) new), \(summary.installedFiles) file versions, \(summary.hotfixes) hotfixes.")
+              + "(\(summary.newHosts) new), \(summary.installedFiles) file versions, \(summary.hotfixes) hotfixes"
+              + (summary.rawHotfixEntries > 0 ? ", \(summary.rawHotfixEntries) hotfix entries without a KB kept as text" : "")
+              + (summary.warnings > 0 ? " (\(summary.warnings) warning(s))." : "."))
     }
 }
 
@@ -60,6 +62,7 @@ struct InventoryImportRun {
                 let result = try InventoryReader.readOnce(atPath: file, options: options, progress: { read, total in
                     percent = total > 0 ? min(Double(read) * 100 / Double(total), 100) : 0
                 }, detected: { try begin($0.rawValue) }, sink: { record in
+                    if case .warning(let warning) = record { FileHandle.standardError.write(Data((warning.description + "\n").utf8)) }
                     records += 1
                     try sink(record)
                     if showProgress, records % 20_000 == 0, Date().timeIntervalSince(lastShown) > 0.5 {

@@ -3,6 +3,8 @@ import AuditCore
 import Foundation
 import Logging
 import SMTPProbe
+import SMTPProbeServer
+import SMTPLab
 
 struct LabCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -4,6 +4,8 @@ import Foundation
 import Logging
 import NIOPosix
 import SMTPProbe
+import SMTPProbeServer
+import SMTPLab
 
 /// `lab responder`: the probe responder alone, for benchmarks with external SMTP clients
 /// (Postfix smtp-source). It issues one token for one profile, prints its recipient address and

@@ -4,6 +4,8 @@ import AuditStore
 import Foundation
 import Logging
 import SMTPProbe
+import SMTPProbeServer
+import SMTPLab
 
 /// Probe options shared by `probe` and `scan`.
 struct ProbeOptions: ParsableArguments {

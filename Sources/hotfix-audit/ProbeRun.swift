@@ -3,6 +3,8 @@ import AuditStore
 import Foundation
 import Logging
 import SMTPProbe
+import SMTPProbeServer
+import SMTPLab
 
 /// One probe campaign over hosts from the store, each session recorded in the store as soon as it
 /// is decided. Shared by `probe`, `scan` and `demo`.

@@ -42,10 +42,13 @@ func feed(_ path: String, _ format: String, _ records: [InventoryRecord]) -> Aud
 @Test func migrationsHaveStringIDsAndCreateTheSchema() throws {
     let temp = try TempStore()
     #expect(try temp.store.appliedMigrations() == ["2026-11-29-v1-manifests-hosts-probes-assessments",
-                                                   "2026-11-29-v2-narrow-files-and-results", "2026-12-01-v4-checks-and-greetings"])
+                                                   "2026-11-29-v2-narrow-files-and-results",
+                                                   "2026-12-01-v3-raw-hotfix-entries",
+                                                   "2026-12-01-v4-alpha-platform-and-row-directory",
+                                                   "2026-12-01-v5-checks-and-greetings"])
     let counts = try temp.store.tableCounts()
     for table in ["kb", "manifest_row", "host", "installed_file", "installed_hotfix", "probe_session", "assessment_result",
-                  "file_ref", "host_file", "assessment_evidence", "assessment_host"] {
+                  "file_ref", "host_file", "assessment_evidence", "assessment_host", "raw_hotfix_entry"] {
         #expect(counts[table] == 0, "\(table)")
     }
     #expect(try temp.store.integrityCheck() == "ok")

@@ -109,7 +109,7 @@ import Testing
         switch record {
         case .file: files += 1
         case .host: hosts += 1
-        case .hotfix: break
+        case .hotfix, .rawHotfix, .warning: break
         }
     }
     #expect(format == .fleetCSV)

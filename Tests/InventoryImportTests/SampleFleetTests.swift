@@ -55,11 +55,14 @@ func sampleFleet() throws -> [String: MergedHost] {
     #expect(Set(expected.map(\.verdict)) == Set(FileVerdict.allCases))
     #expect(Set(expected.compactMap(\.anomaly)) == [.hotfixRecordedFileOlder, .foreignBranch])
     let hosts = try sampleFleet()
-    #expect(Set(hosts.values.compactMap(\.facts.platform)) == Set(Platform.allCases))
+    // The sample fleet is Windows Server 2003, which never shipped for Alpha (an NT 4.0-era platform of old KB tables).
+    #expect(Set(hosts.values.compactMap(\.facts.platform)) == Set(Platform.allCases).subtracting([.alpha]))
     var formats: Set<InventoryFormat> = []
     for name in try FileManager.default.contentsOfDirectory(atPath: Paths.inventories.path) where name != "README.md" {
         formats.insert(try InventoryReader.detectFormat(atPath: Paths.inventory(name)))
     }
-    #expect(formats == Set(InventoryFormat.allCases))
+    // The console captures (systeminfo list, wmic qfe, update lists) are covered by the real files of
+    // CorpusInventoryTests, not by the sample fleet (changed with issue 14).
+    #expect(formats == Set(InventoryFormat.allCases).subtracting([.systeminfoList, .wmicQfe, .updateList]))
     #expect(hosts.values.allSatisfy { $0.facts.address?.hasPrefix("127.0.0.") == true && $0.facts.address?.hasSuffix(":2525") == true })
 }

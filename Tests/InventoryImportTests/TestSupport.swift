@@ -51,6 +51,10 @@ extension Array where Element == InventoryRecord {
     var files: [InstalledFile] { compactMap { if case .file(let f) = $0 { f } else { nil } } }
     var hotfixes: [InstalledHotfix] { compactMap { if case .hotfix(let h) = $0 { h } else { nil } } }
     var hosts: [HostFacts] { compactMap { if case .host(let h) = $0 { h } else { nil } } }
+    var rawHotfixes: [RawHotfixEntry] { compactMap { if case .rawHotfix(let r) = $0 { r } else { nil } } }
+    var warnings: [ImportWarning] { compactMap { if case .warning(let w) = $0 { w } else { nil } } }
+    /// The distinct KB numbers of the hotfix records.
+    var distinctKBs: Set<KBNumber> { Set(hotfixes.map(\.kb)) }
 }
 
 /// UTF-16LE bytes with a BOM, the way Windows PowerShell 5.1 `Out-File` writes them.
@@ -103,6 +107,8 @@ func merge(_ records: [InventoryRecord], into hosts: inout [String: MergedHost])
             hosts[HostName.key(file.host), default: MergedHost(facts: HostFacts(name: HostName.key(file.host)))].files.append(file)
         case .hotfix(let hotfix):
             hosts[HostName.key(hotfix.host), default: MergedHost(facts: HostFacts(name: HostName.key(hotfix.host)))].hotfixes.insert(hotfix.kb)
+        case .rawHotfix, .warning:
+            break
         }
     }
 }

@@ -47,12 +47,13 @@ struct SpellingTests {
         ("x86", Platform.x86), ("X86-based PC", .x86), ("Intel", .x86), ("32-bit", .x86),
         ("x64", .x64), ("AMD64", .x64), ("x86_64", .x64), ("x64-based PC", .x64),
         ("IA-64", .ia64), ("IA64", .ia64), ("ia64", .ia64), ("Itanium-based", .ia64),
+        ("Alpha", .alpha), ("(alpha)", .alpha), ("Alpha-based PC", .alpha), ("I386", .x86), ("(X86)", .x86), ("i486", .x86),
     ])
     func platformSpellingsAreRecognised(text: String, platform: Platform) {
         #expect(Platform(spelling: text) == platform)
     }
 
-    @Test(arguments: ["ARM", "MIPS", "", "Alpha"])
+    @Test(arguments: ["ARM", "MIPS", "", "R3000", "Windows"])
     func unknownPlatformSpellingsAreRejected(text: String) {
         #expect(Platform(spelling: text) == nil)
     }

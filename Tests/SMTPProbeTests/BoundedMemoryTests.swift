@@ -3,6 +3,8 @@ import NIOCore
 import NIOEmbedded
 import Testing
 @testable import SMTPProbe
+@testable import SMTPProbeServer
+@testable import SMTPLab
 
 /// The responder's memory stays bounded however often one token is delivered, while every
 /// delivery is still counted and the records a verdict rests on are kept.

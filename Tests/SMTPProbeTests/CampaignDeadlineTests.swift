@@ -4,6 +4,8 @@ import NIOPosix
 import TestHarness
 import Testing
 @testable import SMTPProbe
+@testable import SMTPProbeServer
+@testable import SMTPLab
 
 /// Issue 12, point 7: a host that accepts the trigger but whose mail never arrives (its routing is
 /// not set up yet) ends inconclusive at `--wait`, every time; each decided probe is handed out at

@@ -2,6 +2,8 @@ import NIOCore
 import NIOEmbedded
 import Testing
 @testable import SMTPProbe
+@testable import SMTPProbeServer
+@testable import SMTPLab
 
 @Suite struct LineDecoderTests {
     private func decode(_ chunks: [String], limit: Int = 1000) throws -> [SMTPInboundLine] {

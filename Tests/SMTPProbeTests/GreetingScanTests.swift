@@ -2,6 +2,8 @@ import AuditCore
 import Foundation
 import Testing
 @testable import SMTPProbe
+@testable import SMTPProbeServer
+@testable import SMTPLab
 
 /// Greeting-only scans against real sockets on loopback: a lab relay greeting like IIS, a private
 /// Postfix greeting `ESMTP Postfix`, a closed port.

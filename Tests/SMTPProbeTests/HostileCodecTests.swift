@@ -4,6 +4,8 @@ import NIOCore
 import NIOEmbedded
 import Testing
 @testable import SMTPProbe
+@testable import SMTPProbeServer
+@testable import SMTPLab
 
 /// Issue 8: the SMTP decoders under hostile byte streams (and the inputs libFuzzer keeps under
 /// Fixtures/fuzz-regressions/smtp): bounded output, errors instead of crashes, in any chunking.

@@ -3,6 +3,8 @@ import Foundation
 import TestHarness
 import Testing
 @testable import SMTPProbe
+@testable import SMTPProbeServer
+@testable import SMTPLab
 
 /// Hostile SMTP hosts on the trigger's side (issue 12, point 7: "keep it so"): endless or huge
 /// banners, endless replies, a stream without newline, a close or reset mid-reply, nonsense codes,

@@ -4,6 +4,8 @@ import NIOPosix
 import TestHarness
 import Testing
 @testable import SMTPProbe
+@testable import SMTPProbeServer
+@testable import SMTPLab
 
 /// Issue 12 (points 3 and 6) on loopback: an endless command line, a peer that never reads its
 /// replies, and one peer holding many connections. Each attack is cut off by a limit while normal

@@ -4,6 +4,8 @@ import NIOPosix
 import TestHarness
 import Testing
 @testable import SMTPProbe
+@testable import SMTPProbeServer
+@testable import SMTPLab
 
 /// Issue 8: the responder under hostile clients on loopback. Every attack is refused or cut off by
 /// a limit, while a normal probe session on the same responder still completes in its usual time

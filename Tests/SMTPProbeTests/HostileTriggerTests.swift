@@ -4,6 +4,8 @@ import NIOPosix
 import TestHarness
 import Testing
 @testable import SMTPProbe
+@testable import SMTPProbeServer
+@testable import SMTPLab
 
 /// A loopback listener that plays a hostile or slow SMTP host and records who connected when.
 final class TarpitListener: @unchecked Sendable {

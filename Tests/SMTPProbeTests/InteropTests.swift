@@ -3,6 +3,8 @@ import Foundation
 import TestHarness
 import Testing
 @testable import SMTPProbe
+@testable import SMTPProbeServer
+@testable import SMTPLab
 
 /// The responder driven by real SMTP clients on loopback: each waits for the final 354 line and
 /// delivers intact, so each is classified `fixed`.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import SMTPProbe
+@testable import SMTPProbeServer
+@testable import SMTPLab
 
 @Suite struct LabSpecTests {
     @Test func specAssignsConsecutiveLoopbackAddressesAndDefaultFacts() throws {

@@ -1,5 +1,7 @@
 import Foundation
 @testable import SMTPProbe
+@testable import SMTPProbeServer
+@testable import SMTPLab
 
 /// A campaign clock that moves only when the test says so: sleepers wake when ``advance(by:)``
 /// reaches their deadline, or throw when their task is cancelled.

@@ -2,6 +2,8 @@ import AuditCore
 import Foundation
 import Testing
 @testable import SMTPProbe
+@testable import SMTPProbeServer
+@testable import SMTPLab
 
 /// A real MTA as the probed host: a private Postfix instance (own config and queue in a temp
 /// directory, smtpd on 127.0.0.40) relaying to the responder. Postfix reads multiline replies

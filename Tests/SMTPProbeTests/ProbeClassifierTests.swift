@@ -2,6 +2,8 @@ import AuditCore
 import NIOCore
 import Testing
 @testable import SMTPProbe
+@testable import SMTPProbeServer
+@testable import SMTPLab
 
 /// The classifier over sessions played through the real responder state machine: what a client
 /// sent after DATA before the final 354 line decides between `premature-data` (message data, the

@@ -3,6 +3,8 @@ import NIOCore
 import NIOEmbedded
 import Testing
 @testable import SMTPProbe
+@testable import SMTPProbeServer
+@testable import SMTPLab
 
 /// The responder pipeline on an EmbeddedChannel: real handler, virtual time.
 @Suite struct ResponderHandlerTests {

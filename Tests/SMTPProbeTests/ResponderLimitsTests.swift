@@ -3,6 +3,8 @@ import NIOCore
 import NIOEmbedded
 import Testing
 @testable import SMTPProbe
+@testable import SMTPProbeServer
+@testable import SMTPLab
 
 /// Issue 12 (points 3 and 6) on an EmbeddedChannel with virtual time: endless command lines, junk
 /// commands, the idle limit, back-pressure and connection limits per peer address.

@@ -3,6 +3,8 @@ import Foundation
 import NIOCore
 import Testing
 @testable import SMTPProbe
+@testable import SMTPProbeServer
+@testable import SMTPLab
 
 /// Drives the responder state machine with lines and a hand-made clock.
 struct MachineHarness {

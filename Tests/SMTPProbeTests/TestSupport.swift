@@ -4,6 +4,8 @@ import Logging
 import NIOCore
 import NIOPosix
 @testable import SMTPProbe
+@testable import SMTPProbeServer
+@testable import SMTPLab
 
 enum TestSupport {
     static var logger: Logger {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import SMTPProbe
+@testable import SMTPProbeServer
+@testable import SMTPLab
 
 /// The campaign's wake-up: a change signalled before the wait is not lost, and a timer that fires
 /// before the clock has reached the deadline (the old campaign's NIO wake-up, scheduled in whole

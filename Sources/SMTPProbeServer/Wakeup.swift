@@ -1,3 +1,4 @@
+import SMTPProbe
 /// Wakes one waiting task: on a change of what it waits for (``signal()``), or when a campaign
 /// clock reaches a time (``wait(until:clock:)``). A signal that arrives while nobody waits is kept
 /// for the next wait, so no change is lost between a check and the wait that follows it.

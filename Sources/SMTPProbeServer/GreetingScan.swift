@@ -1,6 +1,7 @@
 import AuditCore
 import Foundation
 import NIOCore
+import SMTPProbe
 import NIOPosix
 
 /// What a greeting-only scan learnt from one host.

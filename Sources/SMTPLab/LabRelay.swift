@@ -1,4 +1,6 @@
 import NIOCore
+import SMTPProbe
+import SMTPProbeServer
 import NIOPosix
 
 /// A message a lab relay accepted and will deliver to its smart host.

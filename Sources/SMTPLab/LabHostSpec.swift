@@ -1,3 +1,5 @@
+import SMTPProbe
+import SMTPProbeServer
 /// One simulated host of the lab fleet: how its SMTP service behaves and the inventory facts it
 /// reports (so a demo can build a host whose file says patched but whose service is legacy).
 public struct LabHostSpec: Sendable, Hashable {

@@ -1,5 +1,6 @@
 import AuditCore
 import NIOCore
+import SMTPProbe
 import NIOPosix
 
 /// What submitting the trigger message to a host gave.
@@ -120,5 +121,5 @@ public struct TriggerClient: Sendable {
 }
 
 extension String {
-    func replacingNewlines() -> String { split(separator: "\n").joined(separator: " / ") }
+    package func replacingNewlines() -> String { split(separator: "\n").joined(separator: " / ") }
 }

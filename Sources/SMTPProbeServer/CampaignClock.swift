@@ -1,3 +1,4 @@
+import SMTPProbe
 /// The time a probe campaign waits on: how long each host's wait has run, when its deadline and
 /// grace period are over, how new connections are spaced. Injected so that tests advance time
 /// instead of waiting for it (see the tests' `ManualCampaignClock`); the CLI uses

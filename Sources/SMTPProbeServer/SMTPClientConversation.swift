@@ -1,14 +1,15 @@
 import AuditCore
 import NIOCore
+import SMTPProbe
 import NIOPosix
 
 /// Why an SMTP client conversation stopped before it was done.
-enum SMTPClientError: Error, Sendable, CustomStringConvertible {
+package enum SMTPClientError: Error, Sendable, CustomStringConvertible {
     case connectFailed(String)
     case closed
     case timedOut
 
-    var description: String {
+    package var description: String {
         switch self {
         case .connectFailed(let reason): "connection failed: \(reason)"
         case .closed: "connection closed by the server"
@@ -19,11 +20,11 @@ enum SMTPClientError: Error, Sendable, CustomStringConvertible {
 
 /// A client side of one SMTP connection: send lines, read replies, keep a transcript. Used by the
 /// trigger client and by the lab relays' delivery.
-struct SMTPClientConversation {
+package struct SMTPClientConversation {
     private var iterator: NIOAsyncChannelInboundStream<SMTPReply>.AsyncIterator
     private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     private let timedOut: LockedBox<Bool>
-    private(set) var transcript: Transcript
+    package private(set) var transcript: Transcript
 
     fileprivate init(iterator: NIOAsyncChannelInboundStream<SMTPReply>.AsyncIterator,
                      outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, timedOut: LockedBox<Bool>, cap: Int) {
@@ -34,7 +35,7 @@ struct SMTPClientConversation {
     }
 
     /// The next reply (as the decoder assembles it).
-    mutating func read() async throws -> SMTPReply {
+    package mutating func read() async throws -> SMTPReply {
         do {
             guard let reply = try await iterator.next() else {
                 throw timedOut.withLock { $0 } ? SMTPClientError.timedOut : SMTPClientError.closed
@@ -53,7 +54,7 @@ struct SMTPClientConversation {
     }
 
     /// Reads a reply through its last line even when the decoder hands out single lines.
-    mutating func readWhole() async throws -> SMTPReply {
+    package mutating func readWhole() async throws -> SMTPReply {
         var reply = try await read()
         while reply.continues {
             let next = try await read()
@@ -62,23 +63,23 @@ struct SMTPClientConversation {
         return reply
     }
 
-    mutating func send(_ line: String) async throws {
+    package mutating func send(_ line: String) async throws {
         transcript.add("C: ", Self.shown(line))
         try await write(line + "\r\n")
     }
 
     /// Writes raw text (message data), noting `summary` in the transcript.
-    mutating func sendData(_ text: String, summary: String) async throws {
+    package mutating func sendData(_ text: String, summary: String) async throws {
         transcript.add("C: ", Self.shown(summary))
         try await write(text)
     }
 
-    mutating func note(_ text: String) { transcript.add("-- ", Self.shown(text)) }
+    package mutating func note(_ text: String) { transcript.add("-- ", Self.shown(text)) }
 
     /// A peer's text as the transcript keeps it: every character, control characters (NUL, ESC,
     /// CR, C1, bidi overrides) escaped as `\xNN` / `\u{…}` — a NUL would cut the stored text, an
     /// ESC would reach the terminal of whoever reads the evidence.
-    static func shown(_ text: String) -> String { TerminalText.escaped(text) }
+    package static func shown(_ text: String) -> String { TerminalText.escaped(text) }
 
     private func write(_ text: String) async throws {
         do {
@@ -92,7 +93,7 @@ struct SMTPClientConversation {
 /// Connects to `host:port`, runs `body` on the conversation, closes. The whole conversation is
 /// bounded by `timeoutMilliseconds` (the connection is closed when it runs out). `bindAddress`
 /// sets the local source address (lab relays send from their own 127.0.0.x).
-func withSMTPClient<Result: Sendable>(
+package func withSMTPClient<Result: Sendable>(
     host: String, port: Int, group: any EventLoopGroup, mode: SMTPReplyDecoder.Mode = .rfc5321,
     connectTimeoutMilliseconds: Int = 5000, timeoutMilliseconds: Int, bindAddress: String? = nil,
     transcriptCap: Int = 16_384,

@@ -2,6 +2,7 @@ import AuditCore
 import Foundation
 import Logging
 import NIOCore
+import SMTPProbe
 import NIOPosix
 
 /// Listen-only mode: runs the responder alone (someone else makes the hosts send), tells

@@ -1,5 +1,7 @@
 import Logging
 import NIOCore
+import SMTPProbe
+import SMTPProbeServer
 import NIOPosix
 
 /// Simulated SMTP relays on loopback, one 127.0.0.x address each: they accept a submission and

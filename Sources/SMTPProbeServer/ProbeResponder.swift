@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import SMTPProbe
 import NIOPosix
 
 /// The probe responder: an SMTP server that answers DATA with the delayed multiline 354 of the

@@ -2,6 +2,7 @@ import AuditCore
 import Foundation
 import Logging
 import NIOCore
+import SMTPProbe
 import NIOPosix
 
 /// Runs a probe campaign: for each host × profile, issue a token, trigger the host, wait for its
