@@ -12,6 +12,9 @@ public struct CalendarDate: Sendable, Hashable {
         self.month = month
         self.day = day
     }
+
+    /// `2002-07-15`.
+    public var iso: String { TextFieldShapes.pad(year, 4) + "-" + TextFieldShapes.pad(month, 2) + "-" + TextFieldShapes.pad(day, 2) }
 }
 
 /// How to read an all-numeric date whose first part could be a month or a day.

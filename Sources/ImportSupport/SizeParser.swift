@@ -13,15 +13,29 @@ public enum SizeParser {
             || character == "'" || character == "\u{2009}" || character == "\u{2019}"
     }
 
+    /// The separators tools write between digit groups: comma, space, no-break space.
+    static func isMachineSeparator(_ character: Character) -> Bool {
+        character == "," || character == " " || character == "\u{00A0}"
+    }
+
     /// Unit words after the number that mean bytes (`bytes`, `Byte`, `байт`, `バイト`, `位元組`, `字节`, `octets`).
     static let byteUnits = ["bytes", "byte", "octets", "octet", "байта", "байтов", "байт", "バイト", "位元組", "字节", "b"]
 
+    /// Which spellings a source may use: articles write sizes every way people do; tools (inventory
+    /// exports) write digits with at most a comma, space or no-break space between groups and no unit.
+    public enum Syntax: Sendable {
+        /// Every separator of ``isSeparator(_:)`` and a byte unit word (`524,560 bytes`).
+        case table
+        /// `483328`, `483,328`, `483 328`, `483\u{00A0}328`; up to 18 digits, no unit.
+        case machine
+    }
+
     /// The size in bytes, nil when the cell says there is none; throws for anything that is not a byte count.
-    public static func parse(_ text: some StringProtocol) throws(FieldError) -> Lenient<Int>? {
+    public static func parse(_ text: some StringProtocol, syntax: Syntax = .table) throws(FieldError) -> Lenient<Int>? {
         if NotApplicable.matches(text) { return nil }
         let failure = FieldError(reason: "bad size '\(text.trimmingSpaces())'")
         var body = Substring(text.trimmingSpaces().lowercased())
-        for unit in byteUnits where body.hasSuffix(unit) {
+        for unit in byteUnits where syntax == .table && body.hasSuffix(unit) {
             let number = body.dropLast(unit.count)
             // `b` alone only when glued to digits (`2318b`); words need not be glued (`2318 bytes`).
             if unit == "b", number.last?.isNumber != true { continue }
@@ -34,14 +48,14 @@ public enum SizeParser {
             if character.isASCII, character.isNumber {
                 digits.append(character)
                 groups[groups.count - 1] += 1
-            } else if isSeparator(character) {
+            } else if syntax == .table ? isSeparator(character) : isMachineSeparator(character) {
                 if groups[groups.count - 1] == 0 { throw failure }   // two separators in a row or a leading one
                 groups.append(0)
             } else {
                 throw failure
             }
         }
-        guard !digits.isEmpty, digits.count <= 15, groups.last != 0, let value = Int(digits) else { throw failure }
+        guard !digits.isEmpty, digits.count <= (syntax == .table ? 15 : 18), groups.last != 0, let value = Int(digits) else { throw failure }
         let regular = groups.count == 1 || (groups[0] <= 3 && groups.dropFirst().allSatisfy { $0 == 3 })
         return Lenient(value, note: regular ? nil : "size '\(text.trimmingSpaces())' has irregular digit groups; read as \(value)")
     }

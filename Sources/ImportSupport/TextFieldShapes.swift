@@ -16,15 +16,8 @@ public enum TextFieldShapes {
         case text
     }
 
-    /// A calendar date as written in a table cell.
-    public struct Day: Sendable, Equatable {
-        public var year: Int, month: Int, day: Int
-        public init(year: Int, month: Int, day: Int) { self.year = year; self.month = month; self.day = day }
-        /// `2002-07-15`.
-        public var iso: String { pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) }
-    }
-
-    static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    /// A calendar date as written in a table cell (the shared ``CalendarDate``).
+    public typealias Day = CalendarDate
 
     /// The shape of one token (`11.31am` is a time, `4.02.0755` a version, `524,560` a grouped number).
     public static func shape(of token: some StringProtocol) -> Shape {
@@ -35,10 +28,7 @@ public enum TextFieldShapes {
             return isNone(text) ? .none : .text
         }
         if isNone(text) { return .none }
-        if let (parts, monthAt, widths) = dateParts(text),
-           day(parts, monthAt: monthAt, widths: widths, dayFirst: false) != nil || day(parts, monthAt: monthAt, widths: widths, dayFirst: true) != nil {
-            return .date
-        }
+        if date(text) != nil || date(text, dayFirst: true) != nil { return .date }
         if time(text) != nil { return .time }
         if isApproximateSize(text) { return .approximateSize }
         if isVersion(text) { return .version }
@@ -91,9 +81,9 @@ public enum TextFieldShapes {
             if piece.allSatisfy({ $0.isASCII && $0.isNumber }), (1...4).contains(piece.count), let value = Int(piece) {
                 numbers.append(value)
             } else if monthAt == nil, piece.count >= 3, piece.count <= 9, piece.allSatisfy({ $0.isLetter }),
-                      let month = months.firstIndex(of: piece.prefix(3).lowercased()) {
+                      let month = MonthNames.month(piece) {
                 monthAt = index
-                numbers.append(month + 1)
+                numbers.append(month)
             } else {
                 return nil
             }
@@ -104,29 +94,14 @@ public enum TextFieldShapes {
     }
 
     /// Reads a date; `dayFirst` reads `28/08/01` as 28 August (tables that write DD/MM/YY).
+    /// The token must have a date's shape (``dateParts(_:)``: one separator kind, a dotted date needs a
+    /// month name so `4.10.1999` stays a version); the reading itself is ``DateParser``'s.
     /// Returns nil when the text is not a date or names no real day.
     public static func date(_ text: some StringProtocol, dayFirst: Bool = false) -> Day? {
-        guard let (parts, monthAt, widths) = dateParts(String(text)) else { return nil }
-        return day(parts, monthAt: monthAt, widths: widths, dayFirst: dayFirst)
-    }
-
-    static func day(_ parts: [Int], monthAt: Int?, widths: [Int], dayFirst: Bool) -> Day? {
-        var year: Int, month: Int, day: Int
-        switch monthAt {
-        case 1?: (day, month, year) = (parts[0], parts[1], parts[2])          // 01-Jul-2002
-        case 0?: (month, day, year) = (parts[0], parts[1], parts[2])          // JUL-15-2002
-        case 2?: return nil
-        default:
-            if widths[0] == 4 { (year, month, day) = (parts[0], parts[1], parts[2]) }      // 2002-07-15
-            else if dayFirst { (day, month, year) = (parts[0], parts[1], parts[2]) }
-            else { (month, day, year) = (parts[0], parts[1], parts[2]) }
-        }
-        let yearWidth = monthAt == nil && widths[0] == 4 ? 4 : widths[2]
-        if yearWidth <= 2 { year = year < 70 ? 2000 + year : 1900 + year }
-        guard (1...12).contains(month), (1...31).contains(day), year >= 1900, year <= 2199 else { return nil }
-        let lengths = [31, year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        guard day <= lengths[month - 1] else { return nil }
-        return Day(year: year, month: month, day: day)
+        guard dateParts(String(text)) != nil,
+              let day = (try? DateParser.parse(text, order: dayFirst ? .dayFirst : .monthFirst))??.value,
+              (1900...2199).contains(day.year) else { return nil }
+        return day
     }
 
     /// Whether a slash or dash date can only be day-first (`28/08/01`: 28 is no month).
@@ -136,29 +111,25 @@ public enum TextFieldShapes {
     }
 
     /// Reads a time of day as 24-hour (hour, minute): `14:12`, `14:12:05`, `01:47p`, `12:20pm`,
-    /// `11.31am`, `3:22 PM`, `11:29a`, `12:00 a.m.`. A dot separator needs the meridiem.
+    /// `11.31am`, `3:22 PM`, `11:29a`, `12:00 a.m.`. The token must have a time's shape (digits and one
+    /// separator, two-digit minutes and seconds; a dot separator needs the meridiem, so `4.10` stays a
+    /// version); the reading itself is ``TimeParser``'s.
     public static func time(_ text: some StringProtocol) -> (hour: Int, minute: Int)? {
         var body = Substring(text.lowercased().filter { $0 != " " })
         guard body.count >= 3, body.count <= 14 else { return nil }
-        var meridiem: Character?
+        var meridiem = false
         for suffix in ["a.m.", "p.m.", "am", "pm", "a", "p"] where body.hasSuffix(suffix) {
-            meridiem = suffix.first
+            meridiem = true
             body = body.dropLast(suffix.count)
             break
         }
         let separator: Character = body.contains(":") ? ":" : "."
-        if separator == ".", meridiem == nil { return nil }
+        if separator == ".", !meridiem { return nil }
         let parts = body.split(separator: separator, omittingEmptySubsequences: false)
         guard (2...3).contains(parts.count), parts.allSatisfy({ (1...2).contains($0.count) && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-              parts.dropFirst().allSatisfy({ $0.count == 2 }), var hour = Int(parts[0]), let minute = Int(parts[1]), minute < 60 else { return nil }
-        if parts.count == 3, let second = Int(parts[2]), second >= 60 { return nil }
-        if let meridiem {
-            guard (1...12).contains(hour) else { return nil }
-            if meridiem == "p", hour < 12 { hour += 12 }
-            if meridiem == "a", hour == 12 { hour = 0 }
-        }
-        guard hour < 24 else { return nil }
-        return (hour, minute)
+              parts.dropFirst().allSatisfy({ $0.count == 2 }),
+              let clock = (try? TimeParser.parse(text))??.value else { return nil }
+        return (clock.hour, clock.minute)
     }
 
     /// `AM`, `PM`, `a.m.`, `p.m.`: a meridiem written apart from its time (`3:22 PM`).

@@ -12,6 +12,37 @@ public enum VersionText {
             body.removeAll { $0 == "*" || $0 == "`" }
             if NotApplicable.matches(body) { return nil }
         }
-        do { return try FileVersion(parsing: body) } catch { throw FieldError(reason: error.description) }
+        return try exact(body)
+    }
+
+    /// A version written by a tool (no cell clean-up, no "not applicable"): the common `a.b.c.d` on a fast
+    /// path, anything else through ``FileVersion/init(parsing:)``; throws with FileVersion's reason.
+    public static func exact(_ text: String) throws(FieldError) -> FileVersion {
+        if let plain = plain(text) { return plain }
+        do { return try FileVersion(parsing: text) } catch { throw FieldError(reason: error.description) }
+    }
+
+    /// Fast path for the common `a.b.c.d` (four ASCII digit runs of 1…5 digits, each ≤ 65535, nothing
+    /// else): the same FileVersion that FileVersion(parsing:) gives; nil means "use the full parser".
+    @inline(__always)
+    static func plain(_ text: String) -> FileVersion? {
+        var parts = (0, 0, 0, 0)
+        var index = 0, value = 0, digits = 0
+        for byte in text.utf8 {
+            if byte >= 0x30 && byte <= 0x39 {
+                digits += 1
+                guard digits <= 5 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            } else if byte == UInt8(ascii: ".") {
+                guard digits > 0, value <= 65535, index < 3 else { return nil }
+                switch index { case 0: parts.0 = value; case 1: parts.1 = value; default: parts.2 = value }
+                index += 1; value = 0; digits = 0
+            } else {
+                return nil
+            }
+        }
+        guard index == 3, digits > 0, value <= 65535 else { return nil }
+        parts.3 = value
+        return FileVersion(parts.0, parts.1, parts.2, parts.3)
     }
 }

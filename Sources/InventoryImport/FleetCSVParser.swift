@@ -1,4 +1,5 @@
 import AuditCore
+import ImportSupport
 
 /// Our own fleet CSV: `host,address,product,service_pack,arch,path,file,version,hotfix`
 /// (+ `size`, `installed_on`, `os_name`), one row per host × file or host × hotfix.

@@ -1,4 +1,5 @@
 import AuditCore
+import ImportSupport
 import Foundation
 
 /// Host names as inventories spell them, reduced to the key the store merges facts on.
@@ -124,43 +125,16 @@ enum FieldParse {
                           : "\(what) '\(TerminalText.escaped(name))' is empty once surrounding spaces and trailing dots are removed")
     }
 
+    /// A file version as a tool writes it (``VersionText/exact(_:)``), failing at `file:line`.
     static func version(_ text: String, file: String, line: Int, column: Int? = nil) throws(ImportError) -> FileVersion {
-        if let plain = plainVersion(text) { return plain }
-        do {
-            return try FileVersion(parsing: text)
-        } catch {
-            throw ImportError(file: file, line: line, column: column, reason: error.description)
+        do { return try VersionText.exact(text) } catch {
+            throw ImportError(file: file, line: line, column: column, reason: error.reason)
         }
     }
 
-    /// Fast path for the common `a.b.c.d` (four ASCII digit runs of 1…5 digits, each ≤ 65535, nothing
-    /// else): the same FileVersion that FileVersion(parsing:) gives; nil means "use the full parser".
-    @inline(__always)
-    static func plainVersion(_ text: String) -> FileVersion? {
-        var parts = (0, 0, 0, 0)
-        var index = 0, value = 0, digits = 0
-        for byte in text.utf8 {
-            if byte >= 0x30 && byte <= 0x39 {
-                digits += 1
-                guard digits <= 5 else { return nil }
-                value = value * 10 + Int(byte - 0x30)
-            } else if byte == UInt8(ascii: ".") {
-                guard digits > 0, value <= 65535, index < 3 else { return nil }
-                switch index { case 0: parts.0 = value; case 1: parts.1 = value; default: parts.2 = value }
-                index += 1; value = 0; digits = 0
-            } else {
-                return nil
-            }
-        }
-        guard index == 3, digits > 0, value <= 65535 else { return nil }
-        parts.3 = value
-        return FileVersion(parts.0, parts.1, parts.2, parts.3)
-    }
-
-    /// `483328`, `483,328`, `483 328` → 483328.
+    /// `483328`, `483,328`, `483 328` → 483328 (``SizeParser`` with the ``SizeParser/Syntax/machine`` spellings).
     static func size(_ text: String, file: String, line: Int) throws(ImportError) -> Int {
-        let digits = text.filter { $0 != "," && $0 != " " && $0 != "\u{00A0}" }
-        guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(digits) else {
+        guard let value = try? SizeParser.parse(text, syntax: .machine)?.value else {
             throw ImportError(file: file, line: line, reason: "bad size '\(text)': not a whole number of bytes")
         }
         return value

@@ -1,4 +1,5 @@
 import AuditCore
+import ImportSupport
 import Foundation
 
 /// What format detection looks at: the decoded start of the file.
@@ -28,7 +29,12 @@ struct DetectionHead {
         var nonEmpty = lines.filter { !$0.trimmingSpaces().isEmpty }.prefix(3).map { $0.lowercased() }
         typeLine = nonEmpty.first.flatMap { $0.hasPrefix("#type") ? $0 : nil }
         if typeLine != nil { nonEmpty.removeFirst() }
-        csvHeader = Set((nonEmpty.first ?? "").split(separator: ",").map {
+        // The header cells as the shared CSV reader splits them (a quoted `"Name, full"` is one cell);
+        // a line that is no CSV record falls back to plain commas, since this only sniffs.
+        let headerLine = nonEmpty.first ?? ""
+        let cells = (try? CSVReader(fileName: "", text: Array(headerLine.utf8)).next()?.fields)
+            ?? headerLine.split(separator: ",").map(String.init)
+        csvHeader = Set(cells.map {
             String($0.trimmingSpaces()).trimmingCharacters(in: CharacterSet(charactersIn: "\"")).lowercased()
         })
         csvFirstRow = nonEmpty.dropFirst().first ?? ""

@@ -223,9 +223,7 @@ enum OVALSystemCharacteristicsParser {
             let versionText = values["version"] ?? ""
             var version: FileVersion?
             if !versionText.isEmpty {
-                do { version = try FileVersion(parsing: versionText) } catch {
-                    throw ImportError(file: fileName, line: item.line, reason: error.description)
-                }
+                version = try FieldParse.version(versionText, file: fileName, line: item.line)
                 if version?.branch == nil, let tag = values["development_class"], !tag.isEmpty {
                     version?.branch = tag.split(separator: ".", maxSplits: 1).first.map { $0.lowercased() }
                 }

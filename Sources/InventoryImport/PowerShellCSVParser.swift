@@ -1,4 +1,5 @@
 import AuditCore
+import ImportSupport
 
 /// PowerShell `Export-Csv` output: `VersionInfo` objects (files) and `Get-HotFix` objects (hotfixes).
 enum PowerShellCSVParser {

@@ -1,4 +1,5 @@
 import AuditCore
+import ImportSupport
 
 /// `systeminfo /fo csv`: a header row and one data row per host, in any UI language. Multi-valued
 /// fields are joined with commas inside the quotes (`"3 Hotfix(s) Installed.,[01]: File 1,[02]: Q147222"`);

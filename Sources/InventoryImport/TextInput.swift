@@ -59,6 +59,16 @@ final class TextInput {
         return byte
     }
 
+    /// The rest of the decoded text, a chunk at a time (empty at the end): for readers that keep
+    /// their own buffer (``CSVReader``).
+    func nextChunk() throws(ImportError) -> [UInt8] {
+        if index >= buffer.count { try refill() }
+        guard index < buffer.count else { return [] }
+        let rest = index == 0 ? buffer : Array(buffer[index...])
+        index = buffer.count
+        return rest
+    }
+
     private func refill() throws(ImportError) {
         buffer.removeAll(keepingCapacity: true)
         index = 0

@@ -1,4 +1,5 @@
 import AuditCore
+import ImportSupport
 
 /// Walks a KB article's text line by line and collects the rows of every file table in it,
 /// whatever its layout (detected per table from the content):
@@ -157,7 +158,7 @@ enum ColumnFixedWidth {
         for token in raw {
             let lower = token.lowercased()
             if let previous = tokens.last {
-                if ["am", "pm", "a.m.", "p.m."].contains(lower), previous.contains(":") {
+                if TextFieldShapes.isMeridiem(lower), previous.contains(":") {
                     tokens[tokens.count - 1] = previous + " " + token
                     continue
                 }

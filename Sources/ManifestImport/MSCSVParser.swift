@@ -1,34 +1,12 @@
 import AuditCore
+import ImportSupport
 
-/// Splits CSV text (RFC 4180: quoted fields, doubled quotes, line breaks inside quotes) into records.
+/// The manifest importer's use of the one CSV reader (``CSVReader``, RFC 4180) over decoded lines.
 enum CSVSplitter {
-    /// Fields of a single physical line (for format detection).
-    static func fields(ofSingleLine line: String) -> [String] {
-        var fields: [String] = []
-        var current = ""
-        var inQuotes = false
-        var iterator = line.makeIterator()
-        var pending: Character? = nil
-        while let character = pending ?? iterator.next() {
-            pending = nil
-            if inQuotes {
-                if character == "\"" {
-                    if let next = iterator.next() {
-                        if next == "\"" { current.append("\"") } else { inQuotes = false; pending = next }
-                    } else { inQuotes = false }
-                } else { current.append(character) }
-            } else if character == "\"" {
-                inQuotes = true
-            } else if character == "," {
-                fields.append(current)
-                current = ""
-                if fields.count > ColumnMap.maximumColumns { return fields }
-            } else {
-                current.append(character)
-            }
-        }
-        fields.append(current)
-        return fields
+    /// Fields of a single physical line (for format detection); nil when the line is no CSV record
+    /// (an unclosed quote, a stray character after a closing quote).
+    static func fields(ofSingleLine line: String) -> [String]? {
+        try? CSVReader(fileName: "", text: Array(line.utf8)).next()?.fields
     }
 }
 
@@ -38,24 +16,11 @@ enum MSCSVParser {
     static func parse(lines: [String], file: String, fallback: RowFallback) throws(ImportError) -> [ManifestRow] {
         var columns: ColumnMap?
         var rows: [ManifestRow] = []
-        var index = 0
-        while index < lines.count {
-            let startLine = index + 1
-            var record = lines[index]
-            // A quoted field may span lines: keep joining while the quote count is odd.
-            var quotes = record.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\"") ? 1 : 0) }
-            while quotes % 2 == 1, index + 1 < lines.count {
-                index += 1
-                guard record.utf8.count + lines[index].utf8.count <= TextDecoder.maximumLineLength else {
-                    throw ImportError(file: file, line: startLine, reason: "quoted field longer than \(TextDecoder.maximumLineLength) bytes")
-                }
-                record += "\n" + lines[index]
-                quotes += lines[index].utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\"") ? 1 : 0) }
-            }
-            index += 1
-            if quotes % 2 == 1 { throw ImportError(file: file, line: startLine, reason: "unterminated quoted field") }
-            if record.trimmingSpaces().isEmpty || record.hasPrefix("#") { continue }
-            let fields = CSVSplitter.fields(ofSingleLine: record)
+        let reader = CSVReader(fileName: file, text: Array(lines.joined(separator: "\n").utf8))
+        while let record = try reader.next() {
+            let startLine = record.line
+            let fields = record.fields
+            if fields.first?.hasPrefix("#") == true { continue }
             guard fields.count <= ColumnMap.maximumColumns else {
                 throw ImportError(file: file, line: startLine, reason: "too many columns (more than \(ColumnMap.maximumColumns))")
             }

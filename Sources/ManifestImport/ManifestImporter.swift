@@ -135,7 +135,7 @@ public enum ManifestImporter {
         if baseName.lowercased().hasSuffix(".csv") { return .msCSV }
         guard let first = lines.first(where: { !$0.trimmingSpaces().isEmpty }) else { return .kbText }
         if !first.contains("|"), first.contains(","),
-           let columns = ColumnMap(headerCells: CSVSplitter.fields(ofSingleLine: first)), columns.isUsable {
+           let cells = CSVSplitter.fields(ofSingleLine: first), let columns = ColumnMap(headerCells: cells), columns.isUsable {
             return .msCSV
         }
         return .kbText

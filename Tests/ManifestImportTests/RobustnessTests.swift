@@ -79,6 +79,20 @@ struct VariantTests {
         #expect(manifest.rows.map(\.summary) == ["Windows Server 2003 IA-64 Smtpsvc.dll 6.0.3790.4880 671232 2011-06-12T08:10:00Z"])
     }
 
+    @Test func csvUnclosedQuoteNamesTheLineItOpensOnAsForInventories() {
+        let text = "File name,File version,Platform\nSmtpsvc.dll,6.0.1.1,x86\n\"Seo.dll,6.0.1.1,x86\nAqueue.dll,6.0.1.1,x86\n"
+        let options = ManifestImportOptions(format: .msCSV, kb: KBNumber(1234567), product: .windowsServer2003)
+        #expect(FixtureSupport.error(Array(text.utf8), fileName: "f.csv", options: options)?.description
+                == "f.csv:3: quoted field is not closed before the end of the file")
+    }
+
+    @Test func csvTextAfterAClosingQuoteIsRefusedAsForInventories() {
+        let text = "File name,File version,Platform\n\"Smtpsvc.dll\"x,6.0.1.1,x86\n"
+        let options = ManifestImportOptions(format: .msCSV, kb: KBNumber(1234567), product: .windowsServer2003)
+        #expect(FixtureSupport.error(Array(text.utf8), fileName: "f.csv", options: options)?.description
+                == "f.csv:2: unexpected character 'x' after a closing quote")
+    }
+
     @Test func csvBadRowReportsItsPhysicalLine() {
         let text = "File name,File version,Platform\n\"multi\nline.dll\",6.0.1.1,x86\nSeo.dll,6.0.bad,x86\n"
         let options = ManifestImportOptions(format: .msCSV, kb: KBNumber(1234567), product: .windowsServer2003)

@@ -1,9 +1,15 @@
 import AuditCore
 
 /// One CSV record with the physical line it starts on.
-struct CSVRecord {
-    var fields: [String]
-    var line: Int
+public struct CSVRecord: Sendable {
+    public var fields: [String]
+    public var line: Int
+
+    /// A record as read.
+    public init(fields: [String], line: Int) {
+        self.fields = fields
+        self.line = line
+    }
 }
 
 /// An RFC 4180 reader over streamed text: quoted fields may hold commas, doubled quotes and
@@ -11,24 +17,46 @@ struct CSVRecord {
 /// Records end with LF, CRLF, or — in a file whose first line ends so (old Mac exports) — a lone CR.
 /// A lone CR in a file that ends its lines otherwise is refused, never dropped: `web<CR>01` is not `web01`.
 /// Limits against hostile input: 1 MB per record, 512 columns, no NUL bytes, valid UTF-8.
-final class CSVReader {
-    static let maxRecordBytes = 1 << 20
-    static let maxColumns = 512
+/// The one CSV reader of the importers: inventories feed it decoded chunks as they stream in,
+/// manifests the whole decoded text at once. It pulls chunks, so the per-byte loop stays local.
+public final class CSVReader {
+    public static let maxRecordBytes = 1 << 20
+    public static let maxColumns = 512
 
     /// How the file ends its lines, learnt from the first line end outside quotes.
-    enum LineEnding { case unknown, lf, cr }
+    public enum LineEnding: Sendable { case unknown, lf, cr }
 
-    private let input: TextInput
-    private var fileName: String { input.fileName }
+    /// Names the source in errors.
+    public let fileName: String
+    /// The next chunk of UTF-8 text; empty at the end.
+    private let pull: () throws(ImportError) -> [UInt8]
+    private var chunk: [UInt8] = []
+    private var chunkIndex = 0
+    private var exhausted = false
+    /// Told the first line of each record as it is returned (the inventory's raw-entry bookkeeping).
+    public var onRecord: ((Int) -> Void)?
     /// The physical line the next byte belongs to.
-    private(set) var line = 1
-    private(set) var lineEnding = LineEnding.unknown
+    public private(set) var line = 1
+    public private(set) var lineEnding = LineEnding.unknown
     /// Fields in the previous record: the next one reserves as many.
     private var lastFieldCount = 0
     /// A byte read ahead (after a CR) and not yet used.
     private var pending: UInt8?
 
-    init(input: TextInput) { self.input = input }
+    /// A reader that pulls UTF-8 text chunk by chunk from `pull` (an empty chunk ends the text).
+    public init(fileName: String, pull: @escaping () throws(ImportError) -> [UInt8]) {
+        self.fileName = fileName
+        self.pull = pull
+    }
+
+    /// A reader over text already in memory.
+    public convenience init(fileName: String, text: [UInt8]) {
+        var remaining: [UInt8]? = text
+        self.init(fileName: fileName) { () throws(ImportError) -> [UInt8] in
+            defer { remaining = nil }
+            return remaining ?? []
+        }
+    }
 
     @inline(__always)
     private func nextByte() throws(ImportError) -> UInt8? {
@@ -36,7 +64,17 @@ final class CSVReader {
             pending = nil
             return byte
         }
-        return try input.next()
+        if chunkIndex < chunk.count {
+            let byte = chunk[chunkIndex]
+            chunkIndex += 1
+            return byte
+        }
+        guard !exhausted else { return nil }
+        chunk = try pull()
+        chunkIndex = 0
+        if chunk.isEmpty { exhausted = true; return nil }
+        chunkIndex = 1
+        return chunk[0]
     }
 
     /// After a CR outside quotes, which ends the line when it is part of a CRLF, the last byte of the
@@ -75,7 +113,7 @@ final class CSVReader {
     private enum State { case fieldStart, unquoted, quoted, quoteInQuoted, afterQuoted }
 
     /// The next non-blank record, nil at the end of the input.
-    func next() throws(ImportError) -> CSVRecord? {
+    public func next() throws(ImportError) -> CSVRecord? {
         while true {
             guard var byte = try nextByte() else { return nil }
             let startLine = line
@@ -170,73 +208,9 @@ final class CSVReader {
             }
             if fields.count == 1 && fields[0].isEmpty && !anyQuoted { continue }
             lastFieldCount = fields.count
-            input.raw.recordLine = startLine
+            onRecord?(startLine)
             return CSVRecord(fields: fields, line: startLine)
         }
     }
 }
 
-/// A CSV file whose first record names the columns: columns are found by name, case-insensitively,
-/// unknown columns are ignored, and every row must have as many fields as the header.
-/// A PowerShell `#TYPE ...` first line is skipped.
-final class CSVTable {
-    let reader: CSVReader
-    let fileName: String
-    let header: [String]
-    let headerLine: Int
-    private let columns: [String: Int]
-
-    init(input: TextInput) throws(ImportError) {
-        reader = CSVReader(input: input)
-        fileName = input.fileName
-        var first = try reader.next()
-        if let record = first, record.fields.count == 1, record.fields[0].hasPrefix("#TYPE") {
-            first = try reader.next()
-        }
-        guard let record = first else { throw ImportError(file: fileName, line: reader.line, reason: "empty file (no header row)") }
-        header = record.fields.map { String($0.trimmingSpaces()).lowercased() }
-        headerLine = record.line
-        var map: [String: Int] = [:]
-        for (index, name) in header.enumerated() where map[name] == nil { map[name] = index }
-        columns = map
-    }
-
-    /// The index of the first of `names` present in the header.
-    func column(_ names: String...) -> Int? {
-        for name in names { if let index = columns[name] { return index } }
-        return nil
-    }
-
-    /// The next data row; its field count must match the header's.
-    func nextRow() throws(ImportError) -> CSVRecord? {
-        guard let record = try reader.next() else { return nil }
-        guard record.fields.count == header.count else {
-            throw ImportError(file: fileName, line: record.line,
-                              reason: "expected \(header.count) fields as in the header, got \(record.fields.count)")
-        }
-        return record
-    }
-}
-
-extension CSVRecord {
-    /// The trimmed field at `index`, nil when the column is absent or the field empty.
-    func value(_ index: Int?) -> String? {
-        guard let index, index < fields.count else { return nil }
-        let field = fields[index]
-        // Fast path: a field that starts and ends with a printable ASCII byte has nothing to trim
-        // (no Character can start or end there with white space).
-        if let first = field.utf8.first, let last = field.utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
-            return field
-        }
-        let text = field.trimmingSpaces()
-        return text.isEmpty ? nil : String(text)
-    }
-}
-
-extension CSVRecord {
-    /// The untrimmed field at `index` (nil when the column is absent): a cheap identity for change detection.
-    func rawField(_ index: Int?) -> String? {
-        guard let index, index < fields.count else { return nil }
-        return fields[index]
-    }
-}
