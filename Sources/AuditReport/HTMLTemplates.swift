@@ -182,7 +182,7 @@ enum HTMLTemplates {
 
     /// A donut of counts per verdict with its legend; `segments` carry precomputed dash geometry.
     static let donut = #"""
-<svg class="donut" viewBox="0 0 340 180" width="340" height="180" role="img" aria-label="Results by verdict">
+<svg class="donut" viewBox="0 0 380 180" width="380" height="180" role="img" aria-label="Results by verdict">
   <circle cx="90" cy="90" r="62" fill="none" stroke="#eef1f5" stroke-width="24"/>
   {{#segments}}<circle cx="90" cy="90" r="62" fill="none" stroke="{{color}}" stroke-width="24" stroke-dasharray="{{dash}}" stroke-dashoffset="{{offset}}" transform="rotate(-90 90 90)"><title>{{label}}: {{count}}</title></circle>{{/segments}}
   <text x="90" y="88" text-anchor="middle" class="donut-num">{{total}}</text>
