@@ -16,7 +16,15 @@ public enum TerminalText {
     /// The text with every unsafe scalar escaped; `keepingNewlines` leaves LF alone (for
     /// multi-line evidence such as transcripts, whose lines are shown one under another).
     public static func escaped(_ text: String, keepingNewlines: Bool = false) -> String {
-        guard text.unicodeScalars.contains(where: { isUnsafe($0) && !(keepingNewlines && $0 == "\n") }) else { return text }
+        // Fast path (transcripts and tables escape every line): one pass over the bytes for a C0 byte, DEL,
+        // or the lead byte of a C1 control (0xC2), of U+061C (0xD8) or of a bidi mark (0xE2); only a hit
+        // sends the text to the exact check.
+        var copy = text
+        let mayHoldUnsafe = copy.withUTF8 { bytes in
+            bytes.contains { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 }
+        }
+        guard mayHoldUnsafe,
+              text.unicodeScalars.contains(where: { isUnsafe($0) && !(keepingNewlines && $0 == "\n") }) else { return text }
         var result = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             if keepingNewlines && scalar == "\n" {

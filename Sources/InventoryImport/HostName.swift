@@ -18,18 +18,10 @@ public enum HostName {
     /// The host named by a file name that ends in a known suffix (`web01-updates.txt`, `WEB01_qfe.txt`):
     /// for console captures whose content does not name the host, only such a name is trusted.
     static func fromSuffixedFileName(_ fileName: String) -> String? {
-        var base = InstalledFile.fileName(ofPath: fileName)
-        while let dot = base.lastIndex(of: "."), fileExtensions.contains(base[base.index(after: dot)...].lowercased()) {
-            base = String(base[..<dot])
-        }
-        let lower = base.lowercased()
-        for suffix in fileSuffixes {
-            for separator in ["-", "_", "."] where lower.hasSuffix(separator + suffix) && lower.count > suffix.count + 1 {
-                let host = String(base.dropLast(suffix.count + 1).trimmingSpaces())
-                return host.isEmpty ? nil : host
-            }
-        }
-        return nil
+        let (base, suffixed) = baseName(fileName)
+        guard suffixed else { return nil }
+        let host = String(base.trimmingSpaces())
+        return host.isEmpty ? nil : host
     }
 
     /// The host a single-host inventory is about, from its file name: the last path component,
@@ -37,6 +29,15 @@ public enum HostName {
     /// minus one trailing `-`/`_`/`.` + known suffix (`versioninfo`, `hotfix`, `systeminfo`, `osquery`, …).
     /// `web01.csv`, `web01-versioninfo.csv`, `WEB01_hotfixes.csv` → `web01`/`WEB01`; nil when nothing is left.
     static func fromFileName(_ fileName: String) -> String? {
+        let (base, suffixed) = baseName(fileName)
+        if suffixed { return base.isEmpty ? nil : base }
+        let trimmed = String(base.trimmingSpaces())
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    /// The file's last path component without known extensions, and without one `-`/`_`/`.` + known
+    /// suffix when it has one (`suffixed`).
+    private static func baseName(_ fileName: String) -> (base: String, suffixed: Bool) {
         var base = InstalledFile.fileName(ofPath: fileName)
         while let dot = base.lastIndex(of: "."), fileExtensions.contains(base[base.index(after: dot)...].lowercased()) {
             base = String(base[..<dot])
@@ -44,12 +45,10 @@ public enum HostName {
         let lower = base.lowercased()
         for suffix in fileSuffixes {
             for separator in ["-", "_", "."] where lower.hasSuffix(separator + suffix) && lower.count > suffix.count + 1 {
-                base = String(base.dropLast(suffix.count + 1))
-                return base.isEmpty ? nil : base
+                return (String(base.dropLast(suffix.count + 1)), true)
             }
         }
-        let trimmed = String(base.trimmingSpaces())
-        return trimmed.isEmpty ? nil : trimmed
+        return (base, false)
     }
 }
 

@@ -397,7 +397,7 @@ package struct ResponderStateMachine {
             let finished = finishTransaction()
             phase = .ready
             // The peer's name escaped: control bytes are not echoed back (nor kept raw in the transcript).
-            let greeting = "250-\(configuration.hostname) greets \(Transcript.safe(String(argument)))"
+            let greeting = "250-\(configuration.hostname) greets \(TerminalText.escaped(String(argument)))"
             let size = "250-SIZE \(limits.maxMessageBytes)"
             transcript.add("S: ", greeting)
             transcript.add("S: ", size)

@@ -15,11 +15,11 @@ package struct Transcript: Sendable {
 
     package mutating func add(_ line: String) { add(line, "") }
 
-    /// Adds one line made of `prefix`, `body` and `suffix` (no temporary string for the line unless a
-    /// part needs escaping).
+    /// Adds one line made of `prefix`, `body` and `suffix` (no temporary string for a part unless it
+    /// needs escaping: ``TerminalText/escaped(_:keepingNewlines:)`` returns clean text as it is).
     package mutating func add(_ prefix: String, _ body: String, _ suffix: String = "") {
         guard !full else { return }
-        let prefix = Self.safe(prefix), body = Self.safe(body), suffix = Self.safe(suffix)
+        let prefix = TerminalText.escaped(prefix), body = TerminalText.escaped(body), suffix = TerminalText.escaped(suffix)
         if text.utf8.count + prefix.utf8.count + body.utf8.count + suffix.utf8.count + 1 > cap {
             text += "... transcript truncated at \(cap) bytes\n"
             full = true
@@ -29,25 +29,5 @@ package struct Transcript: Sendable {
         text += body
         text += suffix
         text += "\n"
-    }
-
-    /// `part` with its unsafe characters escaped; the same string when it has none (the usual case,
-    /// found by one pass over the bytes).
-    package static func safe(_ part: String) -> String {
-        needsEscaping(part) ? TerminalText.escaped(part) : part
-    }
-
-    /// Whether `part` may hold a character ``TerminalText`` escapes: a C0 byte or DEL, or the lead byte
-    /// of a C1 control (0xC2), of U+061C (0xD8) or of a bidi mark (0xE2). A hit only sends the part to
-    /// the exact check.
-    package static func needsEscaping(_ part: String) -> Bool {
-        func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-            for byte in bytes where byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xD8 || byte == 0xE2 {
-                return true
-            }
-            return false
-        }
-        var part = part
-        return part.withUTF8(scan)
     }
 }

@@ -8,6 +8,8 @@ final class StreamingProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var output = [Data(), Data()]
     private var readers = 2
+    /// When each stream's first complete line arrived, and whether the process was still running then.
+    private var firstLines: [(at: ContinuousClock.Instant, running: Bool)?] = [nil, nil]
 
     enum Stream: Int { case stdout = 0, stderr = 1 }
 
@@ -28,7 +30,12 @@ final class StreamingProcess: @unchecked Sendable {
                 while true {
                     let data = handle.availableData
                     if data.isEmpty { break }
-                    lock.withLock { output[index].append(data) }
+                    lock.withLock {
+                        output[index].append(data)
+                        if firstLines[index] == nil, output[index].contains(0x0A) {
+                            firstLines[index] = (ContinuousClock.now, process.isRunning)
+                        }
+                    }
                 }
                 lock.withLock { readers -= 1 }
             }
@@ -36,6 +43,13 @@ final class StreamingProcess: @unchecked Sendable {
     }
 
     var isRunning: Bool { process.isRunning }
+    var processIdentifier: Int32 { process.processIdentifier }
+    var terminationReason: Process.TerminationReason { process.terminationReason }
+
+    /// When the first complete line of `stream` arrived and whether the process still ran then; nil before.
+    func firstLineArrival(_ stream: Stream) -> (at: ContinuousClock.Instant, running: Bool)? {
+        lock.withLock { firstLines[stream.rawValue] }
+    }
 
     /// Everything read from `stream` so far.
     func text(_ stream: Stream) -> String {
