@@ -1,5 +1,5 @@
 import AuditCore
-import AuditStore
+import AuditStoreSQLite
 
 /// The report source over the store: the latest assessment and probe evidence, hosts streamed in
 /// name order from SQLite. Use it inside ``AuditDatabase/snapshot(_:)`` so that all of one report

@@ -1,6 +1,6 @@
 import ArgumentParser
 import AuditCore
-import AuditStore
+import AuditStoreSQLite
 import Foundation
 import Logging
 import SMTPProbe

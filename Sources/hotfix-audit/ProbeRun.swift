@@ -1,5 +1,5 @@
 import AuditCore
-import AuditStore
+import AuditStoreSQLite
 import Foundation
 import Logging
 import SMTPProbe

@@ -1,7 +1,7 @@
 import ArgumentParser
 import AuditCore
 import AuditReport
-import AuditStore
+import AuditStoreSQLite
 import Foundation
 
 struct ReportCommand: AsyncParsableCommand {

@@ -1,6 +1,6 @@
 import AuditCore
 import AuditReport
-import AuditStore
+import AuditStoreSQLite
 import Foundation
 import InventoryImport
 import ManifestImport

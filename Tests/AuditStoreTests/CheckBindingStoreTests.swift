@@ -4,7 +4,7 @@ import GRDB
 import InventoryImport
 import ManifestImport
 import Testing
-@testable import AuditStore
+@testable import AuditStoreSQLite
 
 /// The repository's bundled data (`data/…`), resolved from this file.
 private func repoData(_ relative: String) -> String {

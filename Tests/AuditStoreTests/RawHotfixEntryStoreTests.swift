@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 import InventoryImport
 import Testing
-@testable import AuditStore
+@testable import AuditStoreSQLite
 
 /// The entries of a systeminfo hotfix list that name no KB, as they are in the store.
 private func rawEntries(_ temp: TempStore) throws -> [String: Int] {

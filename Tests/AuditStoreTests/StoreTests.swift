@@ -2,7 +2,7 @@ import AuditCore
 import Foundation
 import GRDB
 import Testing
-@testable import AuditStore
+@testable import AuditStoreSQLite
 
 /// A fresh database in a temp directory, removed when the test ends.
 final class TempStore {
