@@ -125,11 +125,14 @@ public struct HostKBResult: Sendable, Hashable {
     public var anomalies: [Anomaly]
     /// The manifest rows that apply to the host's product, platform and service pack.
     public var applicableRows: [ManifestRow]
+    /// The waiver that made the result an accepted risk, or that expired (nil: none covered it).
+    public var waiver: ResultWaiver?
 
     public init(kb: KBNumber, verdict: Verdict, fileVerdict: FileVerdict, probeOutcome: ProbeOutcome? = nil, reason: String,
                 fileName: String? = nil, requiredVersion: FileVersion? = nil, foundVersion: FileVersion? = nil,
                 path: String? = nil, anomalies: [Anomaly] = [], applicableRows: [ManifestRow] = [],
-                check: String? = nil, runningVersion: FileVersion? = nil) {
+                check: String? = nil, runningVersion: FileVersion? = nil, waiver: ResultWaiver? = nil) {
+        self.waiver = waiver
         self.check = check
         self.runningVersion = runningVersion
         self.kb = kb
