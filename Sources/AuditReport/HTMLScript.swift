@@ -265,7 +265,7 @@ extension HTMLTemplates {
         rowH = probe.getBoundingClientRect().height || 50;
         tbody.textContent = '';
       }
-      var list = extras(), top = scroll.scrollTop, bottom = top + (scroll.clientHeight || 900) + 4 * rowH;
+      var list = extras(), top = scroll.scrollTop, bottom = top + Math.max(scroll.clientHeight, window.innerHeight || 900) + 4 * rowH;
       var start = 0, acc = 0, k = 0;
       for (; k < list.length; k++) {
         var rowTop = list[k][0] * rowH + acc;
