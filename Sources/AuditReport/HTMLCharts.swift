@@ -25,7 +25,8 @@ enum HTMLCharts {
                              "dash": "\(number(length)) \(number(circumference - length))", "offset": number(-offset)])
             offset += length
         }
-        return ["segments": segments, "legend": legend, "total": String(total)]
+        let shown = HTMLReportRenderer.grouped(total)
+        return ["segments": segments, "legend": legend, "total": shown, "numClass": shown.count > 5 ? "donut-num long" : "donut-num"]
     }
 
     /// Stacked horizontal bars, one per labelled row.
@@ -46,7 +47,7 @@ enum HTMLCharts {
                 x += width
             }
             let label = row.label.count > 11 ? String(row.label.prefix(10)) + "…" : row.label
-            rows.append(["label": label, "y": String(y), "ty": String(y + 13), "total": String(total), "segments": segments])
+            rows.append(["label": label, "y": String(y), "ty": String(y + 13), "total": HTMLReportRenderer.grouped(total), "segments": segments])
         }
         let legendTop = max(1, input.count) * rowHeight + 8
         var legend: [[String: Any]] = []

@@ -82,7 +82,7 @@ final class HTMLReportRenderer: ReportRenderer {
             "meterWidth": ReportText.percent(percent),
             "scoreClass": summary.hostCount == 0 ? "" : (percent >= 95 ? "good" : (percent >= 70 ? "fair" : "poor")),
             "compliantHosts": String(summary.compliantHosts), "hostCount": String(summary.hostCount),
-            "resultCount": String(results), "verdictCards": verdictCards,
+            "resultCount": String(results), "verdictCards": verdictCards, "verdictCount": String(verdictCards.count),
             "donut": HTMLCharts.donut(summary.byVerdict),
             "byPlatform": HTMLCharts.bars(title: "Results by platform", rows: platformRows),
             "byKB": HTMLCharts.bars(title: "Results by hotfix", rows: kbRows),

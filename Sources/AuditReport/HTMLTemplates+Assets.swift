@@ -23,7 +23,7 @@ h4 { font-size: 14.5px; margin: 6px 0; display: flex; align-items: center; gap: 
 .notice { border-left: 5px solid #f0a500; background: #fffbea; }
 .none, .hint, .muted { color: var(--muted); }
 .hint { margin-top: -6px; font-size: 13.5px; }
-.cards { display: grid; grid-template-columns: 2.2fr repeat(auto-fit, minmax(118px, 1fr)); gap: 12px; }
+.cards { display: grid; grid-template-columns: 2.2fr repeat(var(--verdicts, 6), 1fr); gap: 12px; }
 .cards.changes { grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); }
 .card { border: 1px solid var(--line); border-radius: 9px; padding: 12px 14px; background: #fbfcfd; }
 .card .label { font-size: 12.5px; color: var(--muted); display: flex; align-items: center; gap: 6px; }
@@ -40,7 +40,7 @@ h4 { font-size: 14.5px; margin: 6px 0; display: flex; align-items: center; gap: 
 .chart figcaption { font-weight: 600; font-size: 13.5px; margin-bottom: 8px; } .chart figcaption span { color: var(--muted); font-weight: 400; }
 .chart svg { max-width: 100%; height: auto; }
 svg text { font-family: inherit; fill: var(--ink); }
-.donut-num { font-size: 26px; font-weight: 700; } .donut-label { font-size: 12px; fill: var(--muted); }
+.donut-num { font-size: 26px; font-weight: 700; } .donut-num.long { font-size: 17px; } .donut-label { font-size: 12px; fill: var(--muted); }
 .legend { font-size: 12.5px; } .legend.small { font-size: 11.5px; fill: var(--muted); }
 .bar-label { font-size: 13px; } .bar-total { font-size: 13px; font-weight: 600; }
 .axis { font-size: 11px; fill: var(--muted); } .mark { font-size: 11.5px; }

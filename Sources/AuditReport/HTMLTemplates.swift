@@ -35,7 +35,7 @@ enum HTMLTemplates {
 {{/has_emptyMessages}}
 <section id="summary">
   <h2>Executive summary</h2>
-  <div class="cards">
+  <div class="cards" style="--verdicts: {{verdictCount}}">
     <div class="card score {{scoreClass}}">
       <div class="label">Compliant hosts</div>
       <div class="big">{{compliancePercent}}<span>%</span></div>
@@ -146,7 +146,7 @@ enum HTMLTemplates {
 <svg class="donut" viewBox="0 0 380 180" width="380" height="180" role="img" aria-label="Results by verdict">
   <circle cx="90" cy="90" r="62" fill="none" stroke="#eef1f5" stroke-width="24"/>
   {{#segments}}<circle cx="90" cy="90" r="62" fill="none" stroke="{{color}}" stroke-width="24" stroke-dasharray="{{dash}}" stroke-dashoffset="{{offset}}" transform="rotate(-90 90 90)"><title>{{label}}: {{count}}</title></circle>{{/segments}}
-  <text x="90" y="88" text-anchor="middle" class="donut-num">{{total}}</text>
+  <text x="90" y="88" text-anchor="middle" class="{{numClass}}">{{total}}</text>
   <text x="90" y="108" text-anchor="middle" class="donut-label">results</text>
   {{#legend}}<rect x="180" y="{{y}}" width="12" height="12" rx="2" fill="{{color}}"/><text x="198" y="{{ty}}" class="legend">{{label}} · {{count}}</text>{{/legend}}
 </svg>
@@ -154,7 +154,7 @@ enum HTMLTemplates {
 
     /// Horizontal stacked bars, one per row (platform or KB), segments per verdict.
     static let bars = #"""
-<svg class="bars" viewBox="0 0 420 {{height}}" width="420" height="{{height}}" role="img" aria-label="{{title}}">
+<svg class="bars" viewBox="0 0 450 {{height}}" width="450" height="{{height}}" role="img" aria-label="{{title}}">
   {{#rows}}<text x="0" y="{{ty}}" class="bar-label">{{label}}</text><rect x="84" y="{{y}}" width="290" height="18" rx="3" fill="#eef1f5"/>{{#segments}}<rect x="{{x}}" y="{{y}}" width="{{w}}" height="18" fill="{{color}}"><title>{{label}}: {{count}}</title></rect>{{/segments}}<text x="382" y="{{ty}}" class="bar-total">{{total}}</text>{{/rows}}
   {{^rows}}<text x="0" y="20" class="bar-label">no results yet</text>{{/rows}}
   {{#legend}}<rect x="{{x}}" y="{{y}}" width="10" height="10" rx="2" fill="{{color}}"/><text x="{{tx}}" y="{{ty}}" class="legend small">{{label}}</text>{{/legend}}
