@@ -129,8 +129,9 @@ public struct StoreInput: Sendable, Hashable {
     }
 }
 
-/// One host with its latest results and probe sessions, as reports stream them (typed facts).
-public struct AssessedHost: Sendable {
+/// A host's facts as the store holds them, typed: the one host shape that results, listings and
+/// reports carry.
+public struct StoredHost: Sendable, Hashable {
     public var name: String
     public var address: String?
     public var product: Product?
@@ -139,17 +140,14 @@ public struct AssessedHost: Sendable {
     public var platform: Platform?
     /// The architecture text when it names no known platform.
     public var architectureText: String?
+    /// The inventory formats that described the host.
     public var sources: [String]
+    /// ISO 8601 UTC of the newest evidence about the host.
     public var lastSeen: String
-    public var results: [HostKBResult]
-    public var probes: [ProbeEvidence]
-    /// The greeting the latest assessment used (nil: none recorded).
-    public var greeting: GreetingObservation?
 
-    /// A host with its results.
+    /// A host's facts.
     public init(name: String, address: String? = nil, product: Product? = nil, osName: String? = nil, servicePack: ServicePack? = nil,
-                platform: Platform? = nil, architectureText: String? = nil, sources: [String] = [], lastSeen: String,
-                results: [HostKBResult] = [], probes: [ProbeEvidence] = [], greeting: GreetingObservation? = nil) {
+                platform: Platform? = nil, architectureText: String? = nil, sources: [String] = [], lastSeen: String) {
         self.name = name
         self.address = address
         self.product = product
@@ -159,8 +157,27 @@ public struct AssessedHost: Sendable {
         self.architectureText = architectureText
         self.sources = sources
         self.lastSeen = lastSeen
+    }
+}
+
+/// One host with its latest results and probe sessions, as reports stream them. The facts read
+/// through it (`assessed.name` is `assessed.host.name`).
+@dynamicMemberLookup
+public struct AssessedHost: Sendable {
+    public var host: StoredHost
+    public var results: [HostKBResult]
+    public var probes: [ProbeEvidence]
+    /// The greeting the latest assessment used (nil: none recorded).
+    public var greeting: GreetingObservation?
+
+    /// A host with its results.
+    public init(host: StoredHost, results: [HostKBResult] = [], probes: [ProbeEvidence] = [], greeting: GreetingObservation? = nil) {
+        self.host = host
         self.results = results
         self.probes = probes
         self.greeting = greeting
     }
+
+    /// A fact of the host.
+    public subscript<T>(dynamicMember path: KeyPath<StoredHost, T>) -> T { host[keyPath: path] }
 }

@@ -84,8 +84,7 @@ public struct StoreSnapshot: StoreSnapshotReader {
                 currentID = host.id
                 let probed: Bool = row["probed"]
                 current = AssessedHost(
-                    name: host.name, address: host.address, product: host.product, osName: host.osName, servicePack: host.servicePack,
-                    platform: host.platform, architectureText: host.architectureText, sources: host.sources, lastSeen: host.lastSeen,
+                    host: host.stored,
                     probes: probed ? try AuditDatabase.latestProbeSessions(db, hostID: host.id, hostName: host.name) : [],
                     greeting: (row["greeting"] as DatabaseValue).isNull ? nil
                         : try AuditDatabase.greetingObservation(row, offset: greetingOffset, hostName: host.name))
