@@ -106,8 +106,37 @@ public protocol StoreSnapshotReader {
     func verdictCounts(_ kbs: [KBNumber]) throws -> [(platform: String, kb: KBNumber, verdict: Verdict, count: Int)]
     /// Hosts with results in the latest run, and how many are compliant on every KB.
     func hostCounts(_ kbs: [KBNumber]) throws -> (hosts: Int, compliant: Int)
-    /// Every assessed host in name order with its results and latest probe sessions, one at a time.
-    func forEachAssessedHost(_ kbs: [KBNumber], _ body: (AssessedHost) throws -> Void) throws
+    /// Every host of run `run` (the latest when nil) in name order with its results and latest probe
+    /// sessions, one at a time.
+    func forEachAssessedHost(_ kbs: [KBNumber], run: Int64?, _ body: (AssessedHost) throws -> Void) throws
+    /// Every kept run, oldest first, with its host counts.
+    func runs() throws -> [StoredRun]
+}
+
+extension StoreSnapshotReader {
+    /// Every host of the latest run in name order (see ``forEachAssessedHost(_:run:_:)``).
+    public func forEachAssessedHost(_ kbs: [KBNumber], _ body: (AssessedHost) throws -> Void) throws {
+        try forEachAssessedHost(kbs, run: nil, body)
+    }
+}
+
+/// A kept assessment run: when, over which KBs, how many hosts and how many compliant on every KB.
+public struct StoredRun: Sendable, Hashable {
+    public var id: Int64
+    /// ISO 8601 UTC.
+    public var at: String
+    public var kbs: [KBNumber]
+    public var hosts: Int
+    public var compliantHosts: Int
+
+    /// A run.
+    public init(id: Int64, at: String, kbs: [KBNumber], hosts: Int, compliantHosts: Int) {
+        self.id = id
+        self.at = at
+        self.kbs = kbs
+        self.hosts = hosts
+        self.compliantHosts = compliantHosts
+    }
 }
 
 /// An input file recorded at import.

@@ -25,6 +25,7 @@ struct AssessCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
     @Option(help: "List at most this many non-compliant results in text output (0 = all).") var limit = 50
     @OptionGroup var checks: CheckOptions
+    @OptionGroup var runs: RunOptions
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
@@ -34,7 +35,7 @@ struct AssessCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try database.open()
-        let summary = try store.assess(kbs: kb.compactMap { KBNumber($0) }, bindings: try checks.bindings())
+        let summary = try store.assess(kbs: kb.compactMap { KBNumber($0) }, bindings: try checks.bindings(), keepRuns: runs.keepRuns)
         try AssessmentPrinter(store: store, summary: summary, json: json, limit: limit).print()
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
     }
