@@ -158,35 +158,26 @@ public struct StoreInput: Sendable, Hashable {
     }
 }
 
-/// A host's facts as the store holds them, typed: the one host shape that results, listings and
-/// reports carry.
+/// A host as the store holds it: the merged facts of its inventories (the same ``HostFacts`` an
+/// importer reads, typed), which sources described it and when. The one host shape that results,
+/// listings and reports carry; the facts read through it (`host.name` is `host.facts.name`).
+@dynamicMemberLookup
 public struct StoredHost: Sendable, Hashable {
-    public var name: String
-    public var address: String?
-    public var product: Product?
-    public var osName: String?
-    public var servicePack: ServicePack?
-    public var platform: Platform?
-    /// The architecture text when it names no known platform.
-    public var architectureText: String?
+    public var facts: HostFacts
     /// The inventory formats that described the host.
     public var sources: [String]
     /// ISO 8601 UTC of the newest evidence about the host.
     public var lastSeen: String
 
     /// A host's facts.
-    public init(name: String, address: String? = nil, product: Product? = nil, osName: String? = nil, servicePack: ServicePack? = nil,
-                platform: Platform? = nil, architectureText: String? = nil, sources: [String] = [], lastSeen: String) {
-        self.name = name
-        self.address = address
-        self.product = product
-        self.osName = osName
-        self.servicePack = servicePack
-        self.platform = platform
-        self.architectureText = architectureText
+    public init(facts: HostFacts, sources: [String] = [], lastSeen: String) {
+        self.facts = facts
         self.sources = sources
         self.lastSeen = lastSeen
     }
+
+    /// A fact of the host.
+    public subscript<T>(dynamicMember path: KeyPath<HostFacts, T>) -> T { facts[keyPath: path] }
 }
 
 /// One host with its latest results and probe sessions, as reports stream them. The facts read

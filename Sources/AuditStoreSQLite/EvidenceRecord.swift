@@ -157,7 +157,8 @@ struct HostRecord: FetchableRecord {
 
     /// The facts as the store protocol carries them.
     var stored: StoredHost {
-        StoredHost(name: name, address: address, product: product, osName: osName, servicePack: servicePack, platform: platform,
-                   architectureText: architectureText, sources: sources, lastSeen: lastSeen)
+        StoredHost(facts: HostFacts(name: name, address: address, product: product, osName: osName, servicePack: servicePack,
+                                    platform: platform, architectureText: architectureText),
+                   sources: sources, lastSeen: lastSeen)
     }
 }
