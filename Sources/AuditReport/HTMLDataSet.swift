@@ -45,7 +45,7 @@ final class HTMLDataSet {
             if index > 0 { out += "," }
             out += "[" + String(kbColumns[r.kb] ?? -1) + "," + String(verdictIndex[r.verdict] ?? 0) + ","
             out += rendered.evidence[index].map(String.init) ?? Self.evidence(ResultEvidence(r))
-            var tail: [String] = [String(FileVerdict.allCases.firstIndex(of: r.fileVerdict) ?? 0), r.probeOutcome.map { Self.text($0.description) } ?? "null", Self.text(r.check),
+            var tail: [String] = [String(FileVerdict.allCases.firstIndex(of: r.fileVerdict) ?? 0), r.probeOutcome.map { Self.text($0.description) } ?? "null", Self.text(r.check?.rawValue),
                                   Self.text(r.runningVersion?.numericString), r.waiver.map(Self.waiver) ?? "null"]
             while tail.last == "null" { tail.removeLast() }
             for item in tail { out += "," + item }

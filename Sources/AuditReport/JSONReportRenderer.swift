@@ -118,7 +118,7 @@ final class JSONReportRenderer: ReportRenderer {
         ]
         if let id { fields.append(("evidence", .int(id))) } else { fields += evidence(ResultEvidence(r)) }
         // Present only with such evidence (reports of stores without checks or greetings stay small).
-        if let check = r.check { fields.append(("check", .string(check))) }
+        if let check = r.check { fields.append(("check", .string(check.rawValue))) }
         if let running = r.runningVersion { fields.append(("runningVersion", .string(running.numericString))) }
         if let waiver = r.waiver { fields.append(("waiver", resultWaiver(waiver))) }
         if let change { fields.append(("change", .object([("kind", .string(change.kind.rawValue)), ("before", .optional(change.before?.rawValue))]))) }
