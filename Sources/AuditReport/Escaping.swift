@@ -181,9 +181,6 @@ enum Escaping {
 public enum ReportLimits {
     /// Characters of a probe transcript shown in the reports.
     public static let transcriptExcerpt = 8_192
-    /// Non-compliant hosts that get full evidence in the HTML report; later ones get their verdicts
-    /// and reasons only (the XML and JSON reports always carry everything).
-    public static let htmlDetailedHosts = 2_000
     /// Distinct result evidence numbered and written once per report (beyond: written inline).
     public static let sharedEvidence = 50_000
     /// Changed results listed by a run comparison (all are counted).

@@ -62,39 +62,32 @@ public struct RunComparison: Sendable {
     public func compare(previous: RunPoint, current: RunPoint,
                         nextPrevious: () throws -> ComparedHost?, nextCurrent: () throws -> ComparedHost?,
                         kbs: [KBNumber] = []) throws -> ReportChanges {
-        var tally = Tally(limit: limit, kbs: kbs)
-        var previousPoint = previous, currentPoint = current
-        previousPoint.hosts = 0; previousPoint.compliantHosts = 0
-        currentPoint.hosts = 0; currentPoint.compliantHosts = 0
+        var accumulator = Accumulator(previous: previous, current: current, limit: limit, kbs: kbs)
         var lastBefore: String?, lastAfter: String?
-        func pull(_ next: () throws -> ComparedHost?, _ last: inout String?, _ run: String, _ point: inout RunPoint) throws -> ComparedHost? {
+        func pull(_ next: () throws -> ComparedHost?, _ last: inout String?, _ run: String) throws -> ComparedHost? {
             guard let host = try next() else { return nil }
             if let last, !Self.precedes(last, host.name) {
                 throw RunComparisonError(description: "\(run) run: host '\(TerminalText.escaped(host.name))' comes after '\(TerminalText.escaped(last))': hosts must be sorted by name, each once")
             }
             last = host.name
-            point.hosts += 1
-            if host.isCompliant { point.compliantHosts += 1 }
             return host
         }
-        var before = try pull(nextPrevious, &lastBefore, "previous", &previousPoint)
-        var after = try pull(nextCurrent, &lastAfter, "current", &currentPoint)
+        var before = try pull(nextPrevious, &lastBefore, "previous")
+        var after = try pull(nextCurrent, &lastAfter, "current")
         while before != nil || after != nil {
             if let b = before, let a = after, b.name == a.name {
-                tally.pair(b, a)
-                before = try pull(nextPrevious, &lastBefore, "previous", &previousPoint)
-                after = try pull(nextCurrent, &lastAfter, "current", &currentPoint)
+                accumulator.add(previous: b, current: a)
+                before = try pull(nextPrevious, &lastBefore, "previous")
+                after = try pull(nextCurrent, &lastAfter, "current")
             } else if let b = before, after.map({ Self.precedes(b.name, $0.name) }) ?? true {
-                for r in b.results { tally.add(.goneHost, host: b, kb: r.kb, before: r, after: nil) }
-                before = try pull(nextPrevious, &lastBefore, "previous", &previousPoint)
+                accumulator.add(previous: b, current: nil)
+                before = try pull(nextPrevious, &lastBefore, "previous")
             } else if let a = after {
-                for r in a.results { tally.add(.newHost, host: a, kb: r.kb, before: nil, after: r) }
-                after = try pull(nextCurrent, &lastAfter, "current", &currentPoint)
+                accumulator.add(previous: nil, current: a)
+                after = try pull(nextCurrent, &lastAfter, "current")
             }
         }
-        return ReportChanges(previous: previousPoint, current: currentPoint,
-                             byKB: tally.counts.keys.sorted().map { KBChangeCounts(kb: $0, counts: tally.counts[$0]!) },
-                             changes: tally.listed, unlisted: tally.unlisted, newNonCompliance: tally.newNonCompliance)
+        return accumulator.changes
     }
 
     /// Byte order of the names' UTF-8 (SQLite's BINARY collation).
@@ -112,37 +105,70 @@ public struct RunComparison: Sendable {
         }
     }
 
-    /// Counts and the bounded list, filled as the merge goes.
-    private struct Tally {
+    /// The comparison fed one host at a time, for a store that pairs the runs itself (e.g. one SQL
+    /// query joining both runs by host name): give each host once, with its previous and current
+    /// results (nil on the side where it is absent), in host name order; read ``changes`` at the end.
+    /// Memory: the per-KB counts and at most `limit` listed changes.
+    public struct Accumulator: Sendable {
         let limit: Int
-        var counts: [KBNumber: [ChangeKind: Int]] = [:]
-        var listed: [HostChange] = []
-        var unlisted = 0
-        var newNonCompliance = 0
+        private var previousPoint: RunPoint
+        private var currentPoint: RunPoint
+        private var counts: [KBNumber: [ChangeKind: Int]] = [:]
+        private var listed: [HostChange] = []
+        private var unlisted = 0
+        private var newNonCompliance = 0
 
-        init(limit: Int, kbs: [KBNumber]) {
+        /// Starts a comparison of `previous` with `current` (their host counts are recounted from what is added).
+        public init(previous: RunPoint, current: RunPoint, limit: Int = ReportLimits.listedChanges, kbs: [KBNumber] = []) {
             self.limit = limit
+            previousPoint = previous
+            currentPoint = current
+            previousPoint.hosts = 0; previousPoint.compliantHosts = 0
+            currentPoint.hosts = 0; currentPoint.compliantHosts = 0
             for kb in kbs { counts[kb] = [:] }
         }
 
-        mutating func pair(_ before: ComparedHost, _ after: ComparedHost) {
-            var previous: [KBNumber: ComparedResult] = [:]
-            for r in before.results { previous[r.kb] = r }
-            for r in after.results {
-                if counts[r.kb] == nil { counts[r.kb] = [:] }
-                if let kind = RunComparison.kind(before: previous[r.kb], after: r) {
-                    add(kind, host: after, kb: r.kb, before: previous[r.kb], after: r)
-                }
+        /// Adds one host: in both runs, only in the previous one (gone) or only in the current one (new).
+        public mutating func add(previous before: ComparedHost?, current after: ComparedHost?) {
+            if let before {
+                previousPoint.hosts += 1
+                if before.isCompliant { previousPoint.compliantHosts += 1 }
+                for r in before.results where counts[r.kb] == nil { counts[r.kb] = [:] }
             }
-            for r in before.results where counts[r.kb] == nil { counts[r.kb] = [:] }
+            if let after {
+                currentPoint.hosts += 1
+                if after.isCompliant { currentPoint.compliantHosts += 1 }
+                for r in after.results where counts[r.kb] == nil { counts[r.kb] = [:] }
+            }
+            switch (before, after) {
+            case let (b?, a?):
+                var previous: [KBNumber: ComparedResult] = [:]
+                for r in b.results { previous[r.kb] = r }
+                for r in a.results {
+                    if let kind = RunComparison.kind(before: previous[r.kb], after: r) { record(kind, host: a, kb: r.kb, before: previous[r.kb], after: r) }
+                }
+            case let (b?, nil):
+                for r in b.results { record(.goneHost, host: b, kb: r.kb, before: r, after: nil) }
+            case let (nil, a?):
+                for r in a.results { record(.newHost, host: a, kb: r.kb, before: nil, after: r) }
+            case (nil, nil):
+                break
+            }
         }
 
-        mutating func add(_ kind: ChangeKind, host: ComparedHost, kb: KBNumber, before: ComparedResult?, after: ComparedResult?) {
+        private mutating func record(_ kind: ChangeKind, host: ComparedHost, kb: KBNumber, before: ComparedResult?, after: ComparedResult?) {
             counts[kb, default: [:]][kind, default: 0] += 1
             if kind.addsNonCompliance(after: after?.verdict) { newNonCompliance += 1 }
             guard listed.count < limit else { unlisted += 1; return }
             listed.append(HostChange(kind: kind, host: host.name, address: host.address, kb: kb, before: before?.verdict,
                                      after: after?.verdict, beforeVersion: before?.foundVersion, afterVersion: after?.foundVersion))
+        }
+
+        /// What changed, from the hosts added so far.
+        public var changes: ReportChanges {
+            ReportChanges(previous: previousPoint, current: currentPoint,
+                          byKB: counts.keys.sorted().map { KBChangeCounts(kb: $0, counts: counts[$0]!) },
+                          changes: listed, unlisted: unlisted, newNonCompliance: newNonCompliance)
         }
     }
 }

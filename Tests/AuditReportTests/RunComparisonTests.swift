@@ -105,6 +105,14 @@ enum TwoRuns {
         #expect(changes.total(.regression) == 1_000 && changes.newNonCompliance == 1_000)
     }
 
+    @Test func accumulatorFedPairsByTheStoreGivesTheSameChanges() throws {
+        let before = Dictionary(uniqueKeysWithValues: TwoRuns.previous.map { ($0.name, ComparedHost($0)) })
+        let after = Dictionary(uniqueKeysWithValues: TwoRuns.current.map { ($0.name, ComparedHost($0)) })
+        var accumulator = RunComparison.Accumulator(previous: TwoRuns.previousRun, current: TwoRuns.currentRun)
+        for name in Set(before.keys).union(after.keys).sorted() { accumulator.add(previous: before[name], current: after[name]) }
+        #expect(accumulator.changes == (try TwoRuns.changes()))
+    }
+
     @Test func unsortedRunIsRefusedNamingTheHosts() {
         let kb = SampleFleet.kb
         let unsorted = [ComparedHost(name: "B", results: [ComparedResult(kb: kb, verdict: .patched)]),
