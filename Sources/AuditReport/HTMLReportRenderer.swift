@@ -83,6 +83,8 @@ final class HTMLReportRenderer: ReportRenderer {
             "scoreClass": summary.hostCount == 0 ? "" : (percent >= 95 ? "good" : (percent >= 70 ? "fair" : "poor")),
             "compliantHosts": String(summary.compliantHosts), "hostCount": String(summary.hostCount),
             "resultCount": String(results), "verdictCards": verdictCards, "verdictCount": String(verdictCards.count),
+            "compliantMeaning": summary.byVerdict.contains { $0.key.rawValue == "accepted-risk" && $0.value > 0 }
+                ? "have every hotfix in place, not applicable or accepted as a risk" : "have every hotfix in place or not applicable",
             "donut": HTMLCharts.donut(summary.byVerdict),
             "byPlatform": HTMLCharts.bars(title: "Results by platform", rows: platformRows),
             "byKB": HTMLCharts.bars(title: "Results by hotfix", rows: kbRows),

@@ -39,7 +39,7 @@ enum HTMLTemplates {
     <div class="card score {{scoreClass}}">
       <div class="label">Compliant hosts</div>
       <div class="big">{{compliancePercent}}<span>%</span></div>
-      <div class="sub">{{compliantHosts}} of {{hostCount}} hosts have every hotfix in place or not applicable</div>
+      <div class="sub">{{compliantHosts}} of {{hostCount}} hosts {{compliantMeaning}}</div>
       <div class="meter" role="img" aria-label="{{meterWidth}}% compliant"><div style="width: {{meterWidth}}%"></div></div>
     </div>
     {{#verdictCards}}
