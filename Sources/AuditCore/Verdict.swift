@@ -16,6 +16,8 @@ public enum Verdict: String, Sendable, Hashable, CaseIterable, Codable, Comparab
     case prerequisiteMissing = "prerequisite-missing"
     case notApplicable = "not-applicable"
     case unknown
+    /// Non-compliant, but a waiver in force accepts the risk until its expiry day (compliant for the exit code).
+    case acceptedRisk = "accepted-risk"
 
     public init(_ file: FileVerdict) {
         switch file {
@@ -28,7 +30,7 @@ public enum Verdict: String, Sendable, Hashable, CaseIterable, Codable, Comparab
     }
 
     /// Whether a host with this verdict counts as compliant (exit code 0 when all are).
-    public var isCompliant: Bool { self == .patched || self == .notApplicable }
+    public var isCompliant: Bool { self == .patched || self == .notApplicable || self == .acceptedRisk }
 
     /// Display order: worst first.
     public var severity: Int {
@@ -37,8 +39,9 @@ public enum Verdict: String, Sendable, Hashable, CaseIterable, Codable, Comparab
         case .serviceNotReloaded: 1
         case .prerequisiteMissing: 2
         case .unknown: 3
-        case .patched: 4
-        case .notApplicable: 5
+        case .acceptedRisk: 4
+        case .patched: 5
+        case .notApplicable: 6
         }
     }
 
@@ -53,6 +56,7 @@ public enum Verdict: String, Sendable, Hashable, CaseIterable, Codable, Comparab
         case .prerequisiteMissing: "The host is below the service pack the hotfix requires, so the hotfix cannot be in place."
         case .notApplicable: "The component is not installed, or the KB has no files for the host's product and platform."
         case .unknown: "A fact needed to decide (product, architecture, service pack, a readable version) is missing."
+        case .acceptedRisk: "Not compliant, but a waiver in force (owner, reason, expiry) accepts the risk: compliant for the exit code until the waiver expires."
         }
     }
 }

@@ -15,6 +15,7 @@ struct ReportCommand: AsyncParsableCommand {
               hotfix-audit report                                   # HTML and XML into reports/
               hotfix-audit report --format html,xml,json,csv --out audit/
               hotfix-audit report --format xml --out fleet.xml --kb KB912341
+              hotfix-audit report --since 2026-11-30                # what changed since the last run of that day
             Default names: reports/audit-YYYYMMDDTHHMMSSZ.<format>. The XML validates against
             data/schema/hotfix-audit-report.xsd.
             """)
@@ -22,15 +23,21 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "Comma-separated formats: html, xml, json, csv.") var format = "html,xml"
     @Option(help: "Output directory, or a file name when one format is asked (default reports/).") var out = "reports"
     @Option(help: "Only these KBs (repeatable).") var kb: [String] = []
+    @Option(help: "\"What changed\" compares the latest run with this run id, or with the last run on or before this date (YYYY-MM-DD); default the run before the latest.")
+    var since: String?
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
         _ = try ReportRun.formats(format)
+        if let since, RunSelector(since) == nil {
+            throw ValidationError("--since '\(TerminalText.escaped(since))' is neither a run id nor a date (YYYY-MM-DD)")
+        }
         for item in kb where KBNumber(item) == nil { throw ValidationError("--kb '\(TerminalText.escaped(item))' is not a KB number") }
     }
 
     func run() async throws {
-        let run = ReportRun(formats: try ReportRun.formats(format), out: out, kbs: kb.compactMap { KBNumber($0) })
+        var run = ReportRun(formats: try ReportRun.formats(format), out: out, kbs: kb.compactMap { KBNumber($0) })
+        run.since = since.flatMap(RunSelector.init)
         for path in try run.write(store: database.open()) { print(path) }
     }
 }
@@ -41,6 +48,8 @@ struct ReportRun {
     var formats: [ReportFormat]
     var out: String
     var kbs: [KBNumber]
+    /// The run "what changed" compares with (nil: the run before the latest).
+    var since: RunSelector? = nil
 
     static func formats(_ text: String) throws -> [ReportFormat] {
         let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
@@ -80,7 +89,7 @@ struct ReportRun {
         formatter.formatOptions = [.withInternetDateTime]
         try store.withSnapshot { snapshot in
             let source = try StoreReportSource(snapshot: snapshot, database: store.location, toolVersion: HotfixAudit.version,
-                                               generatedAt: formatter.string(from: date), kbs: kbs)
+                                               generatedAt: formatter.string(from: date), kbs: kbs, since: since)
             _ = try ReportWriter.write(source: source, outputs: outputs)
         }
         return formats.compactMap { outputs[$0] }

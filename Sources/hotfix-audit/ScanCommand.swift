@@ -50,10 +50,13 @@ struct ScanCommand: AsyncParsableCommand {
         let pipeline = ScanPipeline(manifests: manifest, inventories: inventory,
                                     probe: probe ? ProbeRun(options: probeOptions, hosts: []) : nil,
                                     greetings: greetingOnly ? GreetingRun(options: probeOptions, hosts: []) : nil,
-                                    bindings: try checks.bindings(), keepRuns: runs.keepRuns,
+                                    bindings: try checks.bindings(), keepRuns: runs.keepRuns, waivers: try runs.waiverFile(),
                                     report: report == "none" ? nil : ReportRun(formats: try ReportRun.formats(report), out: out, kbs: []))
-        let result = try await pipeline.run(store: database.open())
-        if result.summary.exitCode != 0 { throw ExitCode(result.summary.exitCode) }
+        let store = try database.open()
+        let result = try await pipeline.run(store: store)
+        try runs.printWaivers(store: store)
+        let code = try runs.exitCode(result.summary, store: store)
+        if code != 0 { throw ExitCode(code) }
     }
 }
 
@@ -65,6 +68,7 @@ struct ScanPipeline {
     var greetings: GreetingRun? = nil
     var bindings = CheckBindings()
     var keepRuns = 30
+    var waivers: WaiverFile? = nil
     var report: ReportRun?
 
     struct Result {
@@ -111,7 +115,7 @@ struct ScanPipeline {
             done(started, "scan \(outcome.scan): \(outcome.greeted) of \(outcome.results.count) greeted, \(outcome.versioned) with a version")
         }
         var started = begin("Assessing")
-        let summary = try store.assess(bindings: bindings, keepRuns: keepRuns)
+        let summary = try store.assess(bindings: bindings, keepRuns: keepRuns, waivers: waivers)
         done(started, "\(summary.hostCount) hosts × \(summary.kbs.count) KB(s)")
         var written: [String] = []
         if let report {
