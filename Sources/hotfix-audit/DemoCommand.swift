@@ -23,7 +23,9 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(help: "Bundled data directory.") var data = "data"
     @Option(help: "Where reports and the demo database go.") var out = "reports"
-    @Option(help: "Probe profile (short delay so that the demo finishes quickly).") var profile = "delay=1s,lines=1"
+    @Option(help: ArgumentHelp("Probe profile (short delay so that the demo finishes quickly).", valueName: "profile"),
+            transform: { try ProbeProfile(parsing: $0) })
+    var profile = ProbeProfile(delayMilliseconds: 1000, continuationLines: 1)
     /// The port in the addresses of data/lab/demo-fleet.csv.
     let port = 2525
 
@@ -42,7 +44,7 @@ struct DemoCommand: AsyncParsableCommand {
         let logger = Logger(label: "hotfix-audit.demo")
         let lab = LabBox()
         let options = try ProbeOptions.parse(["--listen", "127.0.0.1:0", "--probe-domain", "probe.demo.test",
-                                              "--profile", profile, "--wait", "15s"])
+                                              "--profile", profile.description, "--wait", "15s"])
         var probe = ProbeRun(options: options, hosts: [])
         probe.beforeTrigger = { responder in
             let fleet = LabFleet(hosts: specs, port: port, smarthost: responder[0], retryIntervalMilliseconds: 300, logger: logger)

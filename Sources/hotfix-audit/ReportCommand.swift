@@ -17,18 +17,17 @@ struct ReportCommand: AsyncParsableCommand {
             data/schema/hotfix-audit-report.xsd.
             """)
 
-    @Option(help: "Comma-separated formats: html, xml, json, csv.") var format = "html,xml"
+    @Option(help: ArgumentHelp("Report formats, comma-separated.", valueName: "formats")) var format = ReportFormatList([.html, .xml])!
     @Option(help: "Output directory, or a file name when one format is asked (default reports/).") var out = "reports"
     @Option(help: "Only these KBs (repeatable).") var kb: [String] = []
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
-        _ = try ReportRun.formats(format)
         for item in kb where KBNumber(item) == nil { throw ValidationError("--kb '\(TerminalText.escaped(item))' is not a KB number") }
     }
 
     func run() async throws {
-        let run = ReportRun(formats: try ReportRun.formats(format), out: out, kbs: kb.compactMap { KBNumber($0) })
+        let run = ReportRun(formats: format.formats, out: out, kbs: kb.compactMap { KBNumber($0) })
         for path in try run.write(store: database.open()) { print(path) }
     }
 }
@@ -39,19 +38,6 @@ struct ReportRun {
     var formats: [ReportFormat]
     var out: String
     var kbs: [KBNumber]
-
-    static func formats(_ text: String) throws -> [ReportFormat] {
-        let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        var formats: [ReportFormat] = []
-        for item in items {
-            guard let format = ReportFormat(rawValue: item) else {
-                throw ValidationError("unknown report format '\(TerminalText.escaped(item))' (html, xml, json, csv)")
-            }
-            if !formats.contains(format) { formats.append(format) }
-        }
-        guard !formats.isEmpty else { throw ValidationError("--format needs at least one of html, xml, json, csv") }
-        return formats
-    }
 
     func outputs(at date: Date = Date()) throws -> [ReportFormat: String] {
         var isDirectory: ObjCBool = false
