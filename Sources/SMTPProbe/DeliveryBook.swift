@@ -49,7 +49,7 @@ public final class DeliveryBook: Sendable {
     /// Records kept at most per token: ``recordsPerToken`` and the two deciding extras.
     public var recordLimitPerToken: Int { recordsPerToken + 2 }
 
-    /// A book keeping at most `recordsPerToken` records per token (at least 1), so that a host retrying forever cannot grow memory.
+    /// A book keeping `recordsPerToken` transactions in full per token (at least 1): a host retrying forever cannot grow memory.
     public init(recordsPerToken: Int = 8) {
         self.recordsPerToken = max(1, recordsPerToken)
     }

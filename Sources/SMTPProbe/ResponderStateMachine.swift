@@ -69,7 +69,7 @@ package struct ResponderStateMachine {
     private var pipelinedBytes = 0
     private var pipelinedDropped = 0
 
-    /// The state of one new session with peer `peer`; nothing is sent until the handler asks for the greeting.
+    /// The state of one new session with `peer`; the greeting comes from `start(now:)`, once the handler admits the session.
     package init(configuration: ResponderConfiguration, tokens: TokenAuthority, sessionID: Int, peer: String) {
         self.configuration = configuration
         self.tokens = tokens

@@ -67,7 +67,7 @@ public struct SMTPReplyDecoder: ByteToMessageDecoder, Sendable {
         self.maximumLines = maximumLines
     }
 
-    /// Passes on every complete reply in `buffer`; throws ``SMTPReplyError`` on a malformed line.
+    /// Passes on every complete reply in `buffer`; throws ``SMTPReplyError`` on a line it cannot read.
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let reply = try self.nextReply(from: &buffer) else { return .needMoreData }
         context.fireChannelRead(Self.wrapInboundOut(reply))

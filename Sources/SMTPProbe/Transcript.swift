@@ -16,7 +16,7 @@ package struct Transcript: Sendable {
     /// An empty transcript keeping at most `cap` bytes.
     package init(cap: Int) { self.cap = cap }
 
-    /// Adds one line as given.
+    /// Adds one line, control characters escaped.
     package mutating func add(_ line: String) { add(line, "") }
 
     /// Adds one line made of `prefix`, `body` and `suffix` (no temporary string for a part unless it
