@@ -29,7 +29,7 @@ struct DemoCommand: AsyncParsableCommand {
             transform: { try ProbeProfile(parsing: $0) })
     var profile = ProbeProfile(delayMilliseconds: 1000, continuationLines: 1)
     /// The port in the addresses of data/lab/demo-fleet.csv.
-    let port = 2525
+    static let port = 2525
 
     func run() async throws {
         let manifests = ["manifests/KB912341.txt", "manifests/KB935683.txt"].map { (data as NSString).appendingPathComponent($0) }
@@ -49,10 +49,10 @@ struct DemoCommand: AsyncParsableCommand {
                                               "--profile", profile.description, "--wait", "15s"])
         var probe = ProbeRun(options: options, hosts: [])
         probe.beforeTrigger = { responder in
-            let fleet = LabFleet(hosts: specs, port: port, smarthost: responder[0], retryIntervalMilliseconds: 300, logger: logger)
+            let fleet = LabFleet(hosts: specs, port: Self.port, smarthost: responder[0], retryIntervalMilliseconds: 300, logger: logger)
             try await fleet.start()
             lab.fleet = fleet
-            Output.status("      lab: \(specs.count) hosts on 127.0.42.x:\(port) delivering to \(responder[0])")
+            Output.status("      lab: \(specs.count) hosts on 127.0.42.x:\(Self.port) delivering to \(responder[0])")
         }
         let pipeline = ScanPipeline(manifests: manifests, inventories: [fleetFile], probe: probe,
                                     report: ReportRun(formats: [.html, .xml], out: out, kbs: []))
