@@ -13,7 +13,7 @@ import Testing
 ///
 /// Only real time needs the gate. Campaign and greeting-scan waits are measured on an injected
 /// `CampaignClock`, so a test of those deadlines drives a manual clock and enters no gate (see
-/// `CampaignDeadlineTests`). What stays gated: the load tests themselves (thousands of real sockets),
+/// `CampaignDeadlineTests`, the rate-limit and listen-only tests). What stays gated: the load tests themselves (thousands of real sockets),
 /// and tests whose bounds are wall-clock by nature — real peers and relays on loopback, the CLI as a
 /// subprocess, importers that must refuse hostile input within seconds.
 public actor LoadGate {
