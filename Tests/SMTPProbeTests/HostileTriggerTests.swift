@@ -204,12 +204,13 @@ extension Sequence {
         #expect(notATarget.connections == 0)
     }
 
-    @Test func theGlobalRateLimitSpacesNewConnections() async throws {
+    @Test func theGlobalRateLimitSpacesNewConnections() async throws { try await offCooperativePool {
         let listeners = try (0..<8).map { try TarpitListener(host: "127.0.0.\(90 + $0)", behaviour: .refuse(holdMilliseconds: 0)) }
         defer { listeners.forEach { $0.stop() } }
         let clock = ManualCampaignClock()
         let campaign = Self.campaign(rate: 5, concurrency: 8, clock: clock)
-        let run = Task { try await campaign.run(targets: listeners.enumerated().map { ProbeTarget(host: "h\($0.offset)", address: $0.element.address) }) }
+        // `async let`: the campaign runs on this test's own thread (offCooperativePool), not on the shared pool.
+        async let run = campaign.run(targets: listeners.enumerated().map { ProbeTarget(host: "h\($0.offset)", address: $0.element.address) })
         let connections = { listeners.map(\.connections).reduce(0, +) }
         // 5 per second: the first connection goes out at once, the other seven wait for their slots on the clock.
         #expect(await clock.waitForSleepers(7), "the connection slots are paced on the campaign clock")
@@ -224,8 +225,8 @@ extension Sequence {
             #expect(await Self.eventually { connections() == k + 1 }, "connection \(k + 1) did not start at its slot")
             #expect(connections() == k + 1)
         }
-        let evidence = try await run.value
+        let evidence = try await run
         #expect(evidence.count == 8)
         #expect(evidence.allSatisfy { $0.outcome == .inconclusive(.triggerRefused) }, "\(evidence.map(\.outcome))")
-    }
+    } }
 }

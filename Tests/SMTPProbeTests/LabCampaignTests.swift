@@ -119,7 +119,7 @@ import Testing
         #expect(item.endedBy == "peer-close" || item.endedBy == "quit", "\(item.endedBy)")
     }
 
-    @Test func listenOnlyAnnouncesRecipientsAndRecordsADelivery() async throws {
+    @Test func listenOnlyAnnouncesRecipientsAndRecordsADelivery() async throws { try await offCooperativePool {
         let configuration = CampaignConfiguration(campaignID: "listen", probeDomain: "probe.test",
                                                   profiles: [ProbeProfile(delayMilliseconds: 200, continuationLines: 1)])
         let targets = [ProbeTarget(host: "alpha", address: "127.0.0.26"), ProbeTarget(host: "beta", address: "127.0.0.27")]
@@ -148,7 +148,7 @@ import Testing
         let submitted = await trigger.submit(to: "127.0.0.26:25304", token: token)
         #expect(submitted.status == .submitted)
         // alpha is handed out once its session ends; beta waits for the end of the listening time, on the clock.
-        for _ in 0..<1000 where decided.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(20)) }
+        for _ in 0..<3000 where decided.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(20)) }
         #expect(decided.withLock { $0 } == ["alpha fixed"], "alpha decided as soon as its delivery ended, beta still waiting")
         clock.advance(by: .milliseconds(60_000))
         let results = try await evidence
@@ -159,5 +159,5 @@ import Testing
         // Listen-only sends no trigger: the note of the unanswered host must not say one was accepted.
         #expect(results[1].note.contains("no trigger was sent") && !results[1].note.contains("accepted"), "\(results[1].note)")
         #expect(decided.withLock { $0 } == ["alpha fixed", "beta inconclusive(no-delivery)"], "alpha handed out as soon as decided")
-    }
+    } }
 }
