@@ -19,6 +19,7 @@ public enum Verdict: String, Sendable, Hashable, CaseIterable, Codable, Comparab
     /// Non-compliant, but a waiver in force accepts the risk until its expiry day (compliant for the exit code).
     case acceptedRisk = "accepted-risk"
 
+    /// The host × KB verdict that a file verdict alone gives, before any probe or greeting evidence.
     public init(_ file: FileVerdict) {
         switch file {
         case .patched: self = .patched
@@ -45,6 +46,7 @@ public enum Verdict: String, Sendable, Hashable, CaseIterable, Codable, Comparab
         }
     }
 
+    /// Orders by severity, the order summaries and reports list verdicts in.
     public static func < (lhs: Verdict, rhs: Verdict) -> Bool { lhs.severity < rhs.severity }
 
     /// One sentence on what the verdict means, for reports and `--help`.
@@ -76,8 +78,11 @@ public enum AnomalyKind: String, Sendable, Hashable, CaseIterable, Codable {
 
 /// An anomaly with its evidence in words.
 public struct Anomaly: Sendable, Hashable {
+    /// What kind of inconsistency it is.
     public var kind: AnomalyKind
+    /// The evidence in words (versions, files, check), shown beside the verdict.
     public var detail: String
+    /// An anomaly of a kind, with its evidence.
     public init(kind: AnomalyKind, detail: String) {
         self.kind = kind
         self.detail = detail
@@ -86,15 +91,22 @@ public struct Anomaly: Sendable, Hashable {
 
 /// The outcome of the file-evidence rules for one host and one KB, with its evidence.
 public struct FileAssessment: Sendable, Hashable {
+    /// The file verdict.
     public var verdict: FileVerdict
     /// Why, in one sentence (names the missing fact for `unknown`).
     public var reason: String
+    /// The manifest file that decided, when one did.
     public var fileName: String?
+    /// The version the KB requires of that file.
     public var requiredVersion: FileVersion?
+    /// The version found on the host; nil when the file is missing.
     public var foundVersion: FileVersion?
+    /// Where the file was found on the host.
     public var path: String?
+    /// Inconsistencies seen while deciding (they do not change the verdict).
     public var anomalies: [Anomaly]
 
+    /// An assessment; the evidence fields are nil when the verdict did not come from a file.
     public init(verdict: FileVerdict, reason: String, fileName: String? = nil, requiredVersion: FileVersion? = nil,
                 foundVersion: FileVersion? = nil, path: String? = nil, anomalies: [Anomaly] = []) {
         self.verdict = verdict

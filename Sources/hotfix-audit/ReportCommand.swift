@@ -20,24 +20,20 @@ struct ReportCommand: AsyncParsableCommand {
             data/schema/hotfix-audit-report.xsd.
             """)
 
-    @Option(help: "Comma-separated formats: html, xml, json, csv.") var format = "html,xml"
+    @Option(help: ArgumentHelp("Report formats, comma-separated.", valueName: "formats")) var format = ReportFormatList([.html, .xml])!
     @Option(help: "Output directory, or a file name when one format is asked (default reports/).") var out = "reports"
     @Option(help: "Only these KBs (repeatable).") var kb: [String] = []
     @Option(help: "\"What changed\" compares the latest run with this run id, or with the last run on or before this date (YYYY-MM-DD); default the run before the latest.")
-    var since: String?
+    var since: RunSelector?
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
-        _ = try ReportRun.formats(format)
-        if let since, RunSelector(since) == nil {
-            throw ValidationError("--since '\(TerminalText.escaped(since))' is neither a run id nor a date (YYYY-MM-DD)")
-        }
         for item in kb where KBNumber(item) == nil { throw ValidationError("--kb '\(TerminalText.escaped(item))' is not a KB number") }
     }
 
     func run() async throws {
-        var run = ReportRun(formats: try ReportRun.formats(format), out: out, kbs: kb.compactMap { KBNumber($0) })
-        run.since = since.flatMap(RunSelector.init)
+        var run = ReportRun(formats: format.formats, out: out, kbs: kb.compactMap { KBNumber($0) })
+        run.since = since
         for path in try run.write(store: database.open()) { print(path) }
     }
 }
@@ -50,19 +46,6 @@ struct ReportRun {
     var kbs: [KBNumber]
     /// The run "what changed" compares with (nil: the run before the latest).
     var since: RunSelector? = nil
-
-    static func formats(_ text: String) throws -> [ReportFormat] {
-        let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        var formats: [ReportFormat] = []
-        for item in items {
-            guard let format = ReportFormat(rawValue: item) else {
-                throw ValidationError("unknown report format '\(TerminalText.escaped(item))' (html, xml, json, csv)")
-            }
-            if !formats.contains(format) { formats.append(format) }
-        }
-        guard !formats.isEmpty else { throw ValidationError("--format needs at least one of html, xml, json, csv") }
-        return formats
-    }
 
     func outputs(at date: Date = Date()) throws -> [ReportFormat: String] {
         var isDirectory: ObjCBool = false
@@ -94,4 +77,9 @@ struct ReportRun {
         }
         return formats.compactMap { outputs[$0] }
     }
+}
+
+extension RunSelector: ExpressibleByArgument {
+    /// A run id (`12`) or a date (`2026-11-30`); anything else is a usage error.
+    public init?(argument: String) { self.init(argument) }
 }
