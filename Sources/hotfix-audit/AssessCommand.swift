@@ -17,8 +17,10 @@ struct AssessCommand: AsyncParsableCommand {
             A probe's outcome is evidence only for the KBs its check confirms (smtp-data-multiline-354:
             KB912341 unless --check-confirms says otherwise); a greeting's running version is evidence
             for every KB with a Smtpsvc.dll row for the host.
-            Exit codes: 0 every host patched or not applicable; 3 any host vulnerable, service-not-reloaded,
-            prerequisite-missing or unknown; 1 error.
+            Waivers (--waivers FILE) turn covered non-compliant results into accepted-risk until they expire.
+            Exit codes: 0 every host patched, not applicable or accepted risk; 3 any host vulnerable,
+            service-not-reloaded, prerequisite-missing or unknown (with --fail-on new: only when something
+            became non-compliant since the previous run); 1 error.
             """)
 
     @Option(help: "Only these KBs (repeatable); default all KBs in the store.") var kb: [String] = []
@@ -35,9 +37,12 @@ struct AssessCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try database.open()
-        let summary = try store.assess(kbs: kb.compactMap { KBNumber($0) }, bindings: try checks.bindings(), keepRuns: runs.keepRuns)
+        let summary = try store.assess(kbs: kb.compactMap { KBNumber($0) }, bindings: try checks.bindings(), keepRuns: runs.keepRuns,
+                                       waivers: try runs.waiverFile())
         try AssessmentPrinter(store: store, summary: summary, json: json, limit: limit).print()
-        if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+        try runs.printWaivers(store: store)
+        let code = try runs.exitCode(summary, store: store)
+        if code != 0 { throw ExitCode(code) }
     }
 }
 
