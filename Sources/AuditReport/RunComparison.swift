@@ -40,7 +40,7 @@ public struct RunComparisonError: Error, CustomStringConvertible, Sendable {
 }
 
 /// Compares the previous run's per-host results with the current run's, both streamed in host
-/// name order (UTF-8 byte order, as SQLite's BINARY collation sorts), in one merge pass: memory
+/// key order (``HostFacts/key(_:)``, UTF-8 byte order, as the store sorts), in one merge pass: memory
 /// holds two hosts, the per-KB counts and at most ``limit`` listed changes, whatever the fleet.
 /// Pure: no store, no clock. The store side feeds it two cursors; tests feed it arrays.
 public struct RunComparison: Sendable {
@@ -63,38 +63,37 @@ public struct RunComparison: Sendable {
                         nextPrevious: () throws -> ComparedHost?, nextCurrent: () throws -> ComparedHost?,
                         kbs: [KBNumber] = []) throws -> ReportChanges {
         var accumulator = Accumulator(previous: previous, current: current, limit: limit, kbs: kbs)
-        var lastBefore: String?, lastAfter: String?
-        func pull(_ next: () throws -> ComparedHost?, _ last: inout String?, _ run: String) throws -> ComparedHost? {
+        // Hosts are ordered and matched by their store key (``HostFacts/key(_:)``: lowercased, no trailing
+        // dot) in UTF-8 byte order, as the store streams them (`ORDER BY name_key`, BINARY collation);
+        // each host's key is computed once, when it is pulled.
+        typealias Keyed = (host: ComparedHost, key: String)
+        var lastBefore: Keyed?, lastAfter: Keyed?
+        func pull(_ next: () throws -> ComparedHost?, _ last: inout Keyed?, _ run: String) throws -> Keyed? {
             guard let host = try next() else { return nil }
-            if let last, !Self.precedes(last, host.name) {
-                throw RunComparisonError(description: "\(run) run: host '\(TerminalText.escaped(host.name))' comes after '\(TerminalText.escaped(last))': hosts must be sorted by name, each once")
+            let keyed = (host: host, key: HostFacts.key(host.name))
+            if let last, !last.key.utf8.lexicographicallyPrecedes(keyed.key.utf8) {
+                throw RunComparisonError(description: "\(run) run: host '\(TerminalText.escaped(host.name))' comes after '\(TerminalText.escaped(last.host.name))': hosts must be sorted by name, each once")
             }
-            last = host.name
-            return host
+            last = keyed
+            return keyed
         }
         var before = try pull(nextPrevious, &lastBefore, "previous")
         var after = try pull(nextCurrent, &lastAfter, "current")
         while before != nil || after != nil {
-            if let b = before, let a = after, Self.same(b.name, a.name) {
-                accumulator.add(previous: b, current: a)
+            if let b = before, let a = after, b.key == a.key {
+                accumulator.add(previous: b.host, current: a.host)
                 before = try pull(nextPrevious, &lastBefore, "previous")
                 after = try pull(nextCurrent, &lastAfter, "current")
-            } else if let b = before, after.map({ Self.precedes(b.name, $0.name) }) ?? true {
-                accumulator.add(previous: b, current: nil)
+            } else if let b = before, after.map({ b.key.utf8.lexicographicallyPrecedes($0.key.utf8) }) ?? true {
+                accumulator.add(previous: b.host, current: nil)
                 before = try pull(nextPrevious, &lastBefore, "previous")
             } else if let a = after {
-                accumulator.add(previous: nil, current: a)
+                accumulator.add(previous: nil, current: a.host)
                 after = try pull(nextCurrent, &lastAfter, "current")
             }
         }
         return accumulator.changes
     }
-
-    /// Hosts are ordered and matched by their store key (``HostFacts/key(_:)``: lowercased, no trailing
-    /// dot), in UTF-8 byte order, as the store streams them (`ORDER BY name_key`, BINARY collation).
-    static func precedes(_ a: String, _ b: String) -> Bool { HostFacts.key(a).utf8.lexicographicallyPrecedes(HostFacts.key(b).utf8) }
-
-    static func same(_ a: String, _ b: String) -> Bool { HostFacts.key(a) == HostFacts.key(b) }
 
     /// The kind of change of one KB on a host present in both runs, or nil when nothing that matters changed.
     static func kind(before: ComparedResult?, after: ComparedResult) -> ChangeKind? {
