@@ -225,19 +225,29 @@ extension HTMLTemplates {
         for (var n = 0; n < shown; n++) if (hosts[view[n]][0] === text.value) { expanded[view[n]] = true; render(); break; }
       });
     });
+    // Printing a small fleet opens every host's evidence (and every transcript); a big one prints what
+    // is on screen. Both the print events and the print media query trigger it (headless PDF printing
+    // sends only the latter).
     var opened = null;
-    window.addEventListener('beforeprint', function () {
-      if (virtual) return;
+    var beforePrint = function () {
+      if (virtual || opened) return;
       opened = expanded;
       expanded = {};
       for (var n = 0; n < shown; n++) expanded[view[n]] = true;
       render();
       Array.prototype.forEach.call(document.querySelectorAll('details'), function (d) { if (!d.open) { d.open = true; d.setAttribute('data-closed', ''); } });
-    });
-    window.addEventListener('afterprint', function () {
+    };
+    var afterPrint = function () {
+      if (!opened) return;
       Array.prototype.forEach.call(document.querySelectorAll('details[data-closed]'), function (d) { d.open = false; d.removeAttribute('data-closed'); });
-      if (opened) { expanded = opened; opened = null; render(); }
-    });
+      expanded = opened;
+      opened = null;
+      render();
+    };
+    window.addEventListener('beforeprint', beforePrint);
+    window.addEventListener('afterprint', afterPrint);
+    var printMedia = window.matchMedia ? window.matchMedia('print') : null;
+    if (printMedia && printMedia.addListener) printMedia.addListener(function (m) { if (m.matches) beforePrint(); else afterPrint(); });
     // A link may carry the view: #q=TEXT&verdict=V&kb=KB&platform=P&changed=1&sort=COLUMN&open=1.
     var params = {};
     location.hash.replace(/^#/, '').split('&').forEach(function (pair) {
