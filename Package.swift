@@ -35,6 +35,7 @@ let package = Package(
         .target(name: "ImportSupport", dependencies: ["AuditCore", "Digest"]),
         .target(name: "ManifestImport", dependencies: ["AuditCore", "ImportSupport"]),
         .target(name: "InventoryImport", dependencies: ["AuditCore", "ImportSupport", "CLibXML2"]),
+        .target(name: "FeedImport", dependencies: ["AuditCore", "ImportSupport", "CLibXML2"]),
         .target(name: "AuditStoreSQLite", dependencies: ["AuditCore", grdb, logging]),
         // SMTP protocol core against NIOCore alone: codecs, state machines, classifier, tokens, the responder handler.
         .target(name: "SMTPProbe", dependencies: ["AuditCore", nioCore, "Digest", logging]),
@@ -45,7 +46,7 @@ let package = Package(
         .target(name: "AuditReport", dependencies: ["AuditCore", "AuditStoreSQLite", "CLibXML2", mustache]),
         .executableTarget(
             name: "hotfix-audit",
-            dependencies: ["AuditCore", "ManifestImport", "InventoryImport", "AuditStoreSQLite", "SMTPProbe", "SMTPProbeServer", "SMTPLab", "AuditReport",
+            dependencies: ["AuditCore", "ManifestImport", "InventoryImport", "AuditStoreSQLite", "SMTPProbe", "SMTPProbeServer", "SMTPLab", "AuditReport", "FeedImport",
                            argumentParser, logging, nioPosix, "Digest", "CStdio", "ImportSupport"]
         ),
 
@@ -61,6 +62,7 @@ let package = Package(
         .testTarget(name: "AuditCoreTests", dependencies: ["AuditCore"], exclude: ["Fixtures"]),
         .testTarget(name: "ManifestImportTests", dependencies: ["TestHarness", "ManifestImport"], exclude: ["Fixtures"]),
         .testTarget(name: "InventoryImportTests", dependencies: ["TestHarness", "InventoryImport", "Digest"], exclude: ["Fixtures"]),
+        .testTarget(name: "FeedImportTests", dependencies: ["FeedImport", "AuditCore"]),
         .testTarget(name: "AuditStoreTests", dependencies: ["AuditStoreSQLite", "ManifestImport", "InventoryImport", grdb], exclude: ["Fixtures"]),
         .testTarget(name: "SMTPProbeTests", dependencies: ["TestHarness", "SMTPProbe", "SMTPProbeServer", "SMTPLab", nioCore, nioPosix, nioEmbedded], exclude: ["Fixtures"]),
         .testTarget(name: "AuditReportTests", dependencies: ["TestHarness", "AuditReport", "AuditStoreSQLite", "ManifestImport", "InventoryImport"], exclude: ["Fixtures"]),
