@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "AuditCoreTests", dependencies: ["AuditCore"], exclude: ["Fixtures"]),
         .testTarget(name: "ManifestImportTests", dependencies: ["TestHarness", "ManifestImport"], exclude: ["Fixtures"]),
         .testTarget(name: "InventoryImportTests", dependencies: ["TestHarness", "InventoryImport", "Digest"], exclude: ["Fixtures"]),
-        .testTarget(name: "FeedImportTests", dependencies: ["FeedImport", "AuditCore"]),
+        .testTarget(name: "FeedImportTests", dependencies: ["FeedImport", "AuditCore", "AuditStoreSQLite"]),
         .testTarget(name: "AuditStoreTests", dependencies: ["AuditStoreSQLite", "ManifestImport", "InventoryImport", grdb], exclude: ["Fixtures"]),
         .testTarget(name: "SMTPProbeTests", dependencies: ["TestHarness", "SMTPProbe", "SMTPProbeServer", "SMTPLab", nioCore, nioPosix, nioEmbedded], exclude: ["Fixtures"]),
         .testTarget(name: "AuditReportTests", dependencies: ["TestHarness", "AuditReport", "AuditStoreSQLite", "ManifestImport", "InventoryImport"], exclude: ["Fixtures"]),

@@ -94,6 +94,7 @@ struct CVRFWalker {
             }
         }
         if let error = context.xmlError { throw error }
+        if let rootError { throw rootError }
         if !sawRoot { throw failure("empty document: no CVRF root element", line: 1) }
     }
 
