@@ -21,7 +21,7 @@ final class CSVReportRenderer: ReportRenderer {
                 host.name, host.address, host.product, host.servicePack, host.platform, r.kb.description,
                 r.verdict.rawValue, r.fileVerdict.rawValue, r.probeOutcome?.description, r.fileName,
                 ReportText.version(r.requiredVersion), ReportText.version(r.foundVersion), r.path, r.reason,
-                ReportText.anomalies(r.anomalies), r.check, r.runningVersion?.numericString, host.greeting?.greeting.text,
+                ReportText.anomalies(r.anomalies), r.check?.rawValue, r.runningVersion?.numericString, host.greeting?.greeting.text,
             ]
             out += cells.map { Escaping.csvCell($0 ?? "") }.joined(separator: ",") + "\r\n"
         }

@@ -173,7 +173,7 @@ final class HTMLReportRenderer: ReportRenderer {
             ]
             if let file = r.fileName { result["file"] = Self.text(file) }
             if let path = r.path, !path.isEmpty { result["path"] = Self.text(path) }
-            if let check = r.check { result["check"] = Self.text(check) }
+            if let check = r.check { result["check"] = Self.text(check.rawValue) }
             if let running = r.runningVersion { result["running"] = running.numericString }
             return result
         }

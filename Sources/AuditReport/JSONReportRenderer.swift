@@ -100,7 +100,7 @@ final class JSONReportRenderer: ReportRenderer {
             ("applicableRows", .array(r.applicableRows.map(row))),
         ]
         // Present only with such evidence (reports of stores without checks or greetings are unchanged).
-        if let check = r.check { fields.append(("check", .string(check))) }
+        if let check = r.check { fields.append(("check", .string(check.rawValue))) }
         if let running = r.runningVersion { fields.append(("runningVersion", .string(running.numericString))) }
         return .object(fields)
     }

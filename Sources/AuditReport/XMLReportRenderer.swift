@@ -152,7 +152,7 @@ final class XMLReportRenderer: ReportRenderer {
         try xml.attribute("file-verdict", r.fileVerdict.rawValue)
         try xml.attribute("probe-outcome", r.probeOutcome?.verdict)
         try xml.attribute("probe-detail", r.probeOutcome?.detail)
-        try xml.attribute("check", r.check)
+        try xml.attribute("check", r.check?.rawValue)
         try xml.attribute("running-version", r.runningVersion?.numericString)
         try xml.attribute("compliant", r.verdict.isCompliant ? "true" : "false")
         try xml.element("reason", r.reason)

@@ -1,23 +1,6 @@
 import AuditCore
+import AuditStore
 import GRDB
-
-/// A feed file as recorded in the store.
-public struct StoredFeedSource: Sendable, Hashable, Codable {
-    public var path: String
-    public var sha256: String
-    public var format: String
-    public var documentID: String?
-    public var released: String?
-    public var importedAt: String
-    public var updateCount: Int
-    public var vulnerabilityCount: Int
-}
-
-/// One feed row about a KB, with the source that said it (for `kb`).
-public struct StoredFeedUpdate: Sendable, Hashable {
-    public var source: String
-    public var update: SecurityUpdate
-}
 
 extension AuditDatabase {
     /// Every feed file imported, by path.
@@ -115,6 +98,31 @@ extension AuditDatabase {
     public func allManifests() throws -> [Manifest] {
         try read { db in
             try Int.fetchAll(db, sql: "SELECT number FROM kb ORDER BY number").compactMap { try Self.loadManifest(db, KBNumber($0)) }
+        }
+    }
+}
+
+extension AuditDatabase {
+    /// Every host with its facts, recorded KBs and the KBs the latest assessment called patched, by name.
+    public func cveHosts() throws -> [CVEHost] {
+        try read { db in
+            var recorded: [Int64: Set<KBNumber>] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT DISTINCT host_id, kb_number FROM installed_hotfix") {
+                recorded[row[0], default: []].insert(KBNumber(row[1] as Int))
+            }
+            var patched: [Int64: Set<KBNumber>] = [:]
+            let latest = try Int64.fetchOne(db, sql: "SELECT max(id) FROM assessment_run")
+            if let latest {
+                for row in try Row.fetchAll(db, sql: "SELECT host_id, kb_number FROM assessment_result WHERE run_id = ? AND verdict = 'patched'",
+                                            arguments: [latest]) { patched[row[0], default: []].insert(KBNumber(row[1] as Int)) }
+            }
+            return try Row.fetchAll(db, sql: "SELECT id, name, product, platform, sp_level, arch_text FROM host ORDER BY name_key").map { row in
+                let id: Int64 = row[0]
+                let platform = (row[3] as String?).flatMap { Platform(rawValue: $0) }
+                let context = VerdictRules.HostContext(product: (row[2] as String?).map { Product(name: $0) }, platform: platform,
+                                                       servicePack: (row[4] as Int?).map { ServicePack(level: $0) }, architectureText: row[5])
+                return CVEHost(name: row[1], context: context, recordedKBs: recorded[id] ?? [], patchedKBs: patched[id] ?? [])
+            }
         }
     }
 }

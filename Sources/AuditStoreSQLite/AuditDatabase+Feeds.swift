@@ -1,23 +1,8 @@
 import AuditCore
+import AuditStore
 import GRDB
 
-/// What `import-feed` wrote for one file.
-public struct FeedImportSummary: Sendable, Hashable, Codable {
-    public var path: String
-    public var sha256: String
-    public var format: String
-    public var documentID: String?
-    public var released: String?
-    public var kbCount: Int
-    public var updateCount: Int
-    public var cveCount: Int
-    public var remediationCount: Int
-    public var supersedenceEdgeCount: Int
-    /// An earlier import of this path (or of the same bytes under another path) was replaced.
-    public var replaced: Bool
-}
-
-extension AuditDatabase {
+extension AuditDatabase: FeedStore {
     /// Stores `documents` with their sources (all or nothing). A file imported before, by path or by
     /// SHA-256, has its rows replaced, so importing the same file twice leaves the store as once.
     public func importFeeds(_ documents: [(FeedDocument, SourceFile)]) throws -> [FeedImportSummary] {

@@ -1,47 +1,7 @@
 import AuditCore
+import AuditEngine
+import AuditStore
 import GRDB
-
-/// What the store knows about a host, as listed by `hosts`.
-public struct HostSummary: Sendable, Hashable, Codable {
-    public var name: String
-    public var address: String?
-    public var product: String?
-    public var osName: String?
-    public var servicePack: String?
-    public var platform: String?
-    public var architectureText: String?
-    public var sources: [String]
-    public var lastSeen: String
-    public var fileCount: Int
-    public var hotfixCount: Int
-    /// KB → verdict of the latest assessment.
-    public var verdicts: [String: String]
-}
-
-/// An installed file as stored.
-public struct FileFact: Sendable, Hashable, Codable {
-    public var path: String
-    public var fileName: String
-    public var version: String
-    public var size: Int?
-    public var source: String
-}
-
-/// A recorded hotfix as stored.
-public struct HotfixFact: Sendable, Hashable, Codable {
-    public var kb: String
-    public var installedOn: String?
-    public var source: String
-}
-
-/// Everything about one host: facts, files, hotfixes, latest verdicts and probe sessions.
-public struct HostDetail: Sendable {
-    public var summary: HostSummary
-    public var files: [FileFact]
-    public var hotfixes: [HotfixFact]
-    public var results: [AssessedResult]
-    public var probes: [ProbeEvidence]
-}
 
 extension AuditDatabase {
     static let hostColumns = """

@@ -1,5 +1,7 @@
 import ArgumentParser
 import AuditCore
+import AuditEngine
+import AuditStore
 import AuditStoreSQLite
 import Foundation
 import Logging
@@ -25,7 +27,7 @@ struct DatabaseOptions: ParsableArguments {
         if let refusal = DatabaseLocation.refusal(for: path, origin: origin) { throw ValidationError(refusal) }
     }
 
-    func open() throws -> AuditDatabase {
+    func open() throws -> any AuditStore {
         try validate()
         do {
             return try AuditDatabase(path: path, logger: Logger(label: "hotfix-audit.store"))

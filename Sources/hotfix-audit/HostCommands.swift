@@ -1,5 +1,7 @@
 import ArgumentParser
 import AuditCore
+import AuditEngine
+import AuditStore
 import AuditStoreSQLite
 import Foundation
 
@@ -100,12 +102,12 @@ struct HostCommand: AsyncParsableCommand {
         print("\nVerdicts (latest assessment):")
         if detail.results.isEmpty { print("  none yet: run `hotfix-audit assess`") }
         for result in detail.results {
-            print("  \(t(result.kb)): \(t(result.verdict)) — \(t(result.reason))")
+            print("  \(t(result.kb.description)): \(t(result.verdict.rawValue)) — \(t(result.reason))")
             if let file = result.fileName {
-                print("    \(t(file)): found \(t(result.foundVersion ?? "-")), required \(t(result.requiredVersion ?? "-"))"
+                print("    \(t(file)): found \(t(result.foundVersion?.description ?? "-")), required \(t(result.requiredVersion?.description ?? "-"))"
                       + (result.path.map { " at \(t($0))" } ?? ""))
             }
-            for anomaly in result.anomalies { print("    anomaly: \(t(anomaly))") }
+            for anomaly in result.anomalies { print("    anomaly: \(t(anomaly.description))") }
         }
         for probe in probes {
             print("\nProbe \(t(probe.campaign)) [\(t(probe.profile))]: \(t(probe.outcome))\(probe.detail.map { "(\(t($0)))" } ?? "") — \(t(probe.note))")

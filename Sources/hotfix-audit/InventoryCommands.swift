@@ -1,5 +1,7 @@
 import ArgumentParser
 import AuditCore
+import AuditEngine
+import AuditStore
 import AuditStoreSQLite
 import Foundation
 import InventoryImport
@@ -49,7 +51,7 @@ struct InventoryImportRun {
     var format: InventoryFormat?
     var host: String?
 
-    func run(on store: AuditDatabase) throws -> InventoryImportSummary {
+    func run(on store: any AuditStore) throws -> InventoryImportSummary {
         var streams: [InventoryStream] = []
         let showProgress = Output.stderrIsTerminal
         for file in try Self.expand(files) {

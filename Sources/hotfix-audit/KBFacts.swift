@@ -1,4 +1,5 @@
 import AuditCore
+import AuditStore
 import AuditStoreSQLite
 import Foundation
 

@@ -1,5 +1,7 @@
 import AuditCore
 import AuditReport
+import AuditEngine
+import AuditStore
 import AuditStoreSQLite
 import Foundation
 import InventoryImport

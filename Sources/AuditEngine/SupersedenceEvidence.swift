@@ -1,0 +1,94 @@
+import AuditCore
+
+/// Supersedence as evidence for a run: the graph the user chose to trust (`--supersedence`), every
+/// manifest known (to name the later KB whose files satisfy an earlier one) and the feed-vs-files
+/// disagreements. Why a value of its own: the assessor stays pure and the same graph reaches every host.
+public struct SupersedenceEvidence: Sendable {
+    public var graph: SupersedenceGraph
+    public var manifests: [Manifest]
+    public var disagreements: [SupersedenceDisagreement]
+
+    /// Evidence from a graph, the manifests that may name later KBs, and the disagreements found.
+    public init(graph: SupersedenceGraph, manifests: [Manifest] = [], disagreements: [SupersedenceDisagreement] = []) {
+        self.graph = graph
+        self.manifests = manifests
+        self.disagreements = disagreements
+    }
+
+    /// No supersedence known: results are exactly those of the file rules.
+    public static let none = SupersedenceEvidence(graph: SupersedenceGraph(edges: []))
+
+    public var isEmpty: Bool { graph.edges.isEmpty && manifests.isEmpty }
+
+    /// The chain by which a KB the host records replaces `kb` for it; nil when `kb` itself is recorded or none does.
+    public func credit(for kb: KBNumber, host: VerdictRules.HostContext, recorded: Set<KBNumber>) -> SupersedenceChain? {
+        guard !recorded.contains(kb), !graph.edges.isEmpty else { return nil }
+        return graph.credit(for: kb, installed: recorded, product: host.product, platform: host.platform, servicePack: host.servicePack?.level)
+    }
+
+    /// The file assessment with supersedence applied:
+    /// - no file evidence for the KB, but the KB or a KB replacing it recorded → patched from the records,
+    ///   marked ``AnomalyKind/hotfixRecordOnly`` (weaker evidence), with the chain in the reason;
+    /// - files older although a superseding KB is recorded → still vulnerable (files win), with an anomaly naming the chain;
+    /// - files patched through a later KB's higher versions → the reason names that KB.
+    public func apply(to assessment: FileAssessment, manifest: Manifest, host: VerdictRules.HostContext, recorded: Bool,
+                      credit: SupersedenceChain?, hasFileEvidence: Bool) -> FileAssessment {
+        var result = assessment
+        let kb = manifest.kb
+        switch assessment.verdict {
+        case .notApplicable where !hasFileEvidence && (recorded || credit != nil) && applies(manifest, to: host):
+            let basis: String
+            if let credit, let newest = credit.inPlace {
+                basis = "superseded: \(credit); \(newest) is recorded"
+            } else {
+                basis = "\(kb) is recorded as installed"
+            }
+            result.verdict = .patched
+            result.reason = "\(basis) (hotfix record only, no file evidence: weaker evidence)"
+            result.anomalies.append(Anomaly(kind: .hotfixRecordOnly, detail: "confidence: low — decided from hotfix records"
+                + (credit.map { " and supersedence (\($0))" } ?? "") + ", no file of \(kb) seen on the host"))
+        case .vulnerable:
+            if let credit, let newest = credit.inPlace {
+                result.anomalies.append(Anomaly(kind: .hotfixRecordedFileOlder,
+                                                detail: "\(newest) is recorded and supersedes \(kb) (\(credit)), but the files are older: files win"))
+            }
+        case .patched:
+            if let later = laterKB(satisfying: assessment, manifest: manifest, host: host) {
+                let chain = graph.superseding(kb, product: host.product, platform: host.platform, servicePack: host.servicePack?.level)[later]
+                result.reason += " (the version \(later) ships" + (chain.map { ": \($0)" } ?? "") + ")"
+            }
+        default:
+            break
+        }
+        if let credit {
+            for edge in credit.edges {
+                for disagreement in disagreements where disagreement.newer == edge.newer && disagreement.older == edge.older
+                    && disagreement.scope.product == edge.scope.product {
+                    result.anomalies.append(Anomaly(kind: .supersedenceDisagreement, detail: disagreement.description))
+                }
+            }
+        }
+        return result
+    }
+
+    /// Whether the KB has rows for the host's product, platform and service pack.
+    func applies(_ manifest: Manifest, to host: VerdictRules.HostContext) -> Bool {
+        guard let product = host.product, let platform = host.platform, let servicePack = host.servicePack else { return false }
+        return !VerdictRules.applicableRows(manifest.rows, product: product, platform: platform, servicePack: servicePack.level).isEmpty
+    }
+
+    /// A later KB whose row for the deciding file has a version above the required one and at most the one found:
+    /// the update that brought the host's file. Prefers KBs the graph says replace this one; nil when none is known.
+    func laterKB(satisfying assessment: FileAssessment, manifest: Manifest, host: VerdictRules.HostContext) -> KBNumber? {
+        guard let name = assessment.fileName?.lowercased(), let required = assessment.requiredVersion,
+              let found = assessment.foundVersion, found > required, let product = host.product, let platform = host.platform else { return nil }
+        let candidates = manifests.filter { other in
+            other.kb != manifest.kb && other.rows.contains { row in
+                row.product == product && row.platform == platform && row.fileName.lowercased() == name
+                    && row.version.map { $0 > required && $0 <= found } == true
+            }
+        }.map(\.kb)
+        let superseding = graph.superseding(manifest.kb, product: product, platform: platform, servicePack: host.servicePack?.level)
+        return candidates.filter { superseding[$0] != nil }.min() ?? candidates.min()
+    }
+}

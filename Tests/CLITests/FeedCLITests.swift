@@ -1,0 +1,110 @@
+import Foundation
+import TestHarness
+import Testing
+
+/// `import-feed` and `kb` as a user runs them, on the real March 2017 MSRC document.
+@Suite struct FeedCLITests {
+    static let corpusFeeds = URL(fileURLWithPath: CLIRunner.packageRoot).deletingLastPathComponent()
+        .appendingPathComponent("shared/corpus/feeds").path
+    static var march: String? {
+        let path = corpusFeeds + "/msrc-cvrfDocument-2017-Mar.xml.xz"
+        guard FileManager.default.fileExists(atPath: path), FileManager.default.isExecutableFile(atPath: "/usr/bin/xz") else {
+            print("SKIP: \(path) or /usr/bin/xz missing")
+            return nil
+        }
+        return path
+    }
+
+    @Test func importFeedPrintsCountsAndReimportReplaces() async throws { try await offCooperativePool { try importFeedPrintsCountsAndReimportReplacesBody() } }
+    func importFeedPrintsCountsAndReimportReplacesBody() throws {
+        guard let march = Self.march else { return }
+        let cli = try CLIRunner()
+        defer { cli.remove() }
+        let first = try cli.run(["import-feed", march])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("cvrf (2017-Mar, released 2017-03): 69 KBs"))
+        #expect(first.stdout.contains("135 CVEs"))
+        #expect(first.stdout.contains("189 supersedence edges"))
+        #expect(first.stderr.contains("warning:") && first.stderr.contains("Release Notes"))
+        let again = try cli.run(["import-feed", march])
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("replaced the earlier import"))
+        let shown = try cli.run(["kb", "KB4012215", "--json"])
+        let objects = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [[String: Any]])
+        let feed = try #require(objects.first?["feed"] as? [[String: Any]])
+        #expect(Set(feed.compactMap { $0["source"] as? String }) == [march], "one source after two imports")
+    }
+
+    @Test func kbShowsFeedCVEsSeverityAndSupersedence() async throws { try await offCooperativePool { try kbShowsFeedCVEsSeverityAndSupersedenceBody() } }
+    func kbShowsFeedCVEsSeverityAndSupersedenceBody() throws {
+        guard let march = Self.march else { return }
+        let cli = try CLIRunner()
+        defer { cli.remove() }
+        #expect(try cli.run(["import-feed", march]).status == 0)
+        let shown = try cli.run(["kb", "KB4012215", "4012212", "--json"])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        let objects = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [[String: Any]])
+        #expect(objects.map { $0["kb"] as? String } == ["KB4012215", "KB4012212"])
+        let rollup = objects[0]
+        #expect(rollup["highestSeverity"] as? String == "Critical")
+        let cves = try #require(rollup["cves"] as? [[String: Any]])
+        #expect(cves.contains { $0["cve"] as? String == "CVE-2017-0144" && $0["cvss"] as? Double == 8.1 })
+        let supersedes = try #require(rollup["supersedes"] as? [[String: Any]])
+        #expect(supersedes.contains { $0["kb"] as? String == "KB3212646" && $0["origin"] as? String == "feed"
+            && ($0["products"] as? [String] ?? []).contains("Windows 7 x64 SP1") })
+        let feed = try #require(rollup["feed"] as? [[String: Any]])
+        #expect(feed.contains { $0["subtype"] as? String == "Monthly Rollup" && $0["restart"] as? String == "yes" })
+        // The feed does not link the security-only update to the rollup.
+        let securityOnly = objects[1]
+        #expect((securityOnly["supersededBy"] as? [[String: Any]])?.isEmpty == true)
+        #expect((securityOnly["manifest"] as? [String: Any]) == nil)
+
+        let text = try cli.run(["kb", "KB4012215"])
+        #expect(text.stdout.contains("Supersedes:") && text.stdout.contains("KB3212646 (feed, 2017-03)"))
+        #expect(text.stdout.contains("CVE-2017-0144"))
+    }
+
+    @Test func kbUnknownEverywhereFails() async throws { try await offCooperativePool { try kbUnknownEverywhereFailsBody() } }
+    func kbUnknownEverywhereFailsBody() throws {
+        let cli = try CLIRunner()
+        defer { cli.remove() }
+        let shown = try cli.run(["kb", "KB999999"])
+        #expect(shown.status == 1)
+        #expect(shown.stderr.contains("KB999999: no manifest and no feed entry"))
+        #expect(try cli.run(["kb", "not-a-kb"]).status == 2)
+    }
+
+    @Test func aBadFeedAmongGoodOnesImportsNothing() async throws { try await offCooperativePool { try aBadFeedAmongGoodOnesImportsNothingBody() } }
+    func aBadFeedAmongGoodOnesImportsNothingBody() throws {
+        guard let march = Self.march else { return }
+        let cli = try CLIRunner()
+        defer { cli.remove() }
+        let bad = cli.directory + "/broken.xml"
+        try Data("<?xml version=\"1.0\"?>\n<cvrf:cvrfdoc xmlns:cvrf=\"http://www.icasi.org/CVRF/schema/cvrf/1.1\">\n<cvrf:DocumentTitle>x</cvrf:Title>\n".utf8)
+            .write(to: URL(fileURLWithPath: bad))
+        let imported = try cli.run(["import-feed", march, bad])
+        #expect(imported.status == 1)
+        #expect(imported.stderr.contains("broken.xml:3:"), "\(imported.stderr)")
+        #expect(imported.stderr.contains("malformed XML"))
+        let shown = try cli.run(["kb", "KB4012215"])
+        #expect(shown.status == 1, "nothing of the good file was stored")
+    }
+
+    @Test func formatIsDetectedByContentNotName() async throws { try await offCooperativePool { try formatIsDetectedByContentNotNameBody() } }
+    func formatIsDetectedByContentNotNameBody() throws {
+        let custom = Self.corpusFeeds + "/wesng-Custom_20190321.csv"
+        guard FileManager.default.fileExists(atPath: custom) else { return print("SKIP: \(custom) missing") }
+        let cli = try CLIRunner()
+        defer { cli.remove() }
+        let renamed = cli.directory + "/definitions.xml"
+        try FileManager.default.copyItem(atPath: custom, toPath: renamed)
+        let imported = try cli.run(["import-feed", renamed])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains(": wesng:"))
+        let notFeed = cli.directory + "/feed.csv"
+        try Data("hello,world\r\n".utf8).write(to: URL(fileURLWithPath: notFeed))
+        let refused = try cli.run(["import-feed", notFeed])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("feed.csv:1: not a vendor feed"))
+    }
+}
