@@ -37,8 +37,14 @@ struct AssessCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try database.open()
         let supersedence = try feeds.evidence(store)
+        if !feeds.cve.isEmpty {
+            // File evidence counts for the per-CVE view when there are manifests to assess against.
+            if try !store.storedKBs().isEmpty {
+                _ = try store.assess(kbs: kb.compactMap { KBNumber($0) }, bindings: try checks.bindings(), supersedence: supersedence)
+            }
+            return try feeds.reportCVEs(store, supersedence: supersedence, json: json)
+        }
         let summary = try store.assess(kbs: kb.compactMap { KBNumber($0) }, bindings: try checks.bindings(), supersedence: supersedence)
-        if !feeds.cve.isEmpty { return try feeds.reportCVEs(store, supersedence: supersedence, json: json) }
         try AssessmentPrinter(store: store, summary: summary, json: json, limit: limit).print()
         if !json { feeds.printDisagreements(supersedence) }
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }

@@ -108,3 +108,42 @@ import Testing
         #expect(refused.stderr.contains("feed.csv:1: not a vendor feed"))
     }
 }
+
+/// `assess --cve` on the real March 2017 document: the KB4012212 / KB4012215 case.
+@Suite struct FeedAssessCLITests {
+    @Test func rollupOnlyWindows7HostIsProtectedAgainstEternalBlueAndAHostWithNeitherIsNot() async throws {
+        try await offCooperativePool { try rollupOnlyBody() }
+    }
+    func rollupOnlyBody() throws {
+        guard let march = FeedCLITests.march else { return }
+        let cli = try CLIRunner()
+        defer { cli.remove() }
+        let inventory = cli.directory + "/systeminfo.csv"
+        let header = "\"Host Name\",\"OS Name\",\"OS Version\",\"System Type\",\"Hotfix(s)\"\n"
+        let rows = [
+            "\"ROLLUP\",\"Microsoft Windows 7 Enterprise\",\"6.1.7601 Service Pack 1 Build 7601\",\"x64-based PC\",\"1 Hotfix(s) Installed.,[01]: KB4012215\"",
+            "\"NEITHER\",\"Microsoft Windows 7 Enterprise\",\"6.1.7601 Service Pack 1 Build 7601\",\"x64-based PC\",\"1 Hotfix(s) Installed.,[01]: KB3212646\"",
+        ]
+        try Data((header + rows.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: inventory))
+        let imported = try cli.run(["import-inventory", inventory])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(try cli.run(["import-feed", march]).status == 0)
+        let assessed = try cli.run(["assess", "--cve", "CVE-2017-0144", "--json"])
+        #expect(assessed.status == 3, "a host is vulnerable: \(assessed.stderr)")
+        let reports = try #require(try JSONSerialization.jsonObject(with: Data(assessed.stdout.utf8)) as? [[String: Any]])
+        let report = try #require(reports.first)
+        #expect(report["severity"] as? String == "Critical")
+        let hosts = try #require(report["hosts"] as? [[String: Any]])
+        let byName = Dictionary(uniqueKeysWithValues: hosts.map { ($0["host"] as? String ?? "", $0) })
+        #expect(byName["ROLLUP"]?["status"] as? String == "protected")
+        #expect(byName["ROLLUP"]?["protectedBy"] as? String == "KB4012215")
+        // The per-KB (feed-only) view still shows the security-only update as missing: both views are reported.
+        let perKB = byName["ROLLUP"]?["kbs"] as? [[String: Any]] ?? []
+        #expect(perKB.contains { $0["kb"] as? String == "KB4012212" && $0["state"] as? String == "missing" })
+        #expect(byName["NEITHER"]?["status"] as? String == "vulnerable")
+
+        let text = try cli.run(["assess", "--cve", "CVE-2017-0144"])
+        #expect(text.stdout.contains("CVE-2017-0144: Windows SMB Remote Code Execution Vulnerability; severity Critical, CVSS 8.1"))
+        #expect(try cli.run(["assess", "--cve", "CVE-17"]).status == 2)
+    }
+}
