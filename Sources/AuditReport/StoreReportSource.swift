@@ -12,6 +12,8 @@ public struct StoreReportSource: ReportSource {
     let generatedAt: String
     let kbFilter: [KBNumber]
     private let manifests: [Manifest]
+    /// What the vendor feeds say (CVEs, severity per KB); nil when the store has none.
+    public var feedKnowledge: FeedKnowledge?
 
     /// A source over `snapshot`, limited to `kbs` (every assessed KB when empty).
     public init(snapshot: any StoreSnapshotReader, database: String, toolVersion: String, generatedAt: String, kbs: [KBNumber] = []) throws {
@@ -34,7 +36,8 @@ public struct StoreReportSource: ReportSource {
     }
 
     public func kbs() throws -> [ReportKB] {
-        manifests.map { ReportKB(kb: $0.kb, title: $0.title, prerequisiteServicePack: $0.prerequisiteServicePack, rows: $0.rows) }
+        manifests.map { ReportKB(kb: $0.kb, title: $0.title, prerequisiteServicePack: $0.prerequisiteServicePack, rows: $0.rows,
+                                 risk: feedKnowledge?.risk(of: $0.kb)) }
     }
 
     public func summary() throws -> ReportSummary {

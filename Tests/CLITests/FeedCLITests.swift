@@ -147,3 +147,48 @@ import Testing
         #expect(try cli.run(["assess", "--cve", "CVE-17"]).status == 2)
     }
 }
+
+/// Reports carry what the feed says about each KB (CVEs, highest severity, CVSS, exploited).
+@Suite struct FeedReportCLITests {
+    @Test func htmlAndJSONReportsShowCVEsAndSeverityForKBsTheFeedKnows() async throws {
+        try await offCooperativePool { try reportBody() }
+    }
+    func reportBody() throws {
+        guard let march = FeedCLITests.march else { return }
+        let cli = try CLIRunner()
+        defer { cli.remove() }
+        let manifest = cli.directory + "/KB4012215.txt"
+        try Data("""
+            KB4012215: test manifest written by this test
+            File information
+            x64-based versions of Windows 7
+            Srv.sys | 6.1.7601.23689 | 229,888 | 11-Feb-2017 | 17:59 | x64 |
+
+            """.utf8).write(to: URL(fileURLWithPath: manifest))
+        let importedManifest = try cli.run(["import-manifest", manifest, "--product", "Windows 7", "--platform", "x64"])
+        #expect(importedManifest.status == 0, "\(importedManifest.stderr)")
+        let inventory = cli.directory + "/systeminfo.csv"
+        try Data(("\"Host Name\",\"OS Name\",\"OS Version\",\"System Type\",\"Hotfix(s)\"\n"
+                  + "\"RECORDS\",\"Microsoft Windows 7 Enterprise\",\"6.1.7601 Service Pack 1 Build 7601\",\"x64-based PC\",\"1 Hotfix(s) Installed.,[01]: KB4012215\"\n").utf8)
+            .write(to: URL(fileURLWithPath: inventory))
+        #expect(try cli.run(["import-inventory", inventory]).status == 0)
+        #expect(try cli.run(["import-feed", march]).status == 0)
+        let assessed = try cli.run(["assess", "--json"])
+        #expect(assessed.status == 0, "record-only credit is compliant: \(assessed.stdout) \(assessed.stderr)")
+        let out = cli.directory + "/out"
+        let reported = try cli.run(["report", "--format", "html,json", "--out", out])
+        #expect(reported.status == 0, "\(reported.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: out)
+        let html = try String(contentsOfFile: out + "/" + #require(files.first { $0.hasSuffix(".html") }), encoding: .utf8)
+        #expect(html.contains("CVE-2017-0144"))
+        #expect(html.contains("highest severity <strong>Critical</strong>"))
+        #expect(html.contains("hotfix record only"))
+        let jsonText = try String(contentsOfFile: out + "/" + #require(files.first { $0.hasSuffix(".json") }), encoding: .utf8)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(jsonText.utf8)) as? [String: Any])
+        let kb = try #require((json["kbs"] as? [[String: Any]])?.first)
+        #expect(kb["highestSeverity"] as? String == "Critical")
+        #expect(kb["maxCVSS"] as? Double == 8.8)
+        #expect(kb["exploited"] as? Bool == true)
+        #expect((kb["cves"] as? [[String: Any]])?.contains { $0["cve"] as? String == "CVE-2017-0005" && $0["exploited"] as? Bool == true } == true)
+    }
+}
