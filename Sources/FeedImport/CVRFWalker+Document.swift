@@ -10,6 +10,7 @@ extension CVRFWalker {
         var vulnerabilityIndex: [CVEID: Int] = [:]
         var skippedNotKB: [(Int, String)] = []
         var unknownIDs: [(Int, String)] = []
+        var withoutProducts: [(Int, String)] = []
         var normalised: [String: FeedProduct] = [:]
         func product(_ id: String) -> FeedProduct? {
             if let known = normalised[id] { return known }
@@ -43,6 +44,10 @@ extension CVRFWalker {
                     skippedNotKB.append((remediation.line, description))
                     continue
                 }
+                if remediation.productIDs.isEmpty {
+                    withoutProducts.append((remediation.line, kb.description))
+                    continue
+                }
                 let list = SupersedenceList(parsing: remediation.values["Supercedence"] ?? "")
                 let subtype = remediation.values["SubType"].flatMap { UpdateSubtype(feedText: $0) }
                 let restart = remediation.values["RestartRequired"].flatMap { RestartRequirement(feedText: $0) }
@@ -67,6 +72,10 @@ extension CVRFWalker {
         if let (line, id) = unknownIDs.first {
             warnings.append(ImportWarning(file: fileName, line: line, message: "\(unknownIDs.count) remediation product id(s) are not in the ProductTree "
                 + "(first: '\(TerminalText.escaped(id))'); skipped"))
+        }
+        if let (line, kb) = withoutProducts.first {
+            warnings.append(ImportWarning(file: fileName, line: line, message: "\(withoutProducts.count) vendor-fix remediation(s) name no ProductID "
+                + "(first: \(kb)); skipped"))
         }
         return FeedDocument(format: .cvrf, documentID: documentID, title: title, released: released, updates: collector.updates,
                             vulnerabilities: vulnerabilitiesOut, remediations: remediationsOut, warnings: warnings)

@@ -120,3 +120,28 @@ import Testing
         #expect { try FeedImporter.read(bytes: [], name: "empty.csv") } throws: { ($0 as? ImportError)?.reason == "empty file" }
     }
 }
+
+/// Compressed and hostile inputs.
+@Suite struct FeedInputTests {
+    @Test func aTruncatedXZFileIsRefusedWithXZsReason() throws {
+        guard let path = Corpus.feed(Corpus.marchCVRF), Corpus.xzInstalled else { return print("SKIP: corpus .xz or /usr/bin/xz missing") }
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)).prefix(20_000))
+        #expect { try FeedImporter.read(bytes: bytes, name: "cut.xml.xz") } throws: { error in
+            guard let error = error as? ImportError else { return false }
+            return error.file == "cut.xml.xz" && (error.reason.contains("xz") || error.reason.contains("malformed XML"))
+        }
+    }
+
+    @Test func anEntityReferenceInContentIsRefused() {
+        let xml = "<?xml version=\"1.0\"?>\n<cvrf:cvrfdoc xmlns:cvrf=\"http://www.icasi.org/CVRF/schema/cvrf/1.1\"><cvrf:DocumentTitle>&undefined;</cvrf:DocumentTitle></cvrf:cvrfdoc>"
+        #expect { try FeedImporter.read(bytes: Array(xml.utf8), name: "ent.xml") } throws: { ($0 as? ImportError)?.file == "ent.xml" }
+    }
+
+    @Test func aRemediationWithoutProductsIsAWarning() throws {
+        let xml = cvrfDocument(products: [("1", "Windows 7 for x64-based Systems Service Pack 1")],
+                               vulnerabilities: vulnerabilityXML(cve: "CVE-2099-7000", fixes: [(kb: "5000007", products: [], supercedence: nil, subtype: "Security Update")]))
+        let document = try FeedImporter.read(bytes: Array(xml.utf8), name: "np.xml").document
+        #expect(document.updates.isEmpty)
+        #expect(document.warnings.contains { $0.message.contains("no ProductID") })
+    }
+}
