@@ -25,3 +25,31 @@ extension FeedKnowledge {
         return fixed.isEmpty ? nil : KBRisk(kb: kb, cves: fixed)
     }
 }
+
+/// A non-compliant host's exposure for risk ranking: the distinct CVEs its non-compliant KBs fix,
+/// and the worst severity among them. Ranked by highest severity × CVE count, then CVSS, then name.
+public struct HostRisk: Sendable, Hashable {
+    public var host: String
+    public var kbs: [KBNumber]
+    public var cves: [Vulnerability]
+
+    public init(host: String, kbs: [KBNumber], knowledge: FeedKnowledge) {
+        self.host = host
+        self.kbs = kbs.sorted()
+        var seen = Set<CVEID>()
+        self.cves = kbs.flatMap { knowledge.cves(fixedBy: $0) }.filter { seen.insert($0.cve).inserted }
+    }
+
+    public var highestSeverity: Severity? { cves.compactMap(\.severity).max() }
+    public var maxCVSS: Double? { cves.compactMap(\.cvssBase).max() }
+    public var exploited: Bool { cves.contains { $0.exploited == true } }
+    /// Highest severity rank (1–4) × number of CVEs.
+    public var score: Int { (highestSeverity?.rank ?? 0) * cves.count }
+
+    /// `risks` riskiest first; hosts whose KBs the feeds know nothing about are left out.
+    public static func ranked(_ risks: [HostRisk]) -> [HostRisk] {
+        risks.filter { !$0.cves.isEmpty }.sorted {
+            ($0.score, $0.exploited ? 1 : 0, $0.maxCVSS ?? 0, $1.host) > ($1.score, $1.exploited ? 1 : 0, $1.maxCVSS ?? 0, $0.host)
+        }
+    }
+}

@@ -46,7 +46,10 @@ struct AssessCommand: AsyncParsableCommand {
         }
         let summary = try store.assess(kbs: kb.compactMap { KBNumber($0) }, bindings: try checks.bindings(), supersedence: supersedence)
         try AssessmentPrinter(store: store, summary: summary, json: json, limit: limit).print()
-        if !json { feeds.printDisagreements(supersedence) }
+        if !json {
+            feeds.printDisagreements(supersedence)
+            try feeds.printRiskRanking(store, limit: limit)
+        }
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
     }
 }

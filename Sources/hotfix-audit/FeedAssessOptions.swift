@@ -41,6 +41,22 @@ struct FeedAssessOptions: ParsableArguments {
         for disagreement in evidence.disagreements { print("  " + TerminalText.escaped(disagreement.description)) }
     }
 
+    /// Non-compliant hosts ranked by risk (highest severity × CVE count of the KBs they miss), when feeds are imported.
+    func printRiskRanking(_ store: any AuditStore, limit: Int) throws {
+        let knowledge = try Self.feeds(store).feedKnowledge()
+        guard !knowledge.isEmpty else { return }
+        var missing: [String: [KBNumber]] = [:]
+        try store.latestResults(nonCompliantOnly: true) { missing[$0.host, default: []].append($0.kb) }
+        let ranked = HostRisk.ranked(missing.map { HostRisk(host: $0.key, kbs: $0.value, knowledge: knowledge) })
+        guard !ranked.isEmpty else { return }
+        print("\nNon-compliant hosts by risk (highest severity × CVEs the missing KBs fix):")
+        let shown = limit > 0 ? Array(ranked.prefix(limit)) : ranked
+        print(Output.table(["host", "score", "highest", "CVEs", "max CVSS", "exploited", "KBs"], shown.map {
+            [$0.host, String($0.score), $0.highestSeverity?.rawValue ?? "-", String($0.cves.count), $0.maxCVSS.map { String($0) } ?? "-",
+             $0.exploited ? "yes" : "no", $0.kbs.map(\.description).joined(separator: ", ")]
+        }))
+    }
+
     struct HostJSON: Encodable {
         var host: String
         var status: String

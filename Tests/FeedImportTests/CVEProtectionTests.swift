@@ -55,3 +55,26 @@ import Testing
         #expect(unknown.status == .unknownProduct)
     }
 }
+
+/// Risk ranking of non-compliant hosts: highest severity × CVE count of the KBs they miss.
+@Suite struct HostRiskTests {
+    @Test func hostsRankByHighestSeverityTimesCVECount() throws {
+        let product = FeedProduct(normalising: "Windows 7 for x64-based Systems Service Pack 1")
+        func cve(_ n: Int) -> CVEID { CVEID("CVE-2099-\(1000 + n)")! }
+        let vulnerabilities = [Vulnerability(cve: cve(1), severity: .critical, cvssBase: 8.1), Vulnerability(cve: cve(2), severity: .important, cvssBase: 7.8),
+                               Vulnerability(cve: cve(3), severity: .important, cvssBase: 5.0), Vulnerability(cve: cve(4), severity: .important, cvssBase: 5.0),
+                               Vulnerability(cve: cve(5), severity: .important, cvssBase: 5.0)]
+        let knowledge = FeedKnowledge(
+            vulnerabilities: Dictionary(uniqueKeysWithValues: vulnerabilities.map { ($0.cve, $0) }),
+            remediations: [Remediation(cve: cve(1), kb: KBNumber(1), product: product), Remediation(cve: cve(2), kb: KBNumber(1), product: product),
+                           Remediation(cve: cve(3), kb: KBNumber(2), product: product), Remediation(cve: cve(4), kb: KBNumber(2), product: product),
+                           Remediation(cve: cve(5), kb: KBNumber(2), product: product)])
+        let ranked = HostRisk.ranked([HostRisk(host: "a", kbs: [KBNumber(1)], knowledge: knowledge),       // critical × 2 = 8
+                                      HostRisk(host: "b", kbs: [KBNumber(2)], knowledge: knowledge),       // important × 3 = 9
+                                      HostRisk(host: "c", kbs: [KBNumber(1), KBNumber(2)], knowledge: knowledge), // critical × 5 = 20
+                                      HostRisk(host: "d", kbs: [KBNumber(9)], knowledge: knowledge)])      // unknown to the feed
+        #expect(ranked.map(\.host) == ["c", "b", "a"])
+        #expect(ranked.map(\.score) == [20, 9, 8])
+        #expect(KBRisk(kb: KBNumber(1), cves: knowledge.cves(fixedBy: KBNumber(1))).highestSeverity == .critical)
+    }
+}
