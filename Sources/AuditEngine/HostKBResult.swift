@@ -27,13 +27,16 @@ public struct HostKBResult: Sendable, Hashable {
     /// The manifest rows that apply to the host's product, platform and service pack (filled by
     /// readers that have the manifests at hand; not stored with the result).
     public var applicableRows: [ManifestRow]
+    /// The waiver that made the result an accepted risk, or that had expired (nil: none covered it).
+    public var waiver: ResultWaiver?
 
     /// A result; every piece of evidence but the verdicts and the reason is optional.
     public init(kb: KBNumber, verdict: Verdict, fileVerdict: FileVerdict, probeOutcome: ProbeOutcome? = nil, reason: String,
                 fileName: String? = nil, requiredVersion: FileVersion? = nil, foundVersion: FileVersion? = nil,
                 path: String? = nil, anomalies: [Anomaly] = [], applicableRows: [ManifestRow] = [],
-                check: CheckID? = nil, runningVersion: FileVersion? = nil) {
+                check: CheckID? = nil, runningVersion: FileVersion? = nil, waiver: ResultWaiver? = nil) {
         self.kb = kb
+        self.waiver = waiver
         self.verdict = verdict
         self.fileVerdict = fileVerdict
         self.probeOutcome = probeOutcome

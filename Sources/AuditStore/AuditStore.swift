@@ -107,8 +107,37 @@ public protocol StoreSnapshotReader {
     func verdictCounts(_ kbs: [KBNumber]) throws -> [(platform: String, kb: KBNumber, verdict: Verdict, count: Int)]
     /// Hosts with results in the latest run, and how many are compliant on every KB.
     func hostCounts(_ kbs: [KBNumber]) throws -> (hosts: Int, compliant: Int)
-    /// Every assessed host in name order with its results and latest probe sessions, one at a time.
-    func forEachAssessedHost(_ kbs: [KBNumber], _ body: (AssessedHost) throws -> Void) throws
+    /// Every host of run `run` (the latest when nil) in name order with its results and latest probe
+    /// sessions, one at a time.
+    func forEachAssessedHost(_ kbs: [KBNumber], run: Int64?, _ body: (AssessedHost) throws -> Void) throws
+    /// Every kept run, oldest first, with its host counts.
+    func runs() throws -> [StoredRun]
+}
+
+extension StoreSnapshotReader {
+    /// Every host of the latest run in name order (see ``forEachAssessedHost(_:run:_:)``).
+    public func forEachAssessedHost(_ kbs: [KBNumber], _ body: (AssessedHost) throws -> Void) throws {
+        try forEachAssessedHost(kbs, run: nil, body)
+    }
+}
+
+/// A kept assessment run: when, over which KBs, how many hosts and how many compliant on every KB.
+public struct StoredRun: Sendable, Hashable {
+    public var id: Int64
+    /// ISO 8601 UTC.
+    public var at: String
+    public var kbs: [KBNumber]
+    public var hosts: Int
+    public var compliantHosts: Int
+
+    /// A run.
+    public init(id: Int64, at: String, kbs: [KBNumber], hosts: Int, compliantHosts: Int) {
+        self.id = id
+        self.at = at
+        self.kbs = kbs
+        self.hosts = hosts
+        self.compliantHosts = compliantHosts
+    }
 }
 
 /// An input file recorded at import.
@@ -130,38 +159,46 @@ public struct StoreInput: Sendable, Hashable {
     }
 }
 
-/// One host with its latest results and probe sessions, as reports stream them (typed facts).
-public struct AssessedHost: Sendable {
-    public var name: String
-    public var address: String?
-    public var product: Product?
-    public var osName: String?
-    public var servicePack: ServicePack?
-    public var platform: Platform?
-    /// The architecture text when it names no known platform.
-    public var architectureText: String?
+/// A host as the store holds it: the merged facts of its inventories (the same ``HostFacts`` an
+/// importer reads, typed), which sources described it and when. The one host shape that results,
+/// listings and reports carry; the facts read through it (`host.name` is `host.facts.name`).
+@dynamicMemberLookup
+public struct StoredHost: Sendable, Hashable {
+    public var facts: HostFacts
+    /// The inventory formats that described the host.
     public var sources: [String]
+    /// ISO 8601 UTC of the newest evidence about the host.
     public var lastSeen: String
+
+    /// A host's facts.
+    public init(facts: HostFacts, sources: [String] = [], lastSeen: String) {
+        self.facts = facts
+        self.sources = sources
+        self.lastSeen = lastSeen
+    }
+
+    /// A fact of the host.
+    public subscript<T>(dynamicMember path: KeyPath<HostFacts, T>) -> T { facts[keyPath: path] }
+}
+
+/// One host with its latest results and probe sessions, as reports stream them. The facts read
+/// through it (`assessed.name` is `assessed.host.name`).
+@dynamicMemberLookup
+public struct AssessedHost: Sendable {
+    public var host: StoredHost
     public var results: [HostKBResult]
     public var probes: [ProbeEvidence]
     /// The greeting the latest assessment used (nil: none recorded).
     public var greeting: GreetingObservation?
 
     /// A host with its results.
-    public init(name: String, address: String? = nil, product: Product? = nil, osName: String? = nil, servicePack: ServicePack? = nil,
-                platform: Platform? = nil, architectureText: String? = nil, sources: [String] = [], lastSeen: String,
-                results: [HostKBResult] = [], probes: [ProbeEvidence] = [], greeting: GreetingObservation? = nil) {
-        self.name = name
-        self.address = address
-        self.product = product
-        self.osName = osName
-        self.servicePack = servicePack
-        self.platform = platform
-        self.architectureText = architectureText
-        self.sources = sources
-        self.lastSeen = lastSeen
+    public init(host: StoredHost, results: [HostKBResult] = [], probes: [ProbeEvidence] = [], greeting: GreetingObservation? = nil) {
+        self.host = host
         self.results = results
         self.probes = probes
         self.greeting = greeting
     }
+
+    /// A fact of the host.
+    public subscript<T>(dynamicMember path: KeyPath<StoredHost, T>) -> T { host[keyPath: path] }
 }

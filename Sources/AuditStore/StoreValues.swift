@@ -1,36 +1,48 @@
 import AuditCore
 import AuditEngine
 
-/// What the store knows about a host, as listed by `hosts`.
-public struct HostSummary: Sendable, Hashable, Codable {
-    public var name: String
-    public var address: String?
-    public var product: String?
-    public var osName: String?
-    public var servicePack: String?
-    public var platform: String?
-    public var architectureText: String?
-    public var sources: [String]
-    public var lastSeen: String
+/// What the store knows about a host, as listed by `hosts`: its facts, counts of its evidence and
+/// the verdicts of the latest run. The facts read through it (`summary.name` is `summary.host.name`).
+@dynamicMemberLookup
+public struct HostSummary: Sendable, Hashable {
+    public var host: StoredHost
     public var fileCount: Int
     public var hotfixCount: Int
     /// KB → verdict of the latest assessment.
-    public var verdicts: [String: String]
+    public var verdicts: [KBNumber: Verdict]
 
-    /// A value with every field given.
-    public init(name: String, address: String? = nil, product: String? = nil, osName: String? = nil, servicePack: String? = nil, platform: String? = nil, architectureText: String? = nil, sources: [String], lastSeen: String, fileCount: Int, hotfixCount: Int, verdicts: [String: String]) {
-        self.name = name
-        self.address = address
-        self.product = product
-        self.osName = osName
-        self.servicePack = servicePack
-        self.platform = platform
-        self.architectureText = architectureText
-        self.sources = sources
-        self.lastSeen = lastSeen
+    /// A host's summary.
+    public init(host: StoredHost, fileCount: Int, hotfixCount: Int, verdicts: [KBNumber: Verdict]) {
+        self.host = host
         self.fileCount = fileCount
         self.hotfixCount = hotfixCount
         self.verdicts = verdicts
+    }
+
+    /// A fact of the host.
+    public subscript<T>(dynamicMember path: KeyPath<StoredHost, T>) -> T { host[keyPath: path] }
+}
+
+extension HostSummary: Encodable {
+    private enum CodingKeys: String, CodingKey {
+        case name, address, product, osName, servicePack, platform, architectureText, sources, lastSeen, fileCount, hotfixCount, verdicts
+    }
+
+    /// The flat JSON object of `hosts --json` (facts as text, verdicts by KB name).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(host.name, forKey: .name)
+        try c.encodeIfPresent(host.address, forKey: .address)
+        try c.encodeIfPresent(host.product?.name, forKey: .product)
+        try c.encodeIfPresent(host.osName, forKey: .osName)
+        try c.encodeIfPresent(host.servicePack?.description, forKey: .servicePack)
+        try c.encodeIfPresent(host.platform?.rawValue, forKey: .platform)
+        try c.encodeIfPresent(host.architectureText, forKey: .architectureText)
+        try c.encode(host.sources, forKey: .sources)
+        try c.encode(host.lastSeen, forKey: .lastSeen)
+        try c.encode(fileCount, forKey: .fileCount)
+        try c.encode(hotfixCount, forKey: .hotfixCount)
+        try c.encode(Dictionary(uniqueKeysWithValues: verdicts.map { ($0.key.description, $0.value.rawValue) }), forKey: .verdicts)
     }
 }
 

@@ -154,4 +154,11 @@ struct HostRecord: FetchableRecord {
         sources = (row[Columns.sources] as String).split(separator: ",").map(String.init)
         lastSeen = row[Columns.lastSeen]
     }
+
+    /// The facts as the store protocol carries them.
+    var stored: StoredHost {
+        StoredHost(facts: HostFacts(name: name, address: address, product: product, osName: osName, servicePack: servicePack,
+                                    platform: platform, architectureText: architectureText),
+                   sources: sources, lastSeen: lastSeen)
+    }
 }

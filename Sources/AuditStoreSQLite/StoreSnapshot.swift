@@ -16,12 +16,7 @@ public struct StoreSnapshot: StoreSnapshotReader {
 
     public func latestRun() throws -> (at: String, kbs: [KBNumber])? {
         guard let row = try Row.fetchOne(db, sql: "SELECT at, kbs FROM assessment_run ORDER BY id DESC LIMIT 1") else { return nil }
-        let text: String = row["kbs"]
-        let kbs = try text.split(separator: ",").map { part in
-            guard let kb = KBNumber(part) else { throw StoredValueError(description: "assessment_run: bad KB list '\(text)'") }
-            return kb
-        }
-        return (row["at"], kbs)
+        return (row["at"], try Self.kbList(row["kbs"]))
     }
 
     public func manifests(_ kbs: [KBNumber]) throws -> [Manifest] {
@@ -63,14 +58,31 @@ public struct StoreSnapshot: StoreSnapshotReader {
         return (row?["hosts"] ?? 0, row?["compliant"] ?? 0)
     }
 
-    public func forEachAssessedHost(_ kbs: [KBNumber], _ body: (AssessedHost) throws -> Void) throws {
+    public func runs() throws -> [StoredRun] {
+        try Row.fetchAll(db, sql: """
+            SELECT r.id, r.at, r.kbs, count(a.host_id) AS hosts, COALESCE(sum(a.compliant), 0) AS compliant
+            FROM assessment_run r LEFT JOIN assessment_host a ON a.run_id = r.id
+            GROUP BY r.id ORDER BY r.id
+            """).map { row in
+            StoredRun(id: row["id"], at: row["at"], kbs: try Self.kbList(row["kbs"]), hosts: row["hosts"], compliantHosts: row["compliant"])
+        }
+    }
+
+    static func kbList(_ text: String) throws -> [KBNumber] {
+        try text.split(separator: ",").map { part in
+            guard let kb = KBNumber(part) else { throw StoredValueError(description: "assessment_run: bad KB list '\(text)'") }
+            return kb
+        }
+    }
+
+    public func forEachAssessedHost(_ kbs: [KBNumber], run: Int64?, _ body: (AssessedHost) throws -> Void) throws {
         let cursor = try Row.fetchCursor(db, sql: """
             SELECT \(HostRecord.selection("h")), e.id AS evidence_id,
                    EXISTS (SELECT 1 FROM probe_session s WHERE s.host_id = h.id) AS probed,
                    g.seen_at, g.source, g.campaign_id, g.greeting, g.v_major, g.v_minor, g.v_build, g.v_revision
             FROM host h CROSS JOIN assessment_host a CROSS JOIN json_each(a.results) j CROSS JOIN assessment_evidence e
             LEFT JOIN smtp_greeting g ON g.id = a.greeting_id
-            WHERE a.run_id = (SELECT max(id) FROM assessment_run) AND a.host_id = h.id AND e.id = j.value\(kbCondition(kbs))
+            WHERE a.run_id = \(run.map(String.init) ?? "(SELECT max(id) FROM assessment_run)") AND a.host_id = h.id AND e.id = j.value\(kbCondition(kbs))
             ORDER BY h.name_key
             """)
         let greetingOffset = HostRecord.Columns.allCases.count + 2
@@ -84,8 +96,7 @@ public struct StoreSnapshot: StoreSnapshotReader {
                 currentID = host.id
                 let probed: Bool = row["probed"]
                 current = AssessedHost(
-                    name: host.name, address: host.address, product: host.product, osName: host.osName, servicePack: host.servicePack,
-                    platform: host.platform, architectureText: host.architectureText, sources: host.sources, lastSeen: host.lastSeen,
+                    host: host.stored,
                     probes: probed ? try AuditDatabase.latestProbeSessions(db, hostID: host.id, hostName: host.name) : [],
                     greeting: (row["greeting"] as DatabaseValue).isNull ? nil
                         : try AuditDatabase.greetingObservation(row, offset: greetingOffset, hostName: host.name))

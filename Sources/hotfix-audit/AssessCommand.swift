@@ -26,6 +26,7 @@ struct AssessCommand: AsyncParsableCommand {
     @Option(help: "List at most this many non-compliant results in text output (0 = all).") var limit = 50
     @OptionGroup var checks: CheckOptions
     @OptionGroup var feeds: FeedAssessOptions
+    @OptionGroup var runs: RunOptions
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
@@ -40,11 +41,13 @@ struct AssessCommand: AsyncParsableCommand {
         if !feeds.cve.isEmpty {
             // File evidence counts for the per-CVE view when there are manifests to assess against.
             if try !store.storedKBs().isEmpty {
-                _ = try store.assess(kbs: kb.compactMap { KBNumber($0) }, bindings: try checks.bindings(), supersedence: supersedence)
+                _ = try store.assess(kbs: kb.compactMap { KBNumber($0) }, bindings: try checks.bindings(), keepRuns: runs.keepRuns,
+                                     supersedence: supersedence)
             }
             return try feeds.reportCVEs(store, supersedence: supersedence, json: json)
         }
-        let summary = try store.assess(kbs: kb.compactMap { KBNumber($0) }, bindings: try checks.bindings(), supersedence: supersedence)
+        let summary = try store.assess(kbs: kb.compactMap { KBNumber($0) }, bindings: try checks.bindings(), keepRuns: runs.keepRuns,
+                                       supersedence: supersedence)
         try AssessmentPrinter(store: store, summary: summary, json: json, limit: limit).print()
         if !json {
             feeds.printDisagreements(supersedence)

@@ -23,9 +23,9 @@ struct HostsCommand: AsyncParsableCommand {
         }
         var rows: [[String]] = []
         try store.forEachHost { host in
-            rows.append([host.name, host.address ?? "-", host.platform ?? host.architectureText.map { "?\($0)" } ?? "?",
-                         host.servicePack ?? "?", String(host.fileCount), String(host.hotfixCount),
-                         host.verdicts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "),
+            rows.append([host.name, host.address ?? "-", host.platform?.rawValue ?? host.architectureText.map { "?\($0)" } ?? "?",
+                         host.servicePack?.description ?? "?", String(host.fileCount), String(host.hotfixCount),
+                         host.verdicts.sorted { $0.key.number < $1.key.number }.map { "\($0.key)=\($0.value.rawValue)" }.joined(separator: " "),
                          host.sources.joined(separator: ",")])
         }
         if rows.isEmpty { return print("No hosts yet: run `hotfix-audit import-inventory FILE…`.") }
@@ -86,9 +86,9 @@ struct HostCommand: AsyncParsableCommand {
         let t = { (text: String) in TerminalText.escaped(text) }
         print("Host \(t(host.name))")
         print("  address:   \(t(host.address ?? "-"))")
-        print("  product:   \(t(host.product ?? "unknown"))\(host.osName.map { " (\(t($0)))" } ?? "")")
-        print("  service pack: \(t(host.servicePack ?? "unknown"))   platform: "
-              + t(host.platform ?? "unknown\(host.architectureText.map { " ('\($0)')" } ?? "")"))
+        print("  product:   \(t(host.product?.name ?? "unknown"))\(host.osName.map { " (\(t($0)))" } ?? "")")
+        print("  service pack: \(t(host.servicePack?.description ?? "unknown"))   platform: "
+              + t(host.platform?.rawValue ?? "unknown\(host.architectureText.map { " ('\($0)')" } ?? "")"))
         print("  sources:   \(t(host.sources.joined(separator: ", ")))   last seen: \(t(host.lastSeen))")
         if !detail.files.isEmpty {
             print("\nFiles:")

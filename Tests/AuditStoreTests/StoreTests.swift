@@ -168,7 +168,7 @@ func feed(_ path: String, _ format: String, _ records: [InventoryRecord]) -> Aud
     try temp.store.forEachHost { names.append($0.name) }
     #expect(names == ["web01.corp.example"])
     let detail = try #require(try temp.store.host(named: "WEB01"))
-    #expect(detail.summary.platform == "x86")
+    #expect(detail.summary.platform == .x86)
     #expect(detail.files.count == 1)
     #expect(detail.hotfixes.map(\.kb) == ["KB912341"])
     #expect(Set(detail.summary.sources) == ["fleet-csv", "osquery-json", "ps-hotfix-csv"])

@@ -176,7 +176,7 @@ import Testing
         let assessed = try cli.run(["assess", "--json"])
         #expect(assessed.status == 0, "record-only credit is compliant: \(assessed.stdout) \(assessed.stderr)")
         let out = cli.directory + "/out"
-        let reported = try cli.run(["report", "--format", "html,json", "--out", out])
+        let reported = try cli.run(["report", "--format", "html,json,xml", "--out", out])
         #expect(reported.status == 0, "\(reported.stderr)")
         let files = try FileManager.default.contentsOfDirectory(atPath: out)
         let html = try String(contentsOfFile: out + "/" + #require(files.first { $0.hasSuffix(".html") }), encoding: .utf8)
@@ -190,5 +190,22 @@ import Testing
         #expect(kb["maxCVSS"] as? Double == 8.8)
         #expect(kb["exploited"] as? Bool == true)
         #expect((kb["cves"] as? [[String: Any]])?.contains { $0["cve"] as? String == "CVE-2017-0005" && $0["exploited"] as? Bool == true } == true)
+        let xmlPath = out + "/" + (try #require(files.first { $0.hasSuffix(".xml") }))
+        let xml = try String(contentsOfFile: xmlPath, encoding: .utf8)
+        #expect(xml.contains("highest-severity=\"Critical\""))
+        #expect(xml.contains("<cve id=\"CVE-2017-0144\" severity=\"Critical\" cvss=\"8.1\""))
+        #expect(xml.contains("kind=\"hotfix-record-only\""))
+        // The XML still validates against the shipped schema (xmllint, the real peer, when installed).
+        let xmllint = "/usr/bin/xmllint"
+        guard FileManager.default.isExecutableFile(atPath: xmllint) else { return print("SKIP: xmllint not installed") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: xmllint)
+        process.arguments = ["--noout", "--schema", CLIRunner.repo("data/schema/hotfix-audit-report.xsd"), xmlPath]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        process.waitUntilExit()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(message)")
     }
 }
