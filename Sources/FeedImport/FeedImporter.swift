@@ -39,6 +39,8 @@ public enum FeedImporter {
     static func detect(_ head: [UInt8], name: String) throws(ImportError) -> FeedFormat {
         var bytes = head[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        // UTF-16 XML (libxml2 reads it by its BOM); a UTF-16 CSV is not supported.
+        if bytes.starts(with: [0xFF, 0xFE, UInt8(ascii: "<"), 0]) || bytes.starts(with: [0xFE, 0xFF, 0, UInt8(ascii: "<")]) { return .cvrf }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             throw ImportError(file: name, line: 1, reason: "UTF-16 feed files are not supported: convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)")
         }

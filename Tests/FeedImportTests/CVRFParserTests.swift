@@ -145,3 +145,15 @@ import Testing
         #expect(document.warnings.contains { $0.message.contains("no ProductID") })
     }
 }
+
+extension FeedInputTests {
+    @Test func utf16CVRFWithABOMIsReadLikeUTF8() throws {
+        let xml = cvrfDocument(products: [("1", "Windows 7 for x64-based Systems Service Pack 1")],
+                               vulnerabilities: vulnerabilityXML(cve: "CVE-2099-8000", fixes: [(kb: "5000008", products: ["1"], supercedence: nil, subtype: "Security Only")]))
+            .replacingOccurrences(of: "encoding=\"utf-8\"", with: "encoding=\"UTF-16\"")
+        var bytes: [UInt8] = [0xFF, 0xFE]
+        for unit in xml.utf16 { bytes += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        let document = try FeedImporter.read(bytes: bytes, name: "utf16.xml").document
+        #expect(document.updates.first?.subtype == .securityOnly)
+    }
+}
