@@ -5,6 +5,7 @@
 /// and the Monthly Rollup KB4012215 for Windows 7), without saying that one replaces the other.
 /// A per-KB reading reports a host with the rollup as missing the security-only update; per CVE it is protected.
 public struct CVEProtection: Sendable, Hashable {
+    /// The per-CVE outcome for one host.
     public enum Status: String, Sendable, Hashable, CaseIterable, Codable {
         case protected
         case vulnerable
@@ -16,6 +17,7 @@ public struct CVEProtection: Sendable, Hashable {
 
     /// One remediating KB as the per-KB view sees it.
     public struct KBState: Sendable, Hashable {
+        /// Whether the KB, or a KB replacing it, is in place.
         public enum State: String, Sendable, Hashable, Codable {
             /// Recorded on the host.
             case inPlace = "in-place"

@@ -22,6 +22,7 @@ public struct FeedDocument: Sendable, Hashable {
     /// Facts that could not be used (a remediation that names no KB, an unreadable score), import goes on.
     public var warnings: [ImportWarning]
 
+    /// A document; empty lists by default.
     public init(format: FeedFormat, documentID: String? = nil, title: String? = nil, released: String? = nil,
                 updates: [SecurityUpdate] = [], vulnerabilities: [Vulnerability] = [], remediations: [Remediation] = [],
                 warnings: [ImportWarning] = []) {
@@ -65,6 +66,7 @@ public struct FeedKnowledge: Sendable, Hashable {
     public var vulnerabilities: [CVEID: Vulnerability]
     public var remediations: [Remediation]
 
+    /// A merged view built by a store.
     public init(updates: [SecurityUpdate] = [], vulnerabilities: [CVEID: Vulnerability] = [:], remediations: [Remediation] = []) {
         self.updates = updates
         self.vulnerabilities = vulnerabilities
@@ -83,6 +85,7 @@ public struct FeedKnowledge: Sendable, Hashable {
                   remediations: Array(Set(documents.flatMap(\.remediations))).sorted { ($0.cve, $0.kb, $0.product) < ($1.cve, $1.kb, $1.product) })
     }
 
+    /// Whether no feed has been imported (nothing to credit or report).
     public var isEmpty: Bool { updates.isEmpty && remediations.isEmpty }
 
     /// The feed's supersedence edges, one per listed KB and product.

@@ -16,6 +16,7 @@ public struct FeedProduct: Sendable, Hashable, Comparable, CustomStringConvertib
     /// The Windows service pack the name states (RTM when it states none); nil for applications.
     public var servicePack: Int?
 
+    /// A feed product already normalised (from the store, or built by tests).
     public init(name: String, product: Product, platform: Platform?, servicePack: Int?) {
         self.name = name
         self.product = product

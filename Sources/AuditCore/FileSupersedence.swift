@@ -1,5 +1,6 @@
 /// A KB pair on which the feed and the manifests' files disagree (reported as an anomaly on the pair).
 public struct SupersedenceDisagreement: Sendable, Hashable, CustomStringConvertible {
+    /// Which way feed and files disagree.
     public enum Kind: String, Sendable, Hashable, Codable {
         /// The feed says `newer` replaces `older`, but `newer`'s manifest lacks a file of `older`'s, or
         /// ships it at a lower version on the same branch: trusting the feed would credit a host wrongly.
@@ -16,6 +17,7 @@ public struct SupersedenceDisagreement: Sendable, Hashable, CustomStringConverti
     /// The evidence in words (the file that is missing or older, or that every file is covered).
     public var detail: String
 
+    /// A disagreement on one KB pair and scope.
     public init(kind: Kind, newer: KBNumber, older: KBNumber, scope: FeedProduct, detail: String) {
         self.kind = kind
         self.newer = newer

@@ -4,14 +4,19 @@ public struct KBRisk: Sendable, Hashable {
     public var kb: KBNumber
     public var cves: [Vulnerability]
 
+    /// The risk of `kb` from the CVEs it fixes.
     public init(kb: KBNumber, cves: [Vulnerability]) {
         self.kb = kb
         self.cves = cves
     }
 
+    /// The worst Microsoft rating among the CVEs.
     public var highestSeverity: Severity? { cves.compactMap(\.severity).max() }
+    /// The highest CVSS base score among the CVEs.
     public var maxCVSS: Double? { cves.compactMap(\.cvssBase).max() }
+    /// Whether any CVE is exploited in the wild.
     public var exploited: Bool { cves.contains { $0.exploited == true } }
+    /// Whether any CVE was publicly disclosed.
     public var publiclyDisclosed: Bool { cves.contains { $0.publiclyDisclosed == true } }
 
     /// The weight of a missing KB when ranking non-compliant hosts: highest severity rank (1–4) × number of CVEs.
@@ -33,6 +38,7 @@ public struct HostRisk: Sendable, Hashable {
     public var kbs: [KBNumber]
     public var cves: [Vulnerability]
 
+    /// The exposure of `host`, which misses `kbs`.
     public init(host: String, kbs: [KBNumber], knowledge: FeedKnowledge) {
         self.host = host
         self.kbs = kbs.sorted()
@@ -40,8 +46,11 @@ public struct HostRisk: Sendable, Hashable {
         self.cves = kbs.flatMap { knowledge.cves(fixedBy: $0) }.filter { seen.insert($0.cve).inserted }
     }
 
+    /// The worst Microsoft rating among the CVEs.
     public var highestSeverity: Severity? { cves.compactMap(\.severity).max() }
+    /// The highest CVSS base score among the CVEs.
     public var maxCVSS: Double? { cves.compactMap(\.cvssBase).max() }
+    /// Whether any CVE is exploited in the wild.
     public var exploited: Bool { cves.contains { $0.exploited == true } }
     /// Highest severity rank (1–4) × number of CVEs.
     public var score: Int { (highestSeverity?.rank ?? 0) * cves.count }

@@ -70,6 +70,7 @@ public struct SecurityUpdate: Sendable, Hashable {
     /// `YYYY-MM` of the document or row that published it; nil when unknown.
     public var released: String?
 
+    /// An update entry; lists default to empty.
     public init(kb: KBNumber, product: FeedProduct, subtype: UpdateSubtype? = nil, restart: RestartRequirement? = nil,
                 supersedes: [KBNumber] = [], supersededOther: [String] = [], released: String? = nil) {
         self.kb = kb

@@ -14,6 +14,7 @@ public struct SupersedenceEdge: Sendable, Hashable {
     /// `YYYY-MM` of the newer update, when known.
     public var released: String?
 
+    /// An edge for one scope.
     public init(newer: KBNumber, older: KBNumber, scope: FeedProduct, origin: SupersedenceOrigin, released: String? = nil) {
         self.newer = newer
         self.older = older
@@ -28,10 +29,14 @@ public struct SupersedenceChain: Sendable, Hashable, CustomStringConvertible {
     /// Oldest first: `edges[0].older` is the required KB, `edges.last.newer` the one in place.
     public var edges: [SupersedenceEdge]
 
+    /// A chain of edges, oldest first.
     public init(edges: [SupersedenceEdge]) { self.edges = edges }
 
+    /// The KB the host needs (the first edge's older KB).
     public var required: KBNumber? { edges.first?.older }
+    /// The KB the host has (the last edge's newer KB).
     public var inPlace: KBNumber? { edges.last?.newer }
+    /// Where the chain's edges come from.
     public var origins: Set<SupersedenceOrigin> { Set(edges.map(\.origin)) }
 
     /// `KB1 ⟵ KB2 (2017-02) ⟵ KB3 (2017-03)`; an edge the files showed is marked `[files]`.
@@ -86,6 +91,7 @@ public struct SupersedenceGraph: Sendable {
     /// Edges by the KB they replace.
     private var byOlder: [KBNumber: [SupersedenceEdge]] = [:]
 
+    /// A graph over `edges` (self-edges and duplicates dropped).
     public init(edges: [SupersedenceEdge]) {
         var seen = Set<SupersedenceEdge>()
         self.edges = edges.filter { $0.newer != $0.older && seen.insert($0).inserted }

@@ -175,7 +175,8 @@ struct CVRFWalker {
 
     private mutating func store(_ name: String, _ value: String) throws(ImportError) {
         if name == "FullProductName" {
-            if let productID, !productID.isEmpty { products[productID] = value }
+            // A product without a name stays unknown: remediations naming it are warned about and skipped.
+            if let productID, !productID.isEmpty, !value.isEmpty { products[productID] = value }
             productID = nil
         } else if part != nil {
             if name == "ProductID" {

@@ -27,6 +27,10 @@ struct ImportFeedCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give at least one feed file (CVRF XML, .xz, or WES-NG CSV)") }
+    }
+
     func run() async throws {
         var parsed: [(FeedDocument, SourceFile)] = []
         for file in files {
