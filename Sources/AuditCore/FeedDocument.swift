@@ -111,8 +111,9 @@ public struct FeedKnowledge: Sendable, Hashable {
     public func supersedence(policy: SupersedencePolicy, manifests: [Manifest])
         -> (graph: SupersedenceGraph, disagreements: [SupersedenceDisagreement]) {
         let feed = supersedenceEdges
-        let files = policy == .feed ? [] : FileSupersedence.inferEdges(manifests)
-        let disagreements = FileSupersedence.disagreements(feed: feed, feedKBs: kbs, manifests: manifests)
+        let inferred = FileSupersedence.inferEdges(manifests)
+        let disagreements = FileSupersedence.disagreements(feed: feed, feedKBs: kbs, manifests: manifests, fileEdges: inferred)
+        let files = policy == .feed ? [] : inferred
         return (SupersedenceGraph(edges: policy.edges(feed: feed, files: files, disagreements: disagreements)), disagreements)
     }
 }

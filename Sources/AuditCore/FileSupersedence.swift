@@ -46,9 +46,10 @@ public enum FileSupersedence {
     public static func uncoveredFile(older: [ManifestRow], newer: [ManifestRow]) -> String? {
         let required = older.filter { $0.version != nil }
         guard !required.isEmpty else { return "no versioned files in the older KB's table" }
+        let newerByName = Dictionary(grouping: newer.filter { $0.version != nil }) { $0.fileName.lowercased() }
         for row in required {
             let key = row.fileName.lowercased()
-            let sameFile = newer.filter { $0.fileName.lowercased() == key && $0.isWOW == row.isWOW && $0.version != nil
+            let sameFile = (newerByName[key] ?? []).filter { $0.isWOW == row.isWOW
                 && ($0.servicePack == nil || row.servicePack == nil || $0.servicePack == row.servicePack) }
             // Same servicing branch when the newer table names branches for this file; any row when it names none.
             let branched = sameFile.filter { $0.branch != nil }
@@ -82,7 +83,9 @@ public enum FileSupersedence {
     /// Where feed and files disagree, for the KB pairs whose manifests are both known for a scope.
     /// A feed edge for a scope the files cannot judge (a manifest missing) is neither confirmed nor refuted;
     /// a file edge is a disagreement only when the feed knows both KBs (`feedKBs`) and does not list the pair.
-    public static func disagreements(feed: [SupersedenceEdge], feedKBs: Set<KBNumber>, manifests: [Manifest]) -> [SupersedenceDisagreement] {
+    /// `fileEdges` are ``inferEdges(_:)`` of the same manifests when the caller has them already.
+    public static func disagreements(feed: [SupersedenceEdge], feedKBs: Set<KBNumber>, manifests: [Manifest],
+                                     fileEdges: [SupersedenceEdge]? = nil) -> [SupersedenceDisagreement] {
         let byKB = Dictionary(manifests.map { ($0.kb, $0) }, uniquingKeysWith: { first, _ in first })
         var found: [SupersedenceDisagreement] = []
         var feedPairs = Set<[Int]>()
@@ -98,7 +101,7 @@ public enum FileSupersedence {
                                                       scope: edge.scope, detail: problem))
             }
         }
-        for edge in inferEdges(manifests) where !feedPairs.contains([edge.newer.number, edge.older.number]) {
+        for edge in fileEdges ?? inferEdges(manifests) where !feedPairs.contains([edge.newer.number, edge.older.number]) {
             guard feedKBs.contains(edge.newer), feedKBs.contains(edge.older) else { continue }
             found.append(SupersedenceDisagreement(kind: .filesNotInFeed, newer: edge.newer, older: edge.older, scope: edge.scope,
                                                   detail: "\(edge.newer) ships every file of \(edge.older) at an equal or higher version"))
