@@ -108,3 +108,19 @@ public struct SupersedenceEvidence: Sendable {
         return candidates.filter { superseding[$0] != nil }.min() ?? candidates.min()
     }
 }
+
+/// How strong the evidence behind a result is, for reports that show a confidence (as Vuls' and
+/// Greenbone's quality of detection): files or behaviour seen on the host, or hotfix records alone.
+public enum EvidenceConfidence: String, Sendable, Hashable, CaseIterable, Codable {
+    /// Decided by installed files, a running version or a behavioural check.
+    case high
+    /// Decided from hotfix records (and supersedence) with no file of the KB seen: a record can outlive an uninstall.
+    case low
+}
+
+extension HostKBResult {
+    /// `low` when the result rests on hotfix records only (the ``AnomalyKind/hotfixRecordOnly`` mark), else `high`.
+    public var confidence: EvidenceConfidence {
+        anomalies.contains { $0.kind == .hotfixRecordOnly } && probeOutcome == nil && runningVersion == nil ? .low : .high
+    }
+}

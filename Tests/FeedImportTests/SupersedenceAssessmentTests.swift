@@ -41,6 +41,7 @@ import Testing
         #expect(result.verdict == .patched)
         #expect(result.reason.contains("KB4000001 ⟵ KB4000002 (2017-02) ⟵ KB4000003 (2017-03)"))
         #expect(result.anomalies.contains { $0.kind == .hotfixRecordOnly })
+        #expect(result.confidence == .low)
         // Without the graph the same host has no evidence at all for KB4000001.
         let plain = try #require(assess(.none, recorded: [KBNumber(4_000_003)]))
         #expect(plain.verdict == .notApplicable)
@@ -64,6 +65,7 @@ import Testing
         #expect(result.verdict == .patched)
         #expect(result.reason.contains("the version KB4000002 ships: KB4000001 ⟵ KB4000002 (2017-02)"))
         #expect(!result.anomalies.contains { $0.kind == .hotfixRecordOnly })
+        #expect(result.confidence == .high)
     }
 
     @Test func aChainThroughARefutedEdgeCarriesTheDisagreement() throws {
