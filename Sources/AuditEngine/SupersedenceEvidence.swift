@@ -36,6 +36,11 @@ public struct SupersedenceEvidence: Sendable {
 
     public var isEmpty: Bool { graph.edges.isEmpty && manifests.isEmpty }
 
+    /// Every KB that replaces one of `kbs` for some product: the hotfix records a store must read for credit.
+    public func superseding(_ kbs: [KBNumber]) -> Set<KBNumber> {
+        kbs.reduce(into: Set<KBNumber>()) { $0.formUnion(reachable[$1] ?? []) }
+    }
+
     /// The chain by which a KB the host records replaces `kb` for it; nil when `kb` itself is recorded or none does.
     public func credit(for kb: KBNumber, host: VerdictRules.HostContext, recorded: Set<KBNumber>) -> SupersedenceChain? {
         guard !recorded.contains(kb), let later = reachable[kb], !later.isDisjoint(with: recorded) else { return nil }

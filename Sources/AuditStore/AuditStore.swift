@@ -70,6 +70,13 @@ public protocol AssessmentSession: AnyObject {
     func storeHost(id: Int64, outcome: HostOutcome, greeting: Int64?) throws
     /// Called once after the last host, with the run's counts; returns them with the run's id and time.
     func finish(_ summary: (_ runID: Int64, _ at: String) -> AssessmentSummary) throws -> AssessmentSummary
+    /// Asks that hosts' hotfix records of these KBs (those superseding the run's KBs) come with the evidence too.
+    func includeRecords(of kbs: Set<KBNumber>)
+}
+
+extension AssessmentSession {
+    /// Backends that only read the run's KBs' records give no supersedence credit from records.
+    public func includeRecords(of kbs: Set<KBNumber>) {}
 }
 
 extension AuditStore {
@@ -80,6 +87,7 @@ extension AuditStore {
                        supersedence: SupersedenceEvidence = .none) throws -> AssessmentSummary {
         try withAssessmentSession(kbs: kbs, keepRuns: keepRuns) { session in
             let engine = Assessor(manifests: session.manifests, bindings: bindings, supersedence: supersedence)
+            session.includeRecords(of: supersedence.superseding(session.manifests.map(\.kb)))
             try session.forEachHost(relevantFileNames: engine.relevantFileNames) { evidence, greeting in
                 let outcome = try engine.assess(evidence, persist: session.storeResult)
                 try session.storeHost(id: evidence.id, outcome: outcome, greeting: greeting)

@@ -10,6 +10,8 @@ import GRDBSQLite
 struct HostEvidenceReader {
     let db: Database
     let kbs: [KBNumber]
+    /// KBs (superseding the run's) whose hotfix records are read too; their files are not.
+    var alsoRecords: [KBNumber] = []
 
     /// The columns of the one-pass query, by position.
     private enum Column: Int32 {
@@ -20,7 +22,8 @@ struct HostEvidenceReader {
     func forEachHost(_ body: (HostEvidence, Int64?) throws -> Void) throws {
         let kbList = kbs.map { String($0.number) }.joined(separator: ",")
         var hotfixes: [Int64: Set<KBNumber>] = [:]
-        let hotfixCursor = try Row.fetchCursor(db, sql: "SELECT host_id, kb_number FROM installed_hotfix WHERE kb_number IN (\(kbList))")
+        let recordList = (kbs + alsoRecords).map { String($0.number) }.joined(separator: ",")
+        let hotfixCursor = try Row.fetchCursor(db, sql: "SELECT host_id, kb_number FROM installed_hotfix WHERE kb_number IN (\(recordList))")
         while let row = try hotfixCursor.next() { hotfixes[row["host_id"], default: []].insert(KBNumber(row["kb_number"] as Int)) }
 
         // Each check's outcomes from its latest campaign per host.

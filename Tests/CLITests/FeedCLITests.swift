@@ -209,3 +209,54 @@ import Testing
         #expect(process.terminationStatus == 0, "\(message)")
     }
 }
+
+/// Feed versus files on one KB pair, end to end: `kb` reports the anomaly, `--supersedence` decides the credit.
+@Suite struct FeedDisagreementCLITests {
+    @Test func feedEdgeRefutedByFilesIsReportedAndNotCreditedUnlessTheFeedIsTrusted() async throws {
+        try await offCooperativePool { try body() }
+    }
+    func body() throws {
+        let cli = try CLIRunner()
+        defer { cli.remove() }
+        for (kb, revision) in [(5_000_001, 23_500), (5_000_002, 23_400)] {
+            let path = cli.directory + "/KB\(kb).txt"
+            try Data("KB\(kb): test manifest\nFile information\nx64-based versions of Windows 7\nSrv.sys | 6.1.7601.\(revision) | 229,888 | 11-Feb-2017 | 17:59 | x64 |\n"
+                .utf8).write(to: URL(fileURLWithPath: path))
+            let imported = try cli.run(["import-manifest", path, "--product", "Windows 7", "--platform", "x64"])
+            #expect(imported.status == 0, "\(imported.stderr)")
+        }
+        let feed = cli.directory + "/feed.xml"
+        try Data("""
+            <?xml version="1.0" encoding="utf-8"?>
+            <cvrf:cvrfdoc xmlns:cvrf="http://www.icasi.org/CVRF/schema/cvrf/1.1" xmlns:prod="http://www.icasi.org/CVRF/schema/prod/1.1" xmlns:vuln="http://www.icasi.org/CVRF/schema/vuln/1.1">
+            <cvrf:DocumentTracking><cvrf:Identification><cvrf:ID>2099-Feb</cvrf:ID></cvrf:Identification><cvrf:InitialReleaseDate>2099-02-10T08:00:00Z</cvrf:InitialReleaseDate></cvrf:DocumentTracking>
+            <prod:ProductTree><prod:FullProductName ProductID="1">Windows 7 for x64-based Systems Service Pack 1</prod:FullProductName></prod:ProductTree>
+            <vuln:Vulnerability Ordinal="1"><vuln:Title>t</vuln:Title><vuln:CVE>CVE-2099-0100</vuln:CVE><vuln:Remediations>
+            <vuln:Remediation Type="Vendor Fix"><vuln:Description>5000002</vuln:Description><vuln:Supercedence>5000001</vuln:Supercedence><vuln:ProductID>1</vuln:ProductID><vuln:SubType>Monthly Rollup</vuln:SubType></vuln:Remediation>
+            <vuln:Remediation Type="Vendor Fix"><vuln:Description>5000001</vuln:Description><vuln:ProductID>1</vuln:ProductID><vuln:SubType>Security Only</vuln:SubType></vuln:Remediation>
+            </vuln:Remediations></vuln:Vulnerability>
+            </cvrf:cvrfdoc>
+            """.utf8).write(to: URL(fileURLWithPath: feed))
+        #expect(try cli.run(["import-feed", feed]).status == 0)
+        let shown = try cli.run(["kb", "KB5000001", "--json"])
+        let object = try #require((try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [[String: Any]])?.first)
+        let disagreements = try #require(object["disagreements"] as? [[String: Any]])
+        #expect(disagreements.contains { $0["kind"] as? String == "feed-supersedence-refuted-by-files" && $0["newer"] as? String == "KB5000002"
+            && ($0["detail"] as? String ?? "").contains("6.1.7601.23400 < 6.1.7601.23500") })
+
+        let inventory = cli.directory + "/systeminfo.csv"
+        try Data(("\"Host Name\",\"OS Name\",\"OS Version\",\"System Type\",\"Hotfix(s)\"\n"
+                  + "\"ROLLUP\",\"Microsoft Windows 7 Enterprise\",\"6.1.7601 Service Pack 1 Build 7601\",\"x64-based PC\",\"1 Hotfix(s) Installed.,[01]: KB5000002\"\n").utf8)
+            .write(to: URL(fileURLWithPath: inventory))
+        #expect(try cli.run(["import-inventory", inventory]).status == 0)
+        let both = try cli.run(["assess", "--kb", "KB5000001"])
+        #expect(both.stdout.contains("Supersedence anomalies (feed vs files):"))
+        #expect(both.stdout.contains("feed-supersedence-refuted-by-files: KB5000001 ⟵ KB5000002"))
+        let trustedFeed = try cli.run(["assess", "--kb", "KB5000001", "--supersedence", "feed", "--json"])
+        let results = try #require((try JSONSerialization.jsonObject(with: Data(trustedFeed.stdout.utf8)) as? [String: Any])?["byVerdict"] as? [String: Int])
+        #expect(results["patched"] == 1, "the feed's edge credits the host when the feed is trusted: \(trustedFeed.stdout)")
+        let bothJSON = try cli.run(["assess", "--kb", "KB5000001", "--json"])
+        let bothResults = try #require((try JSONSerialization.jsonObject(with: Data(bothJSON.stdout.utf8)) as? [String: Any])?["byVerdict"] as? [String: Int])
+        #expect(bothResults["patched"] == nil, "files refute the edge, so no credit under both: \(bothJSON.stdout)")
+    }
+}
