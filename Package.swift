@@ -48,10 +48,12 @@ let package = Package(
         .target(name: "SMTPProbeServer", dependencies: ["AuditCore", "SMTPProbe", nioCore, nioPosix, logging]),
         // Simulated relays for the lab, demo and tests: never part of a production probe.
         .target(name: "SMTPLab", dependencies: ["AuditCore", "SMTPProbe", "SMTPProbeServer", nioCore, nioPosix, logging]),
+        // Synthetic fleets (inventories and matching manifests) for benchmarks: lab tooling, Foundation only.
+        .target(name: "FleetLab"),
         .target(name: "AuditReport", dependencies: ["AuditCore", "AuditEngine", "AuditStore", "CLibXML2", mustache]),
         .executableTarget(
             name: "hotfix-audit",
-            dependencies: ["AuditCore", "ManifestImport", "InventoryImport", "AuditEngine", "AuditStore", "AuditStoreSQLite", "SMTPProbe", "SMTPProbeServer", "SMTPLab", "AuditReport", "FeedImport",
+            dependencies: ["AuditCore", "ManifestImport", "InventoryImport", "AuditEngine", "AuditStore", "AuditStoreSQLite", "SMTPProbe", "SMTPProbeServer", "SMTPLab", "FleetLab", "AuditReport", "FeedImport",
                            argumentParser, logging, nioPosix, "Digest", "CStdio", "ImportSupport"]
         ),
 
@@ -72,6 +74,7 @@ let package = Package(
         .testTarget(name: "AuditStoreTests", dependencies: ["AuditStore", "AuditEngine", "AuditStoreSQLite", "ManifestImport", "InventoryImport", grdb], exclude: ["Fixtures"]),
         .testTarget(name: "SMTPProbeTests", dependencies: ["TestHarness", "SMTPProbe", "SMTPProbeServer", "SMTPLab", nioCore, nioPosix, nioEmbedded], exclude: ["Fixtures"]),
         .testTarget(name: "AuditReportTests", dependencies: ["TestHarness", "AuditReport", "AuditEngine", "AuditStore", "AuditStoreSQLite", "ManifestImport", "InventoryImport"], exclude: ["Fixtures"]),
+        .testTarget(name: "FleetLabTests", dependencies: ["FleetLab"]),
         .testTarget(name: "CLITests", dependencies: ["TestHarness", "hotfix-audit"], exclude: ["Fixtures"]),
     ]
 )

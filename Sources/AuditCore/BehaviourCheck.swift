@@ -1,6 +1,7 @@
 /// The name of a behavioural check (`smtp-data-multiline-354`): what a probe session was run for,
 /// stored with each session so that its outcome is applied only to the KBs the check confirms.
 public struct CheckID: RawRepresentable, Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    /// The id as stored and as written on the command line (`--check-confirms ID=…`).
     public var rawValue: String
 
     /// Accepts lowercase ASCII letters, digits and `-` (1…64 characters); nil otherwise.
@@ -10,7 +11,9 @@ public struct CheckID: RawRepresentable, Sendable, Hashable, Comparable, Codable
         self.rawValue = rawValue
     }
 
+    /// The id itself, so that reasons and reports can interpolate a check id directly.
     public var description: String { rawValue }
+    /// Orders checks by id, the stable order in which reports and bindings list them.
     public static func < (lhs: CheckID, rhs: CheckID) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
@@ -43,25 +46,39 @@ public protocol BehaviourCheck: Sendable {
 }
 
 extension BehaviourCheck {
+    /// Default wording that names the check, for checks that need no words of their own.
     public func confirmsVulnerableText(_ mode: VulnerableMode) -> String { "\(id) confirms (\(mode.rawValue))" }
+    /// Default wording that names the check and why it could not decide.
     public func inconclusiveText(_ reason: InconclusiveReason) -> String { "\(id) inconclusive (\(reason.rawValue))" }
 }
 
 /// The check of KB 912341: the responder answers DATA with `354-` continuation lines, waits, then
 /// sends the final `354 `; a fixed SMTP service waits for the final line before sending data.
 public struct SMTPDataMultilineCheck: BehaviourCheck {
+    /// The check has no settings: its KBs are bound per run through ``CheckBindings``.
     public init() {}
+    /// `smtp-data-multiline-354`, the id stored with every session of this check.
     public var id: CheckID { CheckID(rawValue: "smtp-data-multiline-354")! }
+    /// What the delayed multiline 354 probe tests, shown beside its outcomes in reports.
     public var statement: String { "The SMTP service waits for the final line of a delayed multiline 354 reply to DATA before sending the message." }
+    /// KB912341, the hotfix whose defect this probe reproduces.
     public var defaultConfirms: [KBNumber] { [KBNumber(912341)] }
+    /// One profile, `delay=5s,lines=1`: long enough for a vulnerable service to send data early.
     public var defaultProfiles: [ProbeProfile] { [ProbeProfile()] }
+    /// Reason text for a file that says patched and a service that waited for the final 354.
     public var confirmsFixText: String { "probe confirms the service waits for the final 354 line" }
+    /// Reason text for a patched file whose running service still mishandles the reply: it needs a restart.
     public func notReloadedText(_ mode: VulnerableMode) -> String {
         "but the running service is vulnerable (\(mode.rawValue)): restart the SMTP service"
     }
+    /// Reason text when the files and the probe agree that the host is vulnerable.
     public func confirmsVulnerableText(_ mode: VulnerableMode) -> String { "probe confirms (\(mode.rawValue))" }
+    /// Reason text when the files decided nothing but the probe saw the defect.
     public func showsVulnerableText(_ mode: VulnerableMode) -> String { "but the probe shows a vulnerable SMTP service (\(mode.rawValue))" }
+    /// Reason text when the service passed although its file is older: something else may answer on port 25.
     public var contradictsFileText: String { "probe found a fixed service (another MTA in front?)" }
+    /// Reason text when the files decided nothing and the service passed.
     public var fixedWithoutFileText: String { "probe found a fixed SMTP service" }
+    /// Reason text when the probe could not decide (no delivery, refused, timed out …).
     public func inconclusiveText(_ reason: InconclusiveReason) -> String { "probe inconclusive (\(reason.rawValue))" }
 }

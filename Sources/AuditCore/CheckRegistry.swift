@@ -11,6 +11,7 @@ public enum CheckRegistry {
 
     /// Why a `--check-confirms` text could not be read.
     public struct ParseError: Error, Sendable, CustomStringConvertible {
+        /// The reason with the offending text and, for an unknown check, the known ones.
         public var description: String
     }
 }
@@ -18,6 +19,7 @@ public enum CheckRegistry {
 /// Which KBs each check confirms in one assessment: the checks' defaults, with some replaced
 /// (`smtp-data-multiline-354=KB912341,KB935683`). Probe evidence of a check is applied only to these KBs.
 public struct CheckBindings: Sendable, Hashable {
+    /// Per check, the KBs whose verdicts its outcomes may decide in this run (an empty set unbinds the check).
     public private(set) var confirms: [CheckID: Set<KBNumber>]
 
     /// Every registered check bound to its default KBs.

@@ -4,20 +4,28 @@
 /// `6.0.3790.3959 (srv03_sp2_rtm.070216-1710)` keeps `srv03_sp2_rtm` as ``branch``;
 /// shorter forms are padded with zeros (`6.0.3790` = `6.0.3790.0`).
 public struct FileVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// First component (`6` in `6.0.3790.2668`).
     public var major: Int
+    /// Second component (`0` in `6.0.3790.2668`).
     public var minor: Int
+    /// Third component, the Windows build (`3790` in `6.0.3790.2668`).
     public var build: Int
+    /// Fourth component, the revision a hotfix raises (`2668` in `6.0.3790.2668`).
     public var revision: Int
     /// The branch tag from a parenthesised suffix (`srv03_sp2_rtm`), lowercased; nil when absent.
     public var branch: String?
 
     /// Why a text is not a file version.
     public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
+        /// The text that was refused, as given.
         public var text: String
+        /// Which part of it is wrong (empty component, over 65535, …).
         public var reason: String
+        /// `bad version 'TEXT': REASON`, ready to follow `file:line: ` in an import error.
         public var description: String { "bad version '\(text)': \(reason)" }
     }
 
+    /// A version from its four numbers (each 0…65535) and an optional branch tag.
     public init(_ major: Int, _ minor: Int, _ build: Int, _ revision: Int, branch: String? = nil) {
         self.major = major
         self.minor = minor
@@ -68,6 +76,7 @@ public struct FileVersion: Sendable, Hashable, Comparable, CustomStringConvertib
     /// The four components joined by dots, without the branch.
     public var numericString: String { "\(major).\(minor).\(build).\(revision)" }
 
+    /// `6.0.3790.3959 (srv03_sp2_rtm)`: the numbers, and the branch when one was given.
     public var description: String {
         if let branch { return "\(numericString) (\(branch))" }
         return numericString
@@ -84,10 +93,12 @@ public struct FileVersion: Sendable, Hashable, Comparable, CustomStringConvertib
                   Int((sortKey >> 16) & 0xFFFF), Int(sortKey & 0xFFFF), branch: branch)
     }
 
+    /// Component-wise order, the comparison a hotfix check makes ("at least the required version").
     public static func < (lhs: FileVersion, rhs: FileVersion) -> Bool { lhs.sortKey < rhs.sortKey }
 
     /// Versions are equal when their numbers are; the branch tag is evidence, not identity.
     public static func == (lhs: FileVersion, rhs: FileVersion) -> Bool { lhs.sortKey == rhs.sortKey }
+    /// Hashes the numbers only, consistent with ``==`` ignoring the branch.
     public func hash(into hasher: inout Hasher) { hasher.combine(sortKey) }
 }
 

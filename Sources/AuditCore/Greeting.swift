@@ -10,11 +10,13 @@ public struct SMTPGreeting: Sendable, Hashable {
     /// The announced running version; nil when the greeting names none.
     public var version: FileVersion?
 
+    /// Keeps the greeting and reads the running version from it (nil when it names none).
     public init(text: String) {
         self.text = text
         self.version = Self.runningVersion(in: text)
     }
 
+    /// A greeting with a version already known (read back from the store), not parsed again.
     public init(text: String, version: FileVersion?) {
         self.text = text
         self.version = version
@@ -87,14 +89,18 @@ public struct GreetingObservation: Sendable, Hashable {
         case greetingOnly = "greeting-only"
     }
 
+    /// The host as the inventory names it.
     public var host: String
     /// Unix time (seconds) the greeting was read.
     public var seenAt: Double
+    /// Whether a full probe's trigger or a greeting-only scan read the greeting.
     public var source: Source
     /// The campaign the observation belongs to.
     public var campaign: String
+    /// The greeting and the running version it announced.
     public var greeting: SMTPGreeting
 
+    /// One observation, as the trigger or the greeting scanner records it.
     public init(host: String, seenAt: Double, source: Source, campaign: String, greeting: SMTPGreeting) {
         self.host = host
         self.seenAt = seenAt

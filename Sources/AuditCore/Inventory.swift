@@ -1,17 +1,22 @@
 /// What one inventory source says about a host. Every fact is optional: sources differ in what
 /// they know, and the store merges several sources about one host.
 public struct HostFacts: Sendable, Hashable {
+    /// The host name as the source wrote it; the store matches names case-insensitively.
     public var name: String
     /// The SMTP address (IP or DNS name, optionally `:port`) to probe.
     public var address: String?
+    /// The product family the OS name maps to; nil when the source does not say or it is not recognised.
     public var product: Product?
     /// The OS name as the source wrote it (`Microsoft(R) Windows(R) Server 2003, Enterprise Edition`).
     public var osName: String?
+    /// The installed service pack (`SP1`, `Service Pack 2`), when the source says it.
     public var servicePack: ServicePack?
+    /// The processor architecture, when the source names a recognised one.
     public var platform: Platform?
     /// The architecture text as written, kept when it could not be recognised.
     public var architectureText: String?
 
+    /// Facts from one source; every fact but the name is optional, since each source knows only some.
     public init(name: String, address: String? = nil, product: Product? = nil, osName: String? = nil,
                 servicePack: ServicePack? = nil, platform: Platform? = nil, architectureText: String? = nil) {
         self.name = name
@@ -26,14 +31,20 @@ public struct HostFacts: Sendable, Hashable {
 
 /// A file found on a host, with its version.
 public struct InstalledFile: Sendable, Hashable {
+    /// The host the file was found on.
     public var host: String
     /// Full path as reported (`C:\WINDOWS\system32\inetsrv\smtpsvc.dll`); may be empty when only the name is known.
     public var path: String
+    /// The file name alone (`smtpsvc.dll`), the key manifests are matched on.
     public var fileName: String
+    /// The parsed version; nil when the text could not be read as one (then ``versionText`` still shows it).
     public var version: FileVersion?
+    /// The version cell as written, kept for evidence.
     public var versionText: String
+    /// Size in bytes, when the source reports it.
     public var size: Int?
 
+    /// A file seen on a host; `version` nil when the text is not a version.
     public init(host: String, path: String, fileName: String, version: FileVersion?, versionText: String, size: Int? = nil) {
         self.host = host
         self.path = path
@@ -52,11 +63,14 @@ public struct InstalledFile: Sendable, Hashable {
 
 /// A hotfix recorded as installed on a host (Get-HotFix, systeminfo, osquery `patches`).
 public struct InstalledHotfix: Sendable, Hashable {
+    /// The host the hotfix is recorded on.
     public var host: String
+    /// The hotfix's KB number.
     public var kb: KBNumber
     /// As written by the source (`3/14/2006`, `20060314`); informational.
     public var installedOn: String?
 
+    /// A hotfix record; `installedOn` as the source wrote it, nil when absent.
     public init(host: String, kb: KBNumber, installedOn: String? = nil) {
         self.host = host
         self.kb = kb

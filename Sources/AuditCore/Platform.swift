@@ -7,6 +7,7 @@ public enum Platform: String, Sendable, Hashable, CaseIterable, Codable, CustomS
     /// beside the x86 ones. A 32-bit platform without WOW64.
     case alpha = "Alpha"
 
+    /// The canonical name (`x86`, `x64`, `IA-64`, `Alpha`), as stored and shown.
     public var description: String { rawValue }
 
     /// Whether 32-bit files can be installed under WOW64 on this platform.

@@ -10,6 +10,7 @@ public struct ProbeProfile: Sendable, Hashable, CustomStringConvertible {
     /// Final line is the bare code `354` (no space, no text), which RFC 5321 allows.
     public var bare: Bool
 
+    /// A profile; the defaults (`delay=5s,lines=1`) are the ones KB912341's defect shows with.
     public init(delayMilliseconds: Int = 5000, continuationLines: Int = 1, split: Bool = false, bare: Bool = false) {
         self.delayMilliseconds = delayMilliseconds
         self.continuationLines = continuationLines
@@ -19,6 +20,7 @@ public struct ProbeProfile: Sendable, Hashable, CustomStringConvertible {
 
     /// Why a profile text could not be read.
     public struct ParseError: Error, Sendable, CustomStringConvertible {
+        /// The reason, naming the item that is wrong and the accepted syntax.
         public var description: String
     }
 
@@ -117,6 +119,7 @@ public enum ProbeOutcome: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// `vulnerable(premature-data)`: the verdict, and its detail in parentheses when there is one.
     public var description: String { detail.map { "\(verdict)(\($0))" } ?? verdict }
 
     /// Rebuilds an outcome from ``verdict`` and ``detail`` as stored.

@@ -4,6 +4,7 @@ public struct ReplyLineTiming: Sendable, Hashable {
     public var text: String
     /// Milliseconds after the DATA command arrived.
     public var offsetMilliseconds: Int
+    /// A reply line and when it was sent.
     public init(text: String, offsetMilliseconds: Int) {
         self.text = text
         self.offsetMilliseconds = offsetMilliseconds
@@ -13,16 +14,21 @@ public struct ReplyLineTiming: Sendable, Hashable {
 /// Everything one probe of one host with one profile produced: the outcome and its evidence.
 /// Written to the store by the campaign and shown in reports.
 public struct ProbeEvidence: Sendable, Hashable {
+    /// The campaign the session belongs to (its id, as stored).
     public var campaign: String
+    /// The host probed, as the inventory names it.
     public var host: String
+    /// The DATA reply profile the responder used for this session.
     public var profile: ProbeProfile
     /// The behavioural check the session ran (its outcome applies only to the KBs the check confirms).
     public var check: CheckID
+    /// What the session showed: fixed, vulnerable (how) or inconclusive (why).
     public var outcome: ProbeOutcome
     /// One sentence explaining the outcome.
     public var note: String
     /// The delivering peer (`127.0.0.7:40112`) as seen by the responder; nil when nothing arrived.
     public var peer: String?
+    /// The probe token the delivery carried; nil when nothing arrived.
     public var token: String?
     /// Unix time (seconds) the probe started.
     public var startedAt: Double
@@ -43,6 +49,7 @@ public struct ProbeEvidence: Sendable, Hashable {
     /// The host's SMTP greeting as the trigger read it; nil when none was read.
     public var greeting: String?
 
+    /// One session's evidence; `check` defaults to the registry's default check.
     public init(campaign: String, host: String, profile: ProbeProfile, outcome: ProbeOutcome, note: String,
                 peer: String? = nil, token: String? = nil, startedAt: Double, replyTimings: [ReplyLineTiming] = [],
                 prematureBytes: Int = 0, intact: Bool = false, endedBy: String = "none", deliveries: Int = 0,

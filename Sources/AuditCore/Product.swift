@@ -1,8 +1,10 @@
 /// The operating system or application a manifest table or a host is about, normalised to a
 /// family name (`Windows Server 2003`) so that editions and marketing spellings compare equal.
 public struct Product: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The canonical family name (`Windows Server 2003`).
     public var name: String
 
+    /// A product by its canonical name (use ``init(recognizing:)`` for names as sources write them).
     public init(name: String) { self.name = name }
 
     /// Families we recognise, longest match first.
@@ -47,9 +49,12 @@ public struct Product: Sendable, Hashable, Comparable, CustomStringConvertible {
         return nil
     }
 
+    /// The product of the KB912341 fleet, named once for the lab, the demo and tests.
     public static let windowsServer2003 = Product(name: "Windows Server 2003")
 
+    /// The canonical name.
     public var description: String { name }
+    /// Alphabetical, the order summaries list products in.
     public static func < (lhs: Product, rhs: Product) -> Bool { lhs.name < rhs.name }
 }
 

@@ -5,6 +5,7 @@ public struct ServicePack: Sendable, Hashable, Comparable, CustomStringConvertib
     /// `GDR`, `QFE`, `LDR` … uppercased; nil when the text names none.
     public var branch: String?
 
+    /// A service pack level (0 = RTM) and, optionally, its servicing branch.
     public init(level: Int, branch: String? = nil) {
         self.level = level
         self.branch = branch
@@ -56,5 +57,6 @@ public struct ServicePack: Sendable, Hashable, Comparable, CustomStringConvertib
         (level == 0 ? "RTM" : "SP\(level)") + (branch ?? "")
     }
 
+    /// Orders by level only, as prerequisite checks compare them.
     public static func < (lhs: ServicePack, rhs: ServicePack) -> Bool { lhs.level < rhs.level }
 }

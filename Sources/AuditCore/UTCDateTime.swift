@@ -1,12 +1,18 @@
 /// A calendar date and time in UTC to the minute, as KB file tables print them
 /// (`24-Mar-2006 14:12`). Kept Foundation-free so that AuditCore stays pure.
 public struct UTCDateTime: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Year (1900…2200).
     public var year: Int
+    /// Month, 1…12.
     public var month: Int
+    /// Day of the month, 1…31.
     public var day: Int
+    /// Hour, 0…23.
     public var hour: Int
+    /// Minute, 0…59.
     public var minute: Int
 
+    /// A date and time; nil when a field is out of range or the day does not exist in that month.
     public init?(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0) {
         guard (1900...2200).contains(year), (1...12).contains(month), (0...23).contains(hour), (0...59).contains(minute),
               day >= 1, day <= UTCDateTime.daysIn(month: month, year: year) else { return nil }
@@ -37,6 +43,7 @@ public struct UTCDateTime: Sendable, Hashable, Comparable, CustomStringConvertib
     /// `2006-03-24`
     public var dateString: String { String(iso8601.prefix(10)) }
 
+    /// The ISO 8601 text (`2006-03-24T14:12:00Z`).
     public var description: String { iso8601 }
 
     /// Parses the ISO form written by ``iso8601`` (and a plain `YYYY-MM-DD`).
@@ -47,7 +54,9 @@ public struct UTCDateTime: Sendable, Hashable, Comparable, CustomStringConvertib
                   hour: digits.count > 3 ? digits[3] : 0, minute: digits.count > 4 ? digits[4] : 0)
     }
 
+    /// English month abbreviations, lowercase, January first (for parsers of `24-Mar-2006`).
     public static let monthAbbreviations = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
+    /// Chronological order (the ISO text sorts as time does).
     public static func < (lhs: UTCDateTime, rhs: UTCDateTime) -> Bool { lhs.iso8601 < rhs.iso8601 }
 }

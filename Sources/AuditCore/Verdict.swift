@@ -16,7 +16,10 @@ public enum Verdict: String, Sendable, Hashable, CaseIterable, Codable, Comparab
     case prerequisiteMissing = "prerequisite-missing"
     case notApplicable = "not-applicable"
     case unknown
+    /// Non-compliant, but a waiver in force accepts the risk until its expiry day (compliant for the exit code).
+    case acceptedRisk = "accepted-risk"
 
+    /// The host × KB verdict that a file verdict alone gives, before any probe or greeting evidence.
     public init(_ file: FileVerdict) {
         switch file {
         case .patched: self = .patched
@@ -28,7 +31,7 @@ public enum Verdict: String, Sendable, Hashable, CaseIterable, Codable, Comparab
     }
 
     /// Whether a host with this verdict counts as compliant (exit code 0 when all are).
-    public var isCompliant: Bool { self == .patched || self == .notApplicable }
+    public var isCompliant: Bool { self == .patched || self == .notApplicable || self == .acceptedRisk }
 
     /// Display order: worst first.
     public var severity: Int {
@@ -37,11 +40,13 @@ public enum Verdict: String, Sendable, Hashable, CaseIterable, Codable, Comparab
         case .serviceNotReloaded: 1
         case .prerequisiteMissing: 2
         case .unknown: 3
-        case .patched: 4
-        case .notApplicable: 5
+        case .acceptedRisk: 4
+        case .patched: 5
+        case .notApplicable: 6
         }
     }
 
+    /// Orders by severity, the order summaries and reports list verdicts in.
     public static func < (lhs: Verdict, rhs: Verdict) -> Bool { lhs.severity < rhs.severity }
 
     /// One sentence on what the verdict means, for reports and `--help`.
@@ -53,6 +58,7 @@ public enum Verdict: String, Sendable, Hashable, CaseIterable, Codable, Comparab
         case .prerequisiteMissing: "The host is below the service pack the hotfix requires, so the hotfix cannot be in place."
         case .notApplicable: "The component is not installed, or the KB has no files for the host's product and platform."
         case .unknown: "A fact needed to decide (product, architecture, service pack, a readable version) is missing."
+        case .acceptedRisk: "Not compliant, but a waiver in force (owner, reason, expiry) accepts the risk: compliant for the exit code until the waiver expires."
         }
     }
 }
@@ -76,8 +82,11 @@ public enum AnomalyKind: String, Sendable, Hashable, CaseIterable, Codable {
 
 /// An anomaly with its evidence in words.
 public struct Anomaly: Sendable, Hashable {
+    /// What kind of inconsistency it is.
     public var kind: AnomalyKind
+    /// The evidence in words (versions, files, check), shown beside the verdict.
     public var detail: String
+    /// An anomaly of a kind, with its evidence.
     public init(kind: AnomalyKind, detail: String) {
         self.kind = kind
         self.detail = detail
@@ -86,15 +95,22 @@ public struct Anomaly: Sendable, Hashable {
 
 /// The outcome of the file-evidence rules for one host and one KB, with its evidence.
 public struct FileAssessment: Sendable, Hashable {
+    /// The file verdict.
     public var verdict: FileVerdict
     /// Why, in one sentence (names the missing fact for `unknown`).
     public var reason: String
+    /// The manifest file that decided, when one did.
     public var fileName: String?
+    /// The version the KB requires of that file.
     public var requiredVersion: FileVersion?
+    /// The version found on the host; nil when the file is missing.
     public var foundVersion: FileVersion?
+    /// Where the file was found on the host.
     public var path: String?
+    /// Inconsistencies seen while deciding (they do not change the verdict).
     public var anomalies: [Anomaly]
 
+    /// An assessment; the evidence fields are nil when the verdict did not come from a file.
     public init(verdict: FileVerdict, reason: String, fileName: String? = nil, requiredVersion: FileVersion? = nil,
                 foundVersion: FileVersion? = nil, path: String? = nil, anomalies: [Anomaly] = []) {
         self.verdict = verdict

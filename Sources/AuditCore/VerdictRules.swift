@@ -3,11 +3,15 @@
 public enum VerdictRules {
     /// The facts about one host that the rules need.
     public struct HostContext: Sendable, Hashable {
+        /// The host's product; nil when no inventory said it.
         public var product: Product?
+        /// The host's platform; nil when unknown.
         public var platform: Platform?
+        /// The host's service pack; nil when unknown.
         public var servicePack: ServicePack?
         /// Architecture text when it was given but not recognised (for the `unknown` reason).
         public var architectureText: String?
+        /// The facts as known; the rules name the missing one in an `unknown` reason.
         public init(product: Product?, platform: Platform?, servicePack: ServicePack?, architectureText: String? = nil) {
             self.product = product
             self.platform = platform
@@ -238,8 +242,11 @@ public enum VerdictRules {
 
 /// The running smtpsvc.dll version a greeting announced, beside the version a KB requires of it.
 public struct RunningVersionEvidence: Sendable, Hashable {
+    /// The version the greeting announced.
     public var version: FileVersion
+    /// The version of smtpsvc.dll the KB requires for this host.
     public var required: FileVersion
+    /// Running-version evidence for one host × KB.
     public init(version: FileVersion, required: FileVersion) {
         self.version = version
         self.required = required

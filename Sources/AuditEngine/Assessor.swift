@@ -46,6 +46,18 @@ public final class Assessor {
     private var fileMemo: [FileKey: FileMemo] = [:]
     private var evidenceMemo: [EvidenceKey: StoredResult] = [:]
     private var hostMemo: [HostKey: HostOutcome] = [:]
+    /// The waivers of the run and which of them were used (nil: none given).
+    public private(set) var waivers: WaiverMatcher?
+    /// Results turned into accepted risks so far.
+    public private(set) var acceptedResults = 0
+    private struct WaivedKey: Hashable {
+        var original: Int64
+        var waiver: Waiver
+        var expired: Bool
+    }
+    private var waivedMemo: [WaivedKey: StoredResult] = [:]
+    /// The full results by stored id, kept only when waivers may need to rewrite them.
+    private var resultsByID: [Int64: HostKBResult] = [:]
     private var nextSlot = 0
     private var nextOutcome = 0
     private var buckets: [[EvidenceFile]]
@@ -61,9 +73,12 @@ public final class Assessor {
 
     /// An assessor for `manifests` (results come in this order); `bindings` says which checks'
     /// outcomes are evidence for which KB. `memoLimit` bounds each memo (entries).
-    public init(manifests: [Manifest], bindings: CheckBindings = CheckBindings(), memoLimit: Int = 50_000,
+    /// `waivers` (nil: none) turns covered non-compliant results into accepted risks at the matcher's date;
+    /// `supersedence` credits hosts that record a KB replacing one of the run's.
+    public init(manifests: [Manifest], bindings: CheckBindings = CheckBindings(), waivers: WaiverMatcher? = nil, memoLimit: Int = 50_000,
                 supersedence: SupersedenceEvidence = .none) {
         self.manifests = manifests
+        self.waivers = waivers
         self.supersedence = supersedence
         let registered = Set(CheckRegistry.all.map(\.id))
         manifestChecks = manifests.map { manifest in
@@ -85,12 +100,14 @@ public final class Assessor {
     /// the id the store keeps it under; the outcome lists (id, verdict) per KB in manifest order.
     public func assess(_ host: HostEvidence, persist: (HostKBResult) throws -> Int64) rethrows -> HostOutcome {
         hostCount += 1
+        // Bounded memos, emptied between hosts (never while one host's results refer to their entries).
+        if hostMemo.count >= memoLimit || fileMemo.count >= memoLimit { forgetAll() }
         let recorded = manifests.map { host.recordedKBs.contains($0.kb) }
         let probes = appliedBehaviour(host.behaviour)
         let credits = manifests.map { supersedence.credit(for: $0.kb, host: host.context, recorded: host.recordedKBs) }
         let key = HostKey(context: host.context, files: host.files, recorded: recorded, credits: credits, probes: probes,
                           running: host.runningVersion)
-        let outcome: HostOutcome
+        var outcome: HostOutcome
         if let known = hostMemo[key] {
             outcome = known
         } else {
@@ -103,11 +120,46 @@ public final class Assessor {
             }
             outcome = HostOutcome(id: nextOutcome, results: results, compliant: results.allSatisfy { $0.verdict.isCompliant })
             nextOutcome += 1
-            if hostMemo.count >= memoLimit { hostMemo.removeAll(keepingCapacity: true) }
             hostMemo[key] = outcome
         }
+        if waivers != nil, !outcome.compliant { outcome = try waive(outcome, of: host, persist: persist) }
         count(outcome, platform: host.context.platform)
         return outcome
+    }
+
+    /// The host's outcome with every non-compliant result a waiver covers rewritten: an accepted risk
+    /// while the waiver is in force, or the same verdict with the expired waiver named. Alike hosts
+    /// share file evidence but not names, so this runs per host, after the memo.
+    private func waive(_ outcome: HostOutcome, of host: HostEvidence, persist: (HostKBResult) throws -> Int64) rethrows -> HostOutcome {
+        var results = outcome.results
+        var changed = false
+        for (index, stored) in outcome.results.enumerated() where !stored.verdict.isCompliant {
+            let decision = waivers!.decide(host: host.name, address: host.address, kb: manifests[index].kb, verdict: stored.verdict)
+            guard let note = ResultWaiver(decision) else { continue }
+            let key = WaivedKey(original: stored.id, waiver: note.waiver, expired: note.expired)
+            if let known = waivedMemo[key] {
+                results[index] = known
+            } else {
+                // Every id in an outcome was made since the memos were last emptied, so its result is here.
+                var result = resultsByID[stored.id]!
+                let w = note.waiver
+                if note.expired {
+                    result.reason += "; waiver \(w.place) (\(w.owner)) expired \(w.expires.dateString): no longer accepted"
+                } else {
+                    result.verdict = .acceptedRisk
+                    result.reason += "; accepted risk until \(w.expires.dateString) by \(w.owner) (\(w.place)): \(w.reason)"
+                }
+                result.waiver = note
+                let waived = StoredResult(id: try persist(result), verdict: result.verdict)
+                waivedMemo[key] = waived
+                results[index] = waived
+            }
+            if !note.expired { acceptedResults += 1 }
+            changed = true
+        }
+        guard changed else { return outcome }
+        nextOutcome += 1
+        return HostOutcome(id: nextOutcome, results: results, compliant: results.allSatisfy { $0.verdict.isCompliant })
     }
 
     /// The counts of every host assessed so far.
@@ -171,10 +223,6 @@ public final class Assessor {
                 to: VerdictRules.assess(host: context, kb: manifest.kb, prerequisiteServicePack: manifest.prerequisiteServicePack,
                                         rows: manifest.rows, files: installed, hotfixRecorded: recorded),
                 manifest: manifest, host: context, recorded: recorded, credit: credit, hasFileEvidence: !installed.isEmpty)
-            if fileMemo.count >= memoLimit {
-                fileMemo.removeAll(keepingCapacity: true)
-                evidenceMemo.removeAll(keepingCapacity: true)
-            }
             file = FileMemo(assessment: assessment, requirement: VerdictRules.runningRequirement(host: context, rows: manifest.rows),
                             slot: nextSlot)
             nextSlot += 1
@@ -194,7 +242,17 @@ public final class Assessor {
                                   runningVersion: runningEvidence?.version)
         let stored = StoredResult(id: try persist(result), verdict: combined.verdict)
         evidenceMemo[evidenceKey] = stored
+        if waivers != nil, !combined.verdict.isCompliant { resultsByID[stored.id] = result }
         return stored
+    }
+
+    /// Empties every memo at once (they refer to each other's entries), bounding memory.
+    private func forgetAll() {
+        hostMemo.removeAll(keepingCapacity: true)
+        fileMemo.removeAll(keepingCapacity: true)
+        evidenceMemo.removeAll(keepingCapacity: true)
+        resultsByID.removeAll(keepingCapacity: true)
+        waivedMemo.removeAll(keepingCapacity: true)
     }
 
     private func count(_ outcome: HostOutcome, platform: Platform?) {

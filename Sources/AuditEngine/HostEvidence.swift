@@ -57,6 +57,9 @@ public struct BehaviourEvidence: Sendable, Hashable {
 public struct HostEvidence: Sendable {
     /// The store's key for the host (opaque to the engine).
     public var id: Int64
+    /// The host's name and SMTP address (what waivers match; not part of the verdict rules).
+    public var name: String
+    public var address: String?
     public var context: VerdictRules.HostContext
     public var files: [EvidenceFile]
     /// KB numbers the host's hotfix records list.
@@ -66,9 +69,11 @@ public struct HostEvidence: Sendable {
     public var runningVersion: FileVersion?
 
     /// One host's evidence.
-    public init(id: Int64, context: VerdictRules.HostContext, files: [EvidenceFile] = [], recordedKBs: Set<KBNumber> = [],
-                behaviour: [BehaviourEvidence] = [], runningVersion: FileVersion? = nil) {
+    public init(id: Int64, name: String = "", address: String? = nil, context: VerdictRules.HostContext, files: [EvidenceFile] = [],
+                recordedKBs: Set<KBNumber> = [], behaviour: [BehaviourEvidence] = [], runningVersion: FileVersion? = nil) {
         self.id = id
+        self.name = name
+        self.address = address
         self.context = context
         self.files = files
         self.recordedKBs = recordedKBs

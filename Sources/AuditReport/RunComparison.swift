@@ -80,7 +80,7 @@ public struct RunComparison: Sendable {
         var before = try pull(nextPrevious, &lastBefore, "previous", &previousPoint)
         var after = try pull(nextCurrent, &lastAfter, "current", &currentPoint)
         while before != nil || after != nil {
-            if let b = before, let a = after, b.name == a.name {
+            if let b = before, let a = after, Self.same(b.name, a.name) {
                 tally.pair(b, a)
                 before = try pull(nextPrevious, &lastBefore, "previous", &previousPoint)
                 after = try pull(nextCurrent, &lastAfter, "current", &currentPoint)
@@ -98,7 +98,11 @@ public struct RunComparison: Sendable {
     }
 
     /// Byte order of the names' UTF-8 (SQLite's BINARY collation).
-    static func precedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+    /// Hosts are ordered and matched by their store key (``HostFacts/key(_:)``: lowercased, no trailing
+    /// dot), in UTF-8 byte order, as the store streams them (`ORDER BY name_key`, BINARY collation).
+    static func precedes(_ a: String, _ b: String) -> Bool { HostFacts.key(a).utf8.lexicographicallyPrecedes(HostFacts.key(b).utf8) }
+
+    static func same(_ a: String, _ b: String) -> Bool { HostFacts.key(a) == HostFacts.key(b) }
 
     /// The kind of change of one KB on a host present in both runs, or nil when nothing that matters changed.
     static func kind(before: ComparedResult?, after: ComparedResult) -> ChangeKind? {

@@ -12,12 +12,17 @@ public struct StoreReportSource: ReportSource {
     let generatedAt: String
     let kbFilter: [KBNumber]
     private let manifests: [Manifest]
+    /// The run the latest is compared with (nil: the one before it).
+    let since: RunSelector?
     /// What the vendor feeds say (CVEs, severity per KB); nil when the store has none.
     public var feedKnowledge: FeedKnowledge?
 
-    /// A source over `snapshot`, limited to `kbs` (every assessed KB when empty).
-    public init(snapshot: any StoreSnapshotReader, database: String, toolVersion: String, generatedAt: String, kbs: [KBNumber] = []) throws {
+    /// A source over `snapshot`, limited to `kbs` (every assessed KB when empty); "what changed"
+    /// compares the latest run with `since` (the run before it when nil).
+    public init(snapshot: any StoreSnapshotReader, database: String, toolVersion: String, generatedAt: String, kbs: [KBNumber] = [],
+                since: RunSelector? = nil) throws {
         self.snapshot = snapshot
+        self.since = since
         self.database = database
         self.toolVersion = toolVersion
         self.generatedAt = generatedAt
@@ -68,6 +73,72 @@ public struct StoreReportSource: ReportSource {
                                 platform: host.platform?.rawValue ?? host.architectureText.map { "unknown (\($0))" },
                                 sources: host.sources, lastSeen: host.lastSeen, results: results, probes: host.probes,
                                 greeting: host.greeting))
+        }
+    }
+
+    public func trend() throws -> [RunPoint] {
+        try snapshot.runs().map { RunPoint(id: String($0.id), at: $0.at, hosts: $0.hosts, compliantHosts: $0.compliantHosts) }
+    }
+
+    public func changes() throws -> ReportChanges? {
+        let runs = try snapshot.runs()
+        guard let current = runs.last else { return nil }
+        guard let previous = try since.map({ try $0.resolve(in: runs) }) ?? (runs.count > 1 ? runs[runs.count - 2] : nil) else { return nil }
+        let before = try snapshot.assessedHosts(kbFilter, run: previous.id, withProbes: false)
+        let after = try snapshot.assessedHosts(kbFilter, run: current.id, withProbes: false)
+        func point(_ run: StoredRun) -> RunPoint { RunPoint(id: String(run.id), at: run.at, hosts: run.hosts, compliantHosts: run.compliantHosts) }
+        func compared(_ host: AssessedHost?) -> ComparedHost? {
+            host.map { host in
+                ComparedHost(name: host.name, address: host.address,
+                             results: host.results.map { ComparedResult(kb: $0.kb, verdict: $0.verdict, foundVersion: $0.foundVersion) })
+            }
+        }
+        return try RunComparison().compare(previous: point(previous), current: point(current),
+                                           nextPrevious: { compared(try before.next()) }, nextCurrent: { compared(try after.next()) },
+                                           kbs: manifests.map(\.kb))
+    }
+
+    public func waivers() throws -> ReportWaivers? {
+        guard let stored = try snapshot.waivers(run: nil) else { return nil }
+        return ReportWaivers(file: stored.file, sha256: stored.sha256, appliedAt: stored.appliedAt, waivers: stored.waivers.map(\.waiver),
+                             acceptedResults: stored.acceptedResults,
+                             expired: stored.waivers.filter { $0.state == .expired || $0.state == .expiredNeeded }.map(\.waiver),
+                             unused: stored.waivers.filter { $0.state == .unused }.map(\.waiver))
+    }
+}
+
+/// Which earlier run "what changed" compares with: a run id, or the last run on or before a date.
+public enum RunSelector: Sendable, Hashable {
+    case run(Int64)
+    case date(UTCDateTime)
+
+    /// `12` (a run id) or `2026-11-30` / `2026-11-30T12:00Z` (the last run at or before it); nil otherwise.
+    public init?(_ text: String) {
+        if let id = Int64(text), id > 0 {
+            self = .run(id)
+        } else if text.count >= 10, text.first?.isNumber == true, let date = UTCDateTime(iso8601: text) {
+            self = .date(date)
+        } else {
+            return nil
+        }
+    }
+
+    /// The kept run it names; an error saying which runs exist when there is none.
+    func resolve(in runs: [StoredRun]) throws -> StoredRun {
+        let kept = runs.map { "\($0.id) (\($0.at))" }.joined(separator: ", ")
+        switch self {
+        case .run(let id):
+            guard let run = runs.first(where: { $0.id == id }) else {
+                throw RunComparisonError(description: "--since \(id): no such run is kept (kept runs: \(kept.isEmpty ? "none" : kept))")
+            }
+            return run
+        case .date(let date):
+            // A date alone means the end of that day.
+            let limit = date.hour == 0 && date.minute == 0 ? date.dateString + "T23:59:59Z" : date.iso8601
+            guard let run = runs.last(where: { $0.at <= limit }) else {
+                throw RunComparisonError(description: "--since \(date.dateString): no kept run on or before it (kept runs: \(kept.isEmpty ? "none" : kept))")
+            }
+            return run
         }
     }
 }

@@ -68,8 +68,12 @@ public protocol AssessmentSession: AnyObject {
     func storeResult(_ result: HostKBResult) throws -> Int64
     /// Persists one host's results (ids from ``storeResult(_:)``, in manifest order).
     func storeHost(id: Int64, outcome: HostOutcome, greeting: Int64?) throws
+    /// Records the waivers the run was assessed with and what became of each (before ``finish(_:)``).
+    func storeWaivers(_ waivers: StoredWaivers) throws
     /// Called once after the last host, with the run's counts; returns them with the run's id and time.
     func finish(_ summary: (_ runID: Int64, _ at: String) -> AssessmentSummary) throws -> AssessmentSummary
+    /// The run's time (waivers are judged at it unless the caller gives another).
+    var at: String { get }
     /// Asks that hosts' hotfix records of these KBs (those superseding the run's KBs) come with the evidence too.
     func includeRecords(of kbs: Set<KBNumber>)
 }
@@ -84,13 +88,19 @@ extension AuditStore {
     /// keeping the newest `keepRuns` runs. Behaviour evidence applies only to the KBs `bindings` says its
     /// check confirms.
     public func assess(kbs: [KBNumber] = [], bindings: CheckBindings = CheckBindings(), keepRuns: Int = 30,
+                       waivers: WaiverFile? = nil, waiversAt: UTCDateTime? = nil,
                        supersedence: SupersedenceEvidence = .none) throws -> AssessmentSummary {
         try withAssessmentSession(kbs: kbs, keepRuns: keepRuns) { session in
-            let engine = Assessor(manifests: session.manifests, bindings: bindings, supersedence: supersedence)
+            let date = waiversAt ?? UTCDateTime(iso8601: session.at) ?? UTCDateTime(year: 1970, month: 1, day: 1)!
+            let engine = Assessor(manifests: session.manifests, bindings: bindings,
+                                  waivers: waivers.map { WaiverMatcher(waivers: $0.waivers, at: date) }, supersedence: supersedence)
             session.includeRecords(of: supersedence.superseding(session.manifests.map(\.kb)))
             try session.forEachHost(relevantFileNames: engine.relevantFileNames) { evidence, greeting in
                 let outcome = try engine.assess(evidence, persist: session.storeResult)
                 try session.storeHost(id: evidence.id, outcome: outcome, greeting: greeting)
+            }
+            if let waivers, let matcher = engine.waivers {
+                try session.storeWaivers(StoredWaivers(file: waivers, matcher: matcher, acceptedResults: engine.acceptedResults))
             }
             return try session.finish(engine.summary)
         }
@@ -118,8 +128,13 @@ public protocol StoreSnapshotReader {
     /// Every host of run `run` (the latest when nil) in name order with its results and latest probe
     /// sessions, one at a time.
     func forEachAssessedHost(_ kbs: [KBNumber], run: Int64?, _ body: (AssessedHost) throws -> Void) throws
+    /// The hosts of run `run` (the latest when nil) in name order, pulled one at a time (two runs can be
+    /// read side by side); probe sessions only when `withProbes`.
+    func assessedHosts(_ kbs: [KBNumber], run: Int64?, withProbes: Bool) throws -> any AssessedHostCursor
     /// Every kept run, oldest first, with its host counts.
     func runs() throws -> [StoredRun]
+    /// The waivers run `run` (the latest when nil) was assessed with; nil when none were given.
+    func waivers(run: Int64?) throws -> StoredWaivers?
 }
 
 extension StoreSnapshotReader {
@@ -127,6 +142,12 @@ extension StoreSnapshotReader {
     public func forEachAssessedHost(_ kbs: [KBNumber], _ body: (AssessedHost) throws -> Void) throws {
         try forEachAssessedHost(kbs, run: nil, body)
     }
+}
+
+/// Hosts of one run pulled in name order (``StoreSnapshotReader/assessedHosts(_:run:withProbes:)``).
+public protocol AssessedHostCursor: AnyObject {
+    /// The next host, nil after the last.
+    func next() throws -> AssessedHost?
 }
 
 /// A kept assessment run: when, over which KBs, how many hosts and how many compliant on every KB.

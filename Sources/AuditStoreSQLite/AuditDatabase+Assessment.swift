@@ -76,9 +76,9 @@ extension AuditDatabase {
 /// A run in the making, inside the write transaction of ``AuditDatabase/withAssessmentSession(kbs:keepRuns:_:)``.
 final class SQLiteAssessmentSession: AssessmentSession {
     let manifests: [Manifest]
+    let at: String
     private let db: Database
     private let runID: Int64
-    private let at: String
     private let insertEvidence: Statement
     private let insertAnomaly: Statement
     private var hosts: HostResultsWriter
@@ -143,6 +143,19 @@ final class SQLiteAssessmentSession: AssessmentSession {
             json = text
         }
         try hosts.append(hostID: id, results: json, compliant: outcome.compliant, greeting: greeting)
+    }
+
+    func storeWaivers(_ waivers: StoredWaivers) throws {
+        try db.execute(sql: "UPDATE assessment_run SET waiver_file = ?, waiver_sha256 = ?, accepted_results = ? WHERE id = ?",
+                       arguments: [waivers.file, waivers.sha256, waivers.acceptedResults, runID])
+        let insert = try db.makeStatement(sql: """
+            INSERT INTO assessment_waiver (run_id, line, host_pattern, kb_number, expires, owner, reason, state)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (waiver, state) in waivers.waivers {
+            try insert.execute(arguments: [runID, waiver.line, waiver.hostPattern, waiver.kb?.number, waiver.expires.dateString,
+                                           waiver.owner, waiver.reason, state.rawValue])
+        }
     }
 
     func finish(_ summary: (Int64, String) -> AssessmentSummary) throws -> AssessmentSummary {

@@ -24,6 +24,8 @@ struct EvidenceRecord: FetchableRecord {
         case foundRevision = "found_revision", foundBranch = "found_branch"
         case runningMajor = "running_major", runningMinor = "running_minor", runningBuild = "running_build"
         case runningRevision = "running_revision"
+        case waiverLine = "waiver_line"
+        case waiverExpired = "waiver_expired"
     }
 
     var runID: Int64
@@ -75,6 +77,7 @@ struct EvidenceRecord: FetchableRecord {
             req?.major, req?.minor, req?.build, req?.revision, req?.branch,
             found?.major, found?.minor, found?.build, found?.revision, found?.branch,
             running?.major, running?.minor, running?.build, running?.revision,
+            r.waiver?.waiver.line, r.waiver.map { $0.expired },
         ]
         return StatementArguments(values)
     }
@@ -85,6 +88,8 @@ struct EvidenceRecord: FetchableRecord {
 struct EvidenceReader {
     let db: Database
     private var cache: [Int64: HostKBResult] = [:]
+    /// Each run's waivers by line, read when a result first names one.
+    private var waivers: [Int64: [Int: Waiver]] = [:]
 
     init(db: Database) { self.db = db }
 
@@ -93,7 +98,17 @@ struct EvidenceReader {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM assessment_evidence WHERE id = ?"), arguments: [id]) else {
             throw StoredValueError(description: "assessment_host: result \(id) does not exist")
         }
-        var result = try EvidenceRecord(row: row).result
+        let record = try EvidenceRecord(row: row)
+        var result = record.result
+        if let line: Int = row[EvidenceRecord.Columns.waiverLine] {
+            if waivers[record.runID] == nil {
+                waivers[record.runID] = Dictionary(uniqueKeysWithValues: try StoreSnapshot(db: db).waiverRows(run: record.runID).map { ($0.waiver.line, $0.waiver) })
+            }
+            guard let waiver = waivers[record.runID]?[line] else {
+                throw StoredValueError(description: "assessment_evidence \(id): waiver line \(line) is not stored with run \(record.runID)")
+            }
+            result.waiver = ResultWaiver(waiver: waiver, expired: row[EvidenceRecord.Columns.waiverExpired])
+        }
         let anomalies = try Row.fetchCursor(db.cachedStatement(sql: "SELECT kind, detail FROM assessment_anomaly WHERE evidence_id = ? ORDER BY seq"),
                                             arguments: [id])
         while let anomaly = try anomalies.next() {

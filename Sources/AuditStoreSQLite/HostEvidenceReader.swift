@@ -17,6 +17,7 @@ struct HostEvidenceReader {
     private enum Column: Int32 {
         case hostID, product, platform, spLevel, spBranch, archText
         case ref, major, minor, build, revision, branch, versionText, size
+        case name, address
     }
 
     func forEachHost(_ body: (HostEvidence, Int64?) throws -> Void) throws {
@@ -64,7 +65,8 @@ struct HostEvidenceReader {
 
         let cursor = try db.makeStatement(sql: """
             SELECT h.id, h.product, h.platform, h.sp_level, h.sp_branch, h.arch_text,
-                   f.ref_id, f.v_major, f.v_minor, f.v_build, f.v_revision, f.version_branch, f.version_text, f.size
+                   f.ref_id, f.v_major, f.v_minor, f.v_build, f.v_revision, f.version_branch, f.version_text, f.size,
+                   h.name, h.address
             FROM host h
             LEFT JOIN host_file f ON f.host_id = h.id
                 AND f.ref_id IN (SELECT id FROM file_ref WHERE file_key IN (SELECT file_key FROM manifest_row WHERE kb_number IN (\(kbList))))
@@ -102,7 +104,7 @@ struct HostEvidenceReader {
                     guard let known = Platform(rawValue: name) else { throw StoredValueError(description: "host \(id): bad platform '\(name)'") }
                     platform = known
                 }
-                current = HostEvidence(id: id, context: VerdictRules.HostContext(
+                current = HostEvidence(id: id, name: text(.name) ?? "", address: text(.address), context: VerdictRules.HostContext(
                     product: product, platform: platform,
                     servicePack: int(.spLevel).map { ServicePack(level: $0, branch: text(.spBranch)) },
                     architectureText: text(.archText)))

@@ -310,6 +310,7 @@ enum Schema {
                 """)
         }
         registerTypedResults(&migrator)
+        registerWaivers(&migrator)
         registerFeeds(&migrator)
         return migrator
     }

@@ -68,6 +68,32 @@ public struct StoreSnapshot: StoreSnapshotReader {
         }
     }
 
+    public func waivers(run: Int64?) throws -> StoredWaivers? {
+        let runCondition = run.map { "id = \($0)" } ?? "id = (SELECT max(id) FROM assessment_run)"
+        guard let head = try Row.fetchOne(db, sql: "SELECT id, at, waiver_file, waiver_sha256, accepted_results FROM assessment_run WHERE \(runCondition)")
+        else { return nil }
+        let rows = try waiverRows(run: head["id"])
+        let file: String? = head["waiver_file"]
+        guard !rows.isEmpty || file != nil else { return nil }
+        return StoredWaivers(file: head["waiver_file"], sha256: head["waiver_sha256"], appliedAt: head["at"], waivers: rows,
+                             acceptedResults: head["accepted_results"])
+    }
+
+    /// The waivers stored with run `run`, in line order, with their states.
+    func waiverRows(run: Int64) throws -> [(waiver: Waiver, state: WaiverState)] {
+        let file: String? = try String.fetchOne(db, sql: "SELECT waiver_file FROM assessment_run WHERE id = ?", arguments: [run])
+        return try Row.fetchAll(db, sql: "SELECT * FROM assessment_waiver WHERE run_id = ? ORDER BY line", arguments: [run]).map { row in
+            let line: Int = row["line"]
+            func fail(_ what: String) -> StoredValueError { StoredValueError(description: "assessment_waiver \(run):\(line): \(what)") }
+            let stateText: String = row["state"], expiresText: String = row["expires"]
+            guard let state = WaiverState(rawValue: stateText) else { throw fail("bad state '\(stateText)'") }
+            guard let expires = UTCDateTime(iso8601: expiresText) else { throw fail("bad expiry '\(expiresText)'") }
+            let waiver = Waiver(hostPattern: row["host_pattern"], kb: (row["kb_number"] as Int?).map(KBNumber.init), expires: expires,
+                                owner: row["owner"], reason: row["reason"], file: file ?? "", line: line)
+            return (waiver, state)
+        }
+    }
+
     static func kbList(_ text: String) throws -> [KBNumber] {
         try text.split(separator: ",").map { part in
             guard let kb = KBNumber(part) else { throw StoredValueError(description: "assessment_run: bad KB list '\(text)'") }
@@ -76,34 +102,58 @@ public struct StoreSnapshot: StoreSnapshotReader {
     }
 
     public func forEachAssessedHost(_ kbs: [KBNumber], run: Int64?, _ body: (AssessedHost) throws -> Void) throws {
-        let cursor = try Row.fetchCursor(db, sql: """
+        let cursor = try assessedHosts(kbs, run: run, withProbes: true)
+        while let host = try cursor.next() { try body(host) }
+    }
+
+    public func assessedHosts(_ kbs: [KBNumber], run: Int64?, withProbes: Bool) throws -> any AssessedHostCursor {
+        try SQLiteAssessedHostCursor(db: db, kbs: kbs, run: run, withProbes: withProbes)
+    }
+}
+
+/// The hosts of one run in name order, pulled one at a time (one query; each host's rows are
+/// consecutive, so one row of look-ahead is all it holds).
+final class SQLiteAssessedHostCursor: AssessedHostCursor {
+    private let db: Database
+    private let rows: RowCursor
+    private let withProbes: Bool
+    private var results: EvidenceReader
+    private var pending: Row?
+    private let greetingOffset = HostRecord.Columns.allCases.count + 2
+
+    init(db: Database, kbs: [KBNumber], run: Int64?, withProbes: Bool) throws {
+        self.db = db
+        self.withProbes = withProbes
+        let kbCondition = kbs.isEmpty ? "" : " AND e.kb_number IN (\(kbs.map { String($0.number) }.joined(separator: ",")))"
+        rows = try Row.fetchCursor(db, sql: """
             SELECT \(HostRecord.selection("h")), e.id AS evidence_id,
                    EXISTS (SELECT 1 FROM probe_session s WHERE s.host_id = h.id) AS probed,
                    g.seen_at, g.source, g.campaign_id, g.greeting, g.v_major, g.v_minor, g.v_build, g.v_revision
             FROM host h CROSS JOIN assessment_host a CROSS JOIN json_each(a.results) j CROSS JOIN assessment_evidence e
             LEFT JOIN smtp_greeting g ON g.id = a.greeting_id
-            WHERE a.run_id = \(run.map(String.init) ?? "(SELECT max(id) FROM assessment_run)") AND a.host_id = h.id AND e.id = j.value\(kbCondition(kbs))
+            WHERE a.run_id = \(run.map(String.init) ?? "(SELECT max(id) FROM assessment_run)") AND a.host_id = h.id AND e.id = j.value\(kbCondition)
             ORDER BY h.name_key
             """)
-        let greetingOffset = HostRecord.Columns.allCases.count + 2
-        var results = EvidenceReader(db: db)
-        var current: AssessedHost?
-        var currentID: Int64 = -1
-        while let row = try cursor.next() {
-            let host = try HostRecord(row: row)
-            if host.id != currentID {
-                if let current { try body(current) }
-                currentID = host.id
-                let probed: Bool = row["probed"]
-                current = AssessedHost(
-                    host: host.stored,
-                    probes: probed ? try AuditDatabase.latestProbeSessions(db, hostID: host.id, hostName: host.name) : [],
-                    greeting: (row["greeting"] as DatabaseValue).isNull ? nil
-                        : try AuditDatabase.greetingObservation(row, offset: greetingOffset, hostName: host.name))
-            }
-            current?.results.append(try results.result(row["evidence_id"]))
+        results = EvidenceReader(db: db)
+        pending = try rows.next()?.copy()
+    }
+
+    func next() throws -> AssessedHost? {
+        guard let first = pending else { return nil }
+        let host = try HostRecord(row: first)
+        let probed: Bool = first["probed"]
+        var assessed = AssessedHost(
+            host: host.stored,
+            probes: withProbes && probed ? try AuditDatabase.latestProbeSessions(db, hostID: host.id, hostName: host.name) : [],
+            greeting: (first["greeting"] as DatabaseValue).isNull ? nil
+                : try AuditDatabase.greetingObservation(first, offset: greetingOffset, hostName: host.name))
+        var row: Row? = first
+        while let current = row, current["id"] as Int64 == host.id {
+            assessed.results.append(try results.result(current["evidence_id"]))
+            row = try rows.next()?.copy()
         }
-        if let current { try body(current) }
+        pending = row
+        return assessed
     }
 }
 

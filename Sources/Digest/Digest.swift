@@ -5,6 +5,7 @@ import CLibCrypto
 public struct SHA256Hasher: ~Copyable {
     private let context: OpaquePointer
 
+    /// A hasher over no bytes yet; stops the process if libcrypto cannot set up SHA-256 (a broken install, not bad input).
     public init() {
         guard let context = EVP_MD_CTX_new(), EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
             fatalError("libcrypto: cannot initialise SHA-256")
@@ -14,6 +15,7 @@ public struct SHA256Hasher: ~Copyable {
 
     deinit { EVP_MD_CTX_free(context) }
 
+    /// Adds bytes to the digest; call it per chunk so that large inputs are hashed while they stream in.
     public mutating func update<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
             _ = EVP_DigestUpdate(context, buffer.baseAddress, buffer.count)
@@ -32,6 +34,7 @@ public struct SHA256Hasher: ~Copyable {
         return Array(out.prefix(Int(length)))
     }
 
+    /// SHA-256 of `bytes` in one call (32 bytes), for inputs already in memory.
     public static func digest<Bytes: Collection>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
         var hasher = SHA256Hasher()
         hasher.update(bytes)
@@ -39,6 +42,7 @@ public struct SHA256Hasher: ~Copyable {
     }
 }
 
+/// HMAC-SHA256 in one call, for occasional MACs; ``HMACSHA256Key`` when one key signs many messages.
 public enum HMACSHA256 {
     /// HMAC-SHA256 of `message` under `key` (RFC 2104), 32 bytes.
     public static func authenticationCode(key: [UInt8], message: [UInt8]) -> [UInt8] {
@@ -70,6 +74,7 @@ public final class HMACSHA256Key: @unchecked Sendable {
     private let outer: OpaquePointer
     private static let blockSize = 64
 
+    /// Precomputes the inner and outer states for `key` (a key longer than 64 bytes is hashed first, as RFC 2104 says).
     public init(key: [UInt8]) {
         var block = key.count > Self.blockSize ? SHA256Hasher.digest(key) : key
         block += [UInt8](repeating: 0, count: Self.blockSize - block.count)
@@ -107,6 +112,7 @@ public final class HMACSHA256Key: @unchecked Sendable {
         return digest
     }
 
+    /// HMAC-SHA256 of `message` under this key, 32 bytes.
     public func authenticationCode(_ message: [UInt8]) -> [UInt8] {
         message.withUnsafeBytes { authenticationCode($0) }
     }

@@ -2,7 +2,9 @@ import AuditCore
 
 /// One CSV record with the physical line it starts on.
 public struct CSVRecord: Sendable {
+    /// The record's fields, unquoted, in column order.
     public var fields: [String]
+    /// 1-based physical line the record starts on, for `file:line:` errors (a quoted field may span lines).
     public var line: Int
 
     /// A record as read.
@@ -20,7 +22,9 @@ public struct CSVRecord: Sendable {
 /// The one CSV reader of the importers: inventories feed it decoded chunks as they stream in,
 /// manifests the whole decoded text at once. It pulls chunks, so the per-byte loop stays local.
 public final class CSVReader {
+    /// Longest record accepted (1 MiB): a file without line ends cannot make the reader buffer without bound.
     public static let maxRecordBytes = 1 << 20
+    /// Most columns accepted in one record, for the same reason.
     public static let maxColumns = 512
 
     /// How the file ends its lines, learnt from the first line end outside quotes.
@@ -37,6 +41,7 @@ public final class CSVReader {
     public var onRecord: ((Int) -> Void)?
     /// The physical line the next byte belongs to.
     public private(set) var line = 1
+    /// The line ending learnt from the first line end outside quotes; `unknown` until one is seen.
     public private(set) var lineEnding = LineEnding.unknown
     /// Fields in the previous record: the next one reserves as many.
     private var lastFieldCount = 0

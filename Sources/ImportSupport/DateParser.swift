@@ -2,8 +2,11 @@ import AuditCore
 
 /// A calendar day as a table gives it (no time, no zone).
 public struct CalendarDate: Sendable, Hashable {
+    /// Four-digit year (two-digit years are expanded by the parsers).
     public var year: Int
+    /// Month, 1…12.
     public var month: Int
+    /// Day of the month, 1…31.
     public var day: Int
 
     /// A day as given; the parsers check it against the calendar before making one.

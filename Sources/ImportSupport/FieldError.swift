@@ -1,17 +1,20 @@
 /// Why a field (a size, date, time or version cell) could not be read; importers prefix it with
 /// `FILE:LINE:` and decide whether the field was required (refuse) or optional (warn).
 public struct FieldError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What is wrong with the field, quoting it (`bad date '31-Feb-2006'`).
     public var reason: String
 
     /// A failure with the reason shown to the user (`bad date '31-Feb-2006'`).
     public init(reason: String) { self.reason = reason }
 
+    /// The reason, so that callers can put it after `file:line: `.
     public var description: String { reason }
 }
 
 /// A value read from a field together with a note when the text had to be repaired to read it
 /// (`17:17l` → 17:17, `9672.768` with an irregular digit group): the caller turns the note into a warning.
 public struct Lenient<Value: Sendable & Hashable>: Sendable, Hashable {
+    /// The value read.
     public var value: Value
     /// What was not as expected, e.g. `ignored the stray 'l' after the time`; nil when the text was clean.
     public var note: String?

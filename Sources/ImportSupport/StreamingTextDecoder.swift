@@ -9,6 +9,7 @@ import Darwin
 /// iconv. UTF-8 input passes unchanged (its consumers validate it where they split it into fields).
 /// Characters cut by a chunk boundary are carried over to the next chunk.
 public final class StreamingTextDecoder {
+    /// The encoding decision the decoder was made for (encoding, BOM and banner lengths).
     public let sniff: TextSniff
     private var skip: Int
     private var passThrough: Int
@@ -18,6 +19,7 @@ public final class StreamingTextDecoder {
     private var decodedLines = 1
     private var converter: iconv_t?
 
+    /// A decoder for the sniffed encoding; throws when iconv cannot convert from it.
     public init(_ sniff: TextSniff) throws(TextDecodingError) {
         self.sniff = sniff
         skip = sniff.bomLength

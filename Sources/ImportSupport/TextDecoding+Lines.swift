@@ -7,6 +7,7 @@ public struct StrictLineOptions: Sendable, Equatable {
     /// The manifest importer's limits (1 MiB lines).
     public static let manifest = StrictLineOptions(maximumLineLength: 1 << 20)
 
+    /// Options refusing lines longer than `maximumLineLength` bytes.
     public init(maximumLineLength: Int) { self.maximumLineLength = maximumLineLength }
 }
 

@@ -42,12 +42,14 @@ public enum LegacyFallback: Sendable {
 /// How a text is encoded, judged from its first bytes: the encoding, the byte-order mark to drop,
 /// and an ASCII banner that precedes UTF-16 text (`Please wait while WMIC is being installed.`).
 public struct TextSniff: Sendable, Equatable {
+    /// The encoding the text is in.
     public var encoding: TextEncoding
     /// Bytes of byte-order mark at the start.
     public var bomLength: Int
     /// Bytes of plain ASCII before the UTF-16 text starts (0 when none).
     public var asciiPrefix: Int
 
+    /// A sniff result; the lengths are 0 when there is no BOM or banner.
     public init(encoding: TextEncoding, bomLength: Int = 0, asciiPrefix: Int = 0) {
         self.encoding = encoding
         self.bomLength = bomLength
@@ -57,7 +59,9 @@ public struct TextSniff: Sendable, Equatable {
 
 /// A decoding failure, with the line (counted in the decoded text) it happened on.
 public struct TextDecodingError: Error, Sendable, Equatable {
+    /// 1-based line of the decoded text where decoding failed.
     public var line: Int
+    /// What could not be decoded (invalid sequence, truncated character, …).
     public var reason: String
 }
 

@@ -1,7 +1,10 @@
 /// A time of day, 24-hour.
 public struct ClockTime: Sendable, Hashable {
+    /// Hour, 0…23.
     public var hour: Int
+    /// Minute, 0…59.
     public var minute: Int
+    /// Second, 0…59 (0 when the text gives minutes only).
     public var second: Int
 
     /// A time of day as given (0-23, 0-59, 0-59).

@@ -4,6 +4,7 @@ import AuditCore
 /// the bytes read (the input is opened and read once, so the digest is the one of the evidence imported,
 /// even for a pipe or a file that grows while it is read).
 public struct InventoryReadResult: Sendable, Hashable {
+    /// The format the input was read as (detected, or the one forced).
     public var format: InventoryFormat
     /// Lowercase hexadecimal SHA-256 of every byte read from the input.
     public var sha256: String

@@ -9,6 +9,7 @@ public struct InventoryReadOptions: Sendable {
     /// whose content does not name the host).
     public var hostOverride: String?
 
+    /// Options; nil format detects it from the input, nil host override keeps the names the input gives.
     public init(format: InventoryFormat? = nil, hostOverride: String? = nil) {
         self.format = format
         self.hostOverride = hostOverride

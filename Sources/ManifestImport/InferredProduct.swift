@@ -5,11 +5,14 @@ import AuditCore
 public struct InferredProduct: Sendable, Hashable {
     /// 1-based source line of the row.
     public var line: Int
+    /// The row's file name.
     public var fileName: String
+    /// The products the row was given (one row may stand for several).
     public var products: [Product]
     /// Where the product came from: `file version build 5.0.2195`, `the article's applies-to list` …
     public var source: String
 
+    /// A note that the row at `line` got `products`, inferred from `source`.
     public init(line: Int, fileName: String, products: [Product], source: String) {
         self.line = line
         self.fileName = fileName

@@ -12,6 +12,7 @@ public enum ManifestFormat: String, Sendable, CaseIterable {
 
 /// What the user told us about a manifest that the file itself may not say.
 public struct ManifestImportOptions: Sendable {
+    /// How to read the file; `.auto` decides from its content.
     public var format: ManifestFormat
     /// Overrides the KB number found in the text or the file name.
     public var kb: KBNumber?
@@ -25,6 +26,7 @@ public struct ManifestImportOptions: Sendable {
     /// refusing the file; the rows left out are listed in ``ManifestImportResult/skipped``.
     public var skipBadRows = false
 
+    /// Options; every override is nil (read from the file) unless given.
     public init(format: ManifestFormat = .auto, kb: KBNumber? = nil, requiresServicePack: Int? = nil,
                 product: Product? = nil, platform: Platform? = nil) {
         self.format = format
@@ -37,6 +39,7 @@ public struct ManifestImportOptions: Sendable {
 
 /// A parsed manifest with a note on how it was read, for `--verbose` output and tests.
 public struct ManifestImportResult: Sendable, Hashable {
+    /// The manifest read.
     public var manifest: Manifest
     /// The format used (never `.auto`).
     public var format: ManifestFormat

@@ -8,9 +8,13 @@ import NIOPosix
 /// deliver it to a smart host (the probe responder), behaving `fixed` or `legacy` (see
 /// ``LabHostSpec/Behaviour``); `closed` hosts have nothing listening. Real servers on real sockets.
 public final class LabFleet: Sendable {
+    /// The simulated hosts, each on its own loopback address.
     public let hosts: [LabHostSpec]
+    /// The SMTP port every host listens on.
     public let port: Int
+    /// Where hosts deliver (`HOST:PORT`), normally the probe responder.
     public let smarthost: String
+    /// Pause between a host's delivery attempts of one message.
     public let retryIntervalMilliseconds: Int
     /// Delivery attempts per message (legacy hosts use them all: duplicate copies).
     public let maxAttempts: Int
@@ -19,6 +23,7 @@ public final class LabFleet: Sendable {
     private let channels = LockedBox<[any Channel]>([])
     private let deliveries = LockedBox<(next: Int, tasks: [Int: Task<Void, Never>], attempts: Int)>((0, [:], 0))
 
+    /// A fleet, not yet listening (see `start()`).
     public init(hosts: [LabHostSpec], port: Int, smarthost: String, retryIntervalMilliseconds: Int = 300,
                 maxAttempts: Int = 3, logger: Logger, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.hosts = hosts

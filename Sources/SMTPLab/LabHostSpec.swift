@@ -3,6 +3,7 @@ import SMTPProbeServer
 /// One simulated host of the lab fleet: how its SMTP service behaves and the inventory facts it
 /// reports (so a demo can build a host whose file says patched but whose service is legacy).
 public struct LabHostSpec: Sendable, Hashable {
+    /// How the simulated SMTP service reads replies.
     public enum Behaviour: String, Sendable, Hashable, CaseIterable {
         /// Reads multiline replies as RFC 5321 says.
         case fixed
@@ -16,13 +17,19 @@ public struct LabHostSpec: Sendable, Hashable {
         case closed
     }
 
+    /// The host name the inventory gives it.
     public var name: String
+    /// How its SMTP service behaves.
     public var behaviour: Behaviour
     /// Loopback IP the host listens on (`127.0.0.x`).
     public var address: String
+    /// The product in its inventory row.
     public var product: String
+    /// The service pack in its inventory row (`SP1`).
     public var servicePack: String
+    /// The architecture in its inventory row (`x86`).
     public var arch: String
+    /// The smtpsvc.dll version in its inventory row (the file on disk).
     public var smtpsvcVersion: String
     /// The smtpsvc.dll version the *running* service announces in its greeting (the file's version
     /// unless set: a host whose file was replaced but whose service was not restarted differs).
@@ -30,6 +37,7 @@ public struct LabHostSpec: Sendable, Hashable {
     /// Hotfix IDs recorded on the host, `;`-separated (empty for none).
     public var hotfix: String
 
+    /// A host; unset facts follow its behaviour (a fixed host gets a patched smtpsvc.dll and KB912341, a legacy one the old file).
     public init(name: String, behaviour: Behaviour, address: String, product: String = "Windows Server 2003",
                 servicePack: String = "SP1", arch: String = "x86", smtpsvcVersion: String? = nil, hotfix: String? = nil,
                 runningVersion: String? = nil) {
@@ -54,6 +62,7 @@ public struct LabHostSpec: Sendable, Hashable {
 
     /// Why a lab spec could not be read.
     public struct ParseError: Error, Sendable, CustomStringConvertible {
+        /// The reason, naming the item that is wrong.
         public var description: String
     }
 }
@@ -66,6 +75,7 @@ extension LabFleet {
         try parseSpec(text, firstAddress: "127.0.0.10")
     }
 
+    /// Reads `fixed=3,legacy=2:sp=SP2…` into hosts on consecutive loopback addresses from `firstAddress`.
     public static func parseSpec(_ text: String, firstAddress: String) throws -> [LabHostSpec] {
         let start = firstAddress.split(separator: ".").compactMap { Int($0) }
         guard start.count == 4, start[0] == 127, start.allSatisfy({ (0...255).contains($0) }) else {

@@ -14,17 +14,21 @@ package final class ConnectionTable: @unchecked Sendable {
         case fullForAddress
     }
 
+    /// Sessions admitted at once in all; more get `421`.
     package let maxConnections: Int
+    /// Sessions admitted at once from one peer address; more get `421 4.7.0`.
     package let maxPerAddress: Int
     private let lock = NSLock()
     private var total = 0
     private var perAddress: [String: Int] = [:]
 
+    /// A table with the given bounds and nobody admitted.
     package init(maxConnections: Int, maxPerAddress: Int) {
         self.maxConnections = maxConnections
         self.maxPerAddress = maxPerAddress
     }
 
+    /// A table with the bounds of the responder's limits.
     package convenience init(limits: ResponderLimits) {
         self.init(maxConnections: limits.maxConnections, maxPerAddress: limits.maxConnectionsPerAddress)
     }

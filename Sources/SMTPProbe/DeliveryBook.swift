@@ -49,6 +49,7 @@ public final class DeliveryBook: Sendable {
     /// Records kept at most per token: ``recordsPerToken`` and the two deciding extras.
     public var recordLimitPerToken: Int { recordsPerToken + 2 }
 
+    /// A book keeping `recordsPerToken` transactions in full per token (at least 1): a host retrying forever cannot grow memory.
     public init(recordsPerToken: Int = 8) {
         self.recordsPerToken = max(1, recordsPerToken)
     }
@@ -87,6 +88,7 @@ public final class DeliveryBook: Sendable {
         state.withLock { $0.watchers[token.lowercased()] = changed }
     }
 
+    /// Stops the watcher of `token` (its probe is decided or gone).
     package func unwatch(_ token: String) {
         _ = state.withLock { $0.watchers.removeValue(forKey: token.lowercased()) }
     }
@@ -94,6 +96,7 @@ public final class DeliveryBook: Sendable {
     /// Strays kept for the log; later ones are only counted, so hostile peers cannot grow memory.
     public static let strayLimit = 1000
 
+    /// Records a refused recipient, keeping the first ``strayLimit`` and counting the rest.
     public func addStray(_ stray: StrayRecord) {
         state.withLock { state in
             state.strayCount += 1
@@ -131,5 +134,6 @@ public final class DeliveryBook: Sendable {
         }
     }
 
+    /// The strays kept, oldest first, for the log.
     public var strays: [StrayRecord] { state.withLock { $0.strays } }
 }

@@ -5,14 +5,19 @@ import AuditCore
 public struct DeliveryRecord: Sendable, Hashable {
     /// Responder session (TCP connection) number, and transaction number within it.
     public var sessionID: Int
+    /// Transaction number within the session (a host may send several messages on one connection).
     public var transactionID: Int
     /// Delivering peer, `ip:port`.
     public var peer: String
+    /// The probe token of the recipient, lowercased.
     public var token: String
+    /// What the token says: campaign, host and profile it was issued for.
     public var claims: TokenClaims
+    /// The profile the responder answers DATA with in this transaction.
     public var profile: ProbeProfile
     /// DATA was received for this transaction.
     public var dataCommandReceived = false
+    /// Each DATA reply line and when it was sent, the evidence the classifier compares with the data's arrival.
     public var replyTimings: [ReplyLineTiming] = []
     /// The final `354` line was completely sent.
     public var finalLineSent = false
@@ -44,6 +49,7 @@ public struct DeliveryRecord: Sendable, Hashable {
         dataCommandReceived && prematureBytes > 0 && !prematureLoneCommand
     }
 
+    /// A record for a transaction whose recipient carried a valid token; the DATA facts fill in as the session goes on.
     public init(sessionID: Int, transactionID: Int, peer: String, token: String, claims: TokenClaims, profile: ProbeProfile) {
         self.sessionID = sessionID
         self.transactionID = transactionID
@@ -56,7 +62,10 @@ public struct DeliveryRecord: Sendable, Hashable {
 
 /// A recipient token the responder refused (forged, unknown campaign, malformed): logged, never evidence.
 public struct StrayRecord: Sendable, Hashable {
+    /// The peer that sent the recipient, `ip:port`.
     public var peer: String
+    /// The recipient address as the peer sent it.
     public var recipient: String
+    /// Why it was refused (unknown or forged token, not a probe recipient).
     public var reason: String
 }

@@ -4,7 +4,9 @@ import AuditCore
 public enum ProbeClassifier {
     /// A decision and the record it rests on.
     public struct Decision: Sendable, Hashable {
+        /// The verdict of the session.
         public var outcome: ProbeOutcome
+        /// One sentence explaining it, stored and shown with the outcome.
         public var note: String
         /// The delivery record that decided (nil for no delivery).
         public var record: DeliveryRecord?

@@ -1,8 +1,11 @@
 /// A `HOST:PORT` the responder listens on.
 public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
+    /// IPv4 or IPv6 address or host name, without brackets.
     public var host: String
+    /// TCP port; 0 lets the system choose (tests, the demo).
     public var port: Int
 
+    /// An address to listen on.
     public init(host: String, port: Int) {
         self.host = host
         self.port = port
@@ -14,6 +17,7 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
         self.init(host: host, port: port)
     }
 
+    /// `host:port`, or `[v6]:port` for an IPv6 address.
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 
@@ -86,6 +90,7 @@ public struct ResponderLimits: Sendable, Hashable {
     /// says so.
     public var pipelinedBytesAfterData: Int
 
+    /// Limits; the defaults follow RFC 5321's minimums and keep one hostile peer from holding more than its share.
     public init(commandLineOctets: Int = 512, textLineOctets: Int = 1000, maxMessageBytes: Int = 1_048_576,
                 maxConnections: Int = 2000, maxRecipients: Int = 100, maxErrors: Int = 10,
                 commandTimeoutMilliseconds: Int = 300_000, dataTimeoutMilliseconds: Int = 180_000,
@@ -115,13 +120,16 @@ public struct ResponderLimits: Sendable, Hashable {
 
 /// Where the probe responder listens, which domain it accepts probe mail for, and its limits.
 public struct ResponderConfiguration: Sendable, Hashable {
+    /// Every address the responder listens on.
     public var listen: [ListenAddress]
     /// The domain of probe recipients (`probe+TOKEN@probeDomain`); other domains are relay attempts.
     public var probeDomain: String
     /// Name in the greeting and EHLO reply.
     public var hostname: String
+    /// Bounds on sessions, lines, messages and time.
     public var limits: ResponderLimits
 
+    /// A configuration; the defaults suit a loopback test responder.
     public init(listen: [ListenAddress] = [ListenAddress(host: "127.0.0.1", port: 2525)],
                 probeDomain: String = "probe.invalid", hostname: String = "hotfix-audit-probe",
                 limits: ResponderLimits = ResponderLimits()) {

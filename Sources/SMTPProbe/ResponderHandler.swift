@@ -11,8 +11,11 @@ import NIOCore
 /// peer that sends commands and never reads cannot grow our memory; it resumes when the channel is
 /// writable again and closes the session if it stays unwritable for `writeStallTimeoutMilliseconds`.
 package final class ResponderHandler: ChannelDuplexHandler {
+    /// Bytes from the peer, decoded into lines by the handler itself.
     package typealias InboundIn = ByteBuffer
+    /// Bytes written by the handler (replies).
     package typealias OutboundIn = ByteBuffer
+    /// Bytes sent to the peer.
     package typealias OutboundOut = ByteBuffer
     /// Replies gathered from one read are flushed once they reach this size, and writability checked.
     static let replyBatchBytes = 16_384
@@ -59,6 +62,7 @@ package final class ResponderHandler: ChannelDuplexHandler {
         self.logger = logger
     }
 
+    /// Admits the session or refuses it with `421` (too many sessions in all or from this peer), then greets.
     package func channelActive(context: ChannelHandlerContext) {
         let address = context.channel.remoteAddress?.ipAddress ?? machine.peer
         let admission = connections.admit(address)
@@ -81,6 +85,7 @@ package final class ResponderHandler: ChannelDuplexHandler {
         context.fireChannelActive()
     }
 
+    /// Feeds the peer's lines to the state machine and performs its actions; stops reading while replies back up.
     package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if lingering { return }
         var buffer = unwrapInboundIn(data)
@@ -142,6 +147,7 @@ package final class ResponderHandler: ChannelDuplexHandler {
         }
     }
 
+    /// Resumes reading once the peer has read its pending replies.
     package func channelWritabilityChanged(context: ChannelHandlerContext) {
         if readPaused, context.channel.isWritable, !lingering {
             readPaused = false
@@ -155,6 +161,7 @@ package final class ResponderHandler: ChannelDuplexHandler {
         context.fireChannelWritabilityChanged()
     }
 
+    /// Tells the state machine the peer has gone and leaves the timeout sweep.
     package func channelInactive(context: ChannelHandlerContext) {
         perform(machine.peerClosed(now: context.eventLoop.now), context: context)
         // Leave the loop's deadline check (it holds this handler, and so the channel, machine and transcript).
@@ -173,6 +180,7 @@ package final class ResponderHandler: ChannelDuplexHandler {
         context.fireChannelInactive()
     }
 
+    /// Closes the session on a channel error (logged at debug: peers misbehave routinely).
     package func errorCaught(context: ChannelHandlerContext, error: Error) {
         logger.debug("responder session error", metadata: ["smtp.peer": "\(machine.peer)", "error": "\(error)"])
         context.close(promise: nil)

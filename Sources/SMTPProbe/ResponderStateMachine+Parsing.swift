@@ -1,8 +1,10 @@
 /// Byte-level parsing helpers of the responder's command handling: addresses, verbs, ASCII
 /// case-insensitive comparisons without uppercased copies per command.
 extension ResponderStateMachine {
+    /// The address inside `<…>` of a `MAIL FROM:`/`RCPT TO:` argument; nil when malformed.
     package static func address(_ text: String) -> String? { address(Substring(text).utf8) }
 
+    /// The same on UTF-8 bytes, so that each command is read without copies.
     package static func address(_ bytes: Substring.UTF8View) -> String? {
         // On bytes (all delimiters are ASCII). Only leading spaces matter: the address ends at the
         // first ">" (parameters may follow).

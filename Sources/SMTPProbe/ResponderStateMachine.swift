@@ -69,6 +69,7 @@ package struct ResponderStateMachine {
     private var pipelinedBytes = 0
     private var pipelinedDropped = 0
 
+    /// The state of one new session with `peer`; the greeting comes from `start(now:)`, once the handler admits the session.
     package init(configuration: ResponderConfiguration, tokens: TokenAuthority, sessionID: Int, peer: String) {
         self.configuration = configuration
         self.tokens = tokens
@@ -580,6 +581,7 @@ package struct ResponderStateMachine {
 }
 
 extension StringProtocol {
+    /// The text without `character` at either end (Foundation-free).
     package func trimmingCharacters(_ character: Character) -> String {
         String(self.drop(while: { $0 == character }).reversed().drop(while: { $0 == character }).reversed())
     }

@@ -14,6 +14,7 @@ public struct SMTPInboundLine: Sendable, Hashable {
     /// `overlong` line counting all its octets.
     public var unfinished: Bool
 
+    /// A line as decoded; `overlong` and `unfinished` say whether and how it was cut.
     public init(text: String, octets: Int, overlong: Bool = false, unfinished: Bool = false) {
         self.text = text
         self.octets = octets
@@ -26,6 +27,7 @@ public struct SMTPInboundLine: Sendable, Hashable {
 /// `maximumLineLength` octets (ending included) are discarded up to their end and reported once as
 /// `overlong`, so a peer cannot make us buffer without bound.
 public struct SMTPLineDecoder: ByteToMessageDecoder, Sendable {
+    /// One line per CRLF-terminated input line.
     public typealias InboundOut = SMTPInboundLine
 
     /// Longest line kept, ending included. A variable: the responder switches it between its command
@@ -40,18 +42,21 @@ public struct SMTPLineDecoder: ByteToMessageDecoder, Sendable {
     private var discarding = 0
     private var discardedPrefix = ""
 
+    /// A decoder keeping lines up to `maximumLineLength` bytes; `reportsUnfinishedLines` passes on pieces of an over-long line as they arrive.
     public init(maximumLineLength: Int = 1000, reportsUnfinishedLines: Bool = false) {
         precondition(maximumLineLength >= 3)
         self.maximumLineLength = maximumLineLength
         self.reportsUnfinishedLines = reportsUnfinishedLines
     }
 
+    /// Passes on every complete line in `buffer`.
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let line = self.nextLine(from: &buffer) else { return .needMoreData }
         context.fireChannelRead(Self.wrapInboundOut(line))
         return .continue
     }
 
+    /// Passes on the complete lines left at EOF; a trailing piece without CRLF is dropped.
     public mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
         // A trailing partial line without CRLF is dropped: SMTP only acts on complete lines.
         while let line = self.nextLine(from: &buffer) {

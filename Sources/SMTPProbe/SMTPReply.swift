@@ -2,6 +2,7 @@ import NIOCore
 
 /// A reply from an SMTP server: one code and one or more text lines.
 public struct SMTPReply: Sendable, Hashable, CustomStringConvertible {
+    /// The three-digit reply code.
     public var code: Int
     /// The text of each line after the code and separator (may be empty).
     public var lines: [String]
@@ -9,14 +10,18 @@ public struct SMTPReply: Sendable, Hashable, CustomStringConvertible {
     /// Only from a `.firstLineOnly` decoder: this line was a continuation line (`CODE-text`).
     public var continues: Bool
 
+    /// A reply; `continues` only matters for a `.firstLineOnly` decoder.
     public init(code: Int, lines: [String], continues: Bool = false) {
         self.code = code
         self.lines = lines
         self.continues = continues
     }
 
+    /// 2yz: the command was done.
     public var isPositiveCompletion: Bool { (200..<300).contains(code) }
+    /// 3yz: the server waits for more (`354` after DATA).
     public var isIntermediate: Bool { (300..<400).contains(code) }
+    /// 5yz: refused for good; retrying will not help.
     public var isPermanentFailure: Bool { (500..<600).contains(code) }
 
     /// The reply as it looked on the wire, lines joined by `\n`.
@@ -30,8 +35,11 @@ public struct SMTPReply: Sendable, Hashable, CustomStringConvertible {
 
 /// Why the server's reply could not be read.
 public struct SMTPReplyError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The offending line, escaped.
     public var line: String
+    /// What is wrong with it (no code, bad separator, too many lines).
     public var reason: String
+    /// `bad SMTP reply line 'LINE': REASON`, for transcripts and notes.
     public var description: String { "bad SMTP reply line '\(line)': \(reason)" }
 }
 
@@ -39,10 +47,13 @@ public struct SMTPReplyError: Error, Sendable, Hashable, CustomStringConvertible
 /// `CODE`), as RFC 5321 4.2.1 requires; `.firstLineOnly` treats every line as a whole reply — the
 /// behaviour of the unpatched Windows Server 2003 SMTP service that the lab's legacy hosts emulate.
 public struct SMTPReplyDecoder: ByteToMessageDecoder, Sendable {
+    /// One reply per complete (possibly multiline) server reply.
     public typealias InboundOut = SMTPReply
 
+    /// How replies are read: as RFC 5321 says, or each line as a whole reply (the unpatched behaviour).
     public enum Mode: Sendable { case rfc5321, firstLineOnly }
 
+    /// The reading mode of this decoder.
     public let mode: Mode
     /// Most continuation lines accepted in one reply.
     public let maximumLines: Int
@@ -50,17 +61,20 @@ public struct SMTPReplyDecoder: ByteToMessageDecoder, Sendable {
     private var pending: [String] = []
     private var pendingCode = 0
 
+    /// A decoder in `mode` that refuses a reply of more than `maximumLines` lines.
     public init(mode: Mode = .rfc5321, maximumLines: Int = 200) {
         self.mode = mode
         self.maximumLines = maximumLines
     }
 
+    /// Passes on every complete reply in `buffer`; throws ``SMTPReplyError`` on a line it cannot read.
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let reply = try self.nextReply(from: &buffer) else { return .needMoreData }
         context.fireChannelRead(Self.wrapInboundOut(reply))
         return .continue
     }
 
+    /// Passes on the complete replies left at EOF.
     public mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
         while let reply = try self.nextReply(from: &buffer) {
             context.fireChannelRead(Self.wrapInboundOut(reply))

@@ -7,11 +7,14 @@ import NIOCore
 /// shortest timeout, 10 ms to 1 s). Runs only while sessions are registered. Loop-confined: every
 /// method is called on ``eventLoop``.
 package final class SessionTimeouts: @unchecked Sendable {
+    /// The loop whose sessions this sweep checks; every call happens on it.
     package let eventLoop: any EventLoop
+    /// How often the sessions' deadlines are checked.
     package let tick: TimeAmount
     private var sessions: [ObjectIdentifier: ResponderHandler] = [:]
     private var task: RepeatedTask?
 
+    /// A sweep for `eventLoop`, checking every `tick` while it has sessions.
     package init(eventLoop: any EventLoop, tick: TimeAmount) {
         self.eventLoop = eventLoop
         self.tick = tick
@@ -25,8 +28,10 @@ package final class SessionTimeouts: @unchecked Sendable {
         return .milliseconds(Int64(min(1000, max(10, shortest / 20))))
     }
 
+    /// Sessions being watched.
     package var count: Int { sessions.count }
 
+    /// Watches `handler`'s deadlines (starting the sweep for the first session).
     package func add(_ handler: ResponderHandler) {
         eventLoop.assertInEventLoop()
         sessions[ObjectIdentifier(handler)] = handler
@@ -35,6 +40,7 @@ package final class SessionTimeouts: @unchecked Sendable {
         }
     }
 
+    /// Stops watching `handler` (stopping the sweep after the last session).
     package func remove(_ handler: ResponderHandler) {
         eventLoop.assertInEventLoop()
         guard sessions.removeValue(forKey: ObjectIdentifier(handler)) != nil else { return }

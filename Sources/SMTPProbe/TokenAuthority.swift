@@ -3,8 +3,11 @@ import Digest
 
 /// What a valid probe token says: which campaign, host and profile it was issued for.
 public struct TokenClaims: Sendable, Hashable {
+    /// The campaign id the token was issued in.
     public var campaign: String
+    /// Index of the host in the campaign's target list.
     public var hostIndex: Int
+    /// Index of the profile in the campaign's profiles.
     public var profileIndex: Int
 }
 
@@ -13,7 +16,9 @@ public struct TokenClaims: Sendable, Hashable {
 /// e-mail local part (`probe+TOKEN@domain`) and survives relays that lowercase addresses.
 /// Only tokens signed with this authority's secret are accepted: a forged token is a stray.
 public struct TokenAuthority: Sendable {
+    /// The campaign id carried in every token this authority issues.
     public let campaign: String
+    /// The profiles tokens refer to by index; the responder answers DATA with the token's one.
     public let profiles: [ProbeProfile]
     /// The secret's HMAC key schedule, computed once (verify runs once per RCPT).
     private let key: HMACSHA256Key

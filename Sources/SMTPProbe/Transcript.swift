@@ -7,12 +7,16 @@ import AuditCore
 /// otherwise cut the stored transcript there (SQLite receives text as a C string), losing the evidence
 /// after it, and raw ESC bytes would reach the terminal of whoever reads the transcript.
 package struct Transcript: Sendable {
+    /// Most bytes kept; once reached, one marker line is added and later lines are dropped.
     package let cap: Int
+    /// The transcript so far, one line per entry.
     package private(set) var text = ""
     private var full = false
 
+    /// An empty transcript keeping at most `cap` bytes.
     package init(cap: Int) { self.cap = cap }
 
+    /// Adds one line, control characters escaped.
     package mutating func add(_ line: String) { add(line, "") }
 
     /// Adds one line made of `prefix`, `body` and `suffix` (no temporary string for a part unless it

@@ -22,10 +22,13 @@ extension CampaignClock {
 public struct SystemCampaignClock: CampaignClock {
     private let origin: ContinuousClock.Instant
 
+    /// A clock whose origin is now.
     public init() { origin = .now }
 
+    /// Time since the origin, from the continuous clock.
     public var now: Duration { ContinuousClock.now - origin }
 
+    /// Sleeps on the continuous clock until `deadline` after the origin.
     public func sleep(until deadline: Duration) async throws {
         try await Task.sleep(until: origin + deadline, clock: .continuous)
     }

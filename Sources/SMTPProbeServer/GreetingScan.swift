@@ -6,7 +6,9 @@ import NIOPosix
 
 /// What a greeting-only scan learnt from one host.
 public struct GreetingScanResult: Sendable, Hashable {
+    /// The host as the inventory names it.
     public var host: String
+    /// The address connected to.
     public var address: String
     /// The greeting read; nil when the host could not be reached or sent none.
     public var observation: GreetingObservation?
@@ -21,14 +23,20 @@ public struct GreetingScanResult: Sendable, Hashable {
 /// same bounds as a probe campaign's trigger: connect timeout, conversation timeout, hosts at once
 /// and new connections per second.
 public struct GreetingScanner: Sendable {
+    /// Bound on opening the TCP connection to a host.
     public var connectTimeoutMilliseconds: Int
+    /// Bound on the whole conversation with one host (greeting and QUIT).
     public var timeoutMilliseconds: Int
+    /// Hosts read at the same time.
     public var concurrency: Int
+    /// New connections per second across the scan, so that a large fleet is not hit at once.
     public var ratePerSecond: Int
+    /// Port for addresses that name none.
     public var defaultSMTPPort: Int
     private let group: any EventLoopGroup
     private let clock: any CampaignClock
 
+    /// A scanner; the defaults are those of `probe --greeting-only`, and `clock` paces connections and deadlines.
     public init(connectTimeoutMilliseconds: Int = 5000, timeoutMilliseconds: Int = 60_000, concurrency: Int = 256,
                 ratePerSecond: Int = 200, defaultSMTPPort: Int = 25,
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, clock: any CampaignClock = SystemCampaignClock()) {

@@ -9,7 +9,9 @@ import NIOPosix
 /// delivery to reach the responder and classify it. Hosts run concurrently (bounded), each host's
 /// profiles one after another, new connections rate-limited, every probe with its own deadline.
 public struct ProbeCampaign: Sendable {
+    /// What to probe and how (targets' port, profiles, concurrency, rate, wait).
     public let configuration: CampaignConfiguration
+    /// The responder the campaign starts for the hosts to deliver to.
     public let responderConfiguration: ResponderConfiguration
     private let logger: Logger
     private let group: any EventLoopGroup
@@ -20,6 +22,7 @@ public struct ProbeCampaign: Sendable {
     /// ends), from the probing task: save it there, so a campaign that is killed keeps what it learnt.
     public typealias DecidedHandler = @Sendable (_ evidence: ProbeEvidence) -> Void
 
+    /// A campaign; `clock` paces connections and decides deadlines (tests pass a manual one).
     public init(configuration: CampaignConfiguration, responder: ResponderConfiguration, logger: Logger,
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                 clock: any CampaignClock = SystemCampaignClock()) {

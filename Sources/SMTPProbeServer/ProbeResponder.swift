@@ -7,7 +7,9 @@ import NIOPosix
 /// profile named by the session's token and records how the delivering host behaves. It never
 /// relays and accepts only recipients carrying tokens its ``TokenAuthority`` issued.
 public final class ProbeResponder: Sendable {
+    /// Where it listens, its probe domain and its limits.
     public let configuration: ResponderConfiguration
+    /// The authority whose tokens are accepted as probe recipients.
     public let tokens: TokenAuthority
     /// Everything the responder saw: delivery records by token, and strays.
     public let book: DeliveryBook
@@ -19,6 +21,7 @@ public final class ProbeResponder: Sendable {
     /// One deadline check per event loop, shared by that loop's sessions.
     private let timeouts = LockedBox<[ObjectIdentifier: SessionTimeouts]>([:])
 
+    /// A responder, not yet listening (see `start()`); `book` may be shared with whoever classifies deliveries.
     public init(configuration: ResponderConfiguration, tokens: TokenAuthority, logger: Logger,
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, book: DeliveryBook = DeliveryBook()) {
         self.configuration = configuration

@@ -9,6 +9,7 @@ package enum SMTPClientError: Error, Sendable, CustomStringConvertible {
     case closed
     case timedOut
 
+    /// The failure in words, for the transcript and the note.
     package var description: String {
         switch self {
         case .connectFailed(let reason): "connection failed: \(reason)"
@@ -24,6 +25,7 @@ package struct SMTPClientConversation {
     private var iterator: NIOAsyncChannelInboundStream<SMTPReply>.AsyncIterator
     private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     private let timedOut: LockedBox<Bool>
+    /// The conversation so far, `C: `/`S: ` lines with the peer's text escaped.
     package private(set) var transcript: Transcript
 
     fileprivate init(iterator: NIOAsyncChannelInboundStream<SMTPReply>.AsyncIterator,
@@ -63,6 +65,7 @@ package struct SMTPClientConversation {
         return reply
     }
 
+    /// Sends one command line (CRLF added) and records it in the transcript.
     package mutating func send(_ line: String) async throws {
         transcript.add("C: ", Self.shown(line))
         try await write(line + "\r\n")
@@ -74,6 +77,7 @@ package struct SMTPClientConversation {
         try await write(text)
     }
 
+    /// Adds a note (`-- …`) to the transcript, such as why the conversation ended.
     package mutating func note(_ text: String) { transcript.add("-- ", Self.shown(text)) }
 
     /// A peer's text as the transcript keeps it: every character, control characters (NUL, ESC,

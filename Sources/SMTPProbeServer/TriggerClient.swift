@@ -5,6 +5,7 @@ import NIOPosix
 
 /// What submitting the trigger message to a host gave.
 public struct TriggerResult: Sendable, Hashable {
+    /// The ways a submission ends: accepted, no connection, or refused with the host's words.
     public enum Status: Sendable, Hashable {
         /// The host accepted the message for delivery (250 after the data).
         case submitted
@@ -13,6 +14,7 @@ public struct TriggerResult: Sendable, Hashable {
         /// The host refused (e.g. 5xx to RCPT: relay denied); the reply text.
         case refused(String)
     }
+    /// How the submission ended.
     public var status: Status
     /// The conversation with the host, `C: ` / `S: ` lines; the host's text kept whole, control
     /// characters escaped (see ``TerminalText``).
@@ -24,12 +26,17 @@ public struct TriggerResult: Sendable, Hashable {
 /// The trigger: submits a small probe message addressed to `probe+TOKEN@probe-domain` to a host's
 /// SMTP service, so that the host's own SMTP service delivers it to the responder.
 public struct TriggerClient: Sendable {
+    /// The domain of the probe recipient the trigger message is addressed to.
     public var probeDomain: String
+    /// The name given in EHLO/HELO (`.invalid`: it names no real host).
     public var heloName: String
+    /// Bound on opening the TCP connection to the host.
     public var connectTimeoutMilliseconds: Int
+    /// Bound on the whole conversation with the host.
     public var timeoutMilliseconds: Int
     private let group: any EventLoopGroup
 
+    /// A trigger client; the defaults are those of a campaign.
     public init(probeDomain: String, heloName: String = "hotfix-audit.invalid", connectTimeoutMilliseconds: Int = 5000,
                 timeoutMilliseconds: Int = 60_000, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.probeDomain = probeDomain
@@ -121,5 +128,6 @@ public struct TriggerClient: Sendable {
 }
 
 extension String {
+    /// The lines joined with ` / `, to show a multiline reply on one line.
     package func replacingNewlines() -> String { split(separator: "\n").joined(separator: " / ") }
 }

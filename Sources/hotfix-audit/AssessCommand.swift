@@ -17,8 +17,10 @@ struct AssessCommand: AsyncParsableCommand {
             A probe's outcome is evidence only for the KBs its check confirms (smtp-data-multiline-354:
             KB912341 unless --check-confirms says otherwise); a greeting's running version is evidence
             for every KB with a Smtpsvc.dll row for the host.
-            Exit codes: 0 every host patched or not applicable; 3 any host vulnerable, service-not-reloaded,
-            prerequisite-missing or unknown; 1 error.
+            Waivers (--waivers FILE) turn covered non-compliant results into accepted-risk until they expire.
+            Exit codes: 0 every host patched, not applicable or accepted risk; 3 any host vulnerable,
+            service-not-reloaded, prerequisite-missing or unknown (with --fail-on new: only when something
+            became non-compliant since the previous run); 1 error.
             """)
 
     @Option(help: "Only these KBs (repeatable); default all KBs in the store.") var kb: [String] = []
@@ -42,18 +44,20 @@ struct AssessCommand: AsyncParsableCommand {
             // File evidence counts for the per-CVE view when there are manifests to assess against.
             if try !store.storedKBs().isEmpty {
                 _ = try store.assess(kbs: kb.compactMap { KBNumber($0) }, bindings: try checks.bindings(), keepRuns: runs.keepRuns,
-                                     supersedence: supersedence)
+                                     waivers: try runs.waiverFile(), supersedence: supersedence)
             }
             return try feeds.reportCVEs(store, supersedence: supersedence, json: json)
         }
         let summary = try store.assess(kbs: kb.compactMap { KBNumber($0) }, bindings: try checks.bindings(), keepRuns: runs.keepRuns,
-                                       supersedence: supersedence)
+                                       waivers: try runs.waiverFile(), supersedence: supersedence)
         try AssessmentPrinter(store: store, summary: summary, json: json, limit: limit).print()
+        try runs.printWaivers(store: store)
         if !json {
             feeds.printDisagreements(supersedence)
             try feeds.printRiskRanking(store, limit: limit)
         }
-        if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+        let code = try runs.exitCode(summary, store: store)
+        if code != 0 { throw ExitCode(code) }
     }
 }
 

@@ -25,9 +25,11 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(help: "Bundled data directory.") var data = "data"
     @Option(help: "Where reports and the demo database go.") var out = "reports"
-    @Option(help: "Probe profile (short delay so that the demo finishes quickly).") var profile = "delay=1s,lines=1"
+    @Option(help: ArgumentHelp("Probe profile (short delay so that the demo finishes quickly).", valueName: "profile"),
+            transform: { try ProbeProfile(parsing: $0) })
+    var profile = ProbeProfile(delayMilliseconds: 1000, continuationLines: 1)
     /// The port in the addresses of data/lab/demo-fleet.csv.
-    let port = 2525
+    static let port = 2525
 
     func run() async throws {
         let manifests = ["manifests/KB912341.txt", "manifests/KB935683.txt"].map { (data as NSString).appendingPathComponent($0) }
@@ -44,13 +46,13 @@ struct DemoCommand: AsyncParsableCommand {
         let logger = Logger(label: "hotfix-audit.demo")
         let lab = LabBox()
         let options = try ProbeOptions.parse(["--listen", "127.0.0.1:0", "--probe-domain", "probe.demo.test",
-                                              "--profile", profile, "--wait", "15s"])
+                                              "--profile", profile.description, "--wait", "15s"])
         var probe = ProbeRun(options: options, hosts: [])
         probe.beforeTrigger = { responder in
-            let fleet = LabFleet(hosts: specs, port: port, smarthost: responder[0], retryIntervalMilliseconds: 300, logger: logger)
+            let fleet = LabFleet(hosts: specs, port: Self.port, smarthost: responder[0], retryIntervalMilliseconds: 300, logger: logger)
             try await fleet.start()
             lab.fleet = fleet
-            Output.status("      lab: \(specs.count) hosts on 127.0.42.x:\(port) delivering to \(responder[0])")
+            Output.status("      lab: \(specs.count) hosts on 127.0.42.x:\(Self.port) delivering to \(responder[0])")
         }
         let pipeline = ScanPipeline(manifests: manifests, inventories: [fleetFile], probe: probe,
                                     report: ReportRun(formats: [.html, .xml], out: out, kbs: []))

@@ -64,7 +64,8 @@ struct HotfixAudit: AsyncParsableCommand {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
-            let message = fullMessage(for: error)
+            // ArgumentParser quotes the value it refused: a hostile one must not reach the terminal raw.
+            let message = TerminalText.escaped(fullMessage(for: error), keepingNewlines: true)
             if code == .validationFailure || error is ValidationError || code.rawValue == 64 {
                 FileHandle.standardError.write(Data("\(message)\n".utf8))
                 Foundation.exit(2)

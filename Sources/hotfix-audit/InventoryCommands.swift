@@ -20,21 +20,18 @@ struct ImportInventoryCommand: AsyncParsableCommand {
             """)
 
     @Argument(help: "Inventory files, or directories of them (notes like README.md are skipped).") var files: [String]
-    @Option(help: "auto or one of: \(InventoryFormat.allCases.map(\.rawValue).joined(separator: ", ")).") var format: String = "auto"
+    @Option(help: "Format of every file given; auto detects each file's format from its first bytes.") var format = InventoryFormatChoice.auto
     @Option(help: "Host name for files that do not name their host.") var host: String?
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
-        if format != "auto", InventoryFormat(rawValue: format) == nil {
-            throw ValidationError("--format must be auto or one of \(InventoryFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         if let host, HostName.key(host).isEmpty {
             throw ValidationError("--host '\(TerminalText.escaped(host))' is empty once surrounding spaces and trailing dots are removed")
         }
     }
 
     func run() async throws {
-        let summary = try InventoryImportRun(files: files, format: InventoryFormat(rawValue: format), host: host).run(on: database.open())
+        let summary = try InventoryImportRun(files: files, format: format.format, host: host).run(on: database.open())
         print("Imported \(summary.records) records from \(summary.files) file(s): \(summary.hosts) host(s) "
               + "(\(summary.newHosts) new), \(summary.installedFiles) file versions, \(summary.hotfixes) hotfixes"
               + (summary.rawHotfixEntries > 0 ? ", \(summary.rawHotfixEntries) hotfix entries without a KB kept as text" : "")

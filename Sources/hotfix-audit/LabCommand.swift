@@ -28,7 +28,8 @@ struct LabRunCommand: AsyncParsableCommand {
             Runs until Ctrl-C or --duration. Only loopback addresses are used.
             """)
 
-    @Option(help: "Lab fleet, e.g. fixed=3,legacy=2,legacy-quit=1,closed=1.") var hosts: String
+    @Option(help: ArgumentHelp("Lab fleet, KIND=COUNT[:FACT…] comma-separated, e.g. fixed=3,legacy=2,legacy-quit=1,closed=1. "
+                               + "Kinds: \(LabHostSpec.Behaviour.allCases.map(\.rawValue).joined(separator: ", ")).")) var hosts: String
     @Option(help: "Where lab hosts deliver (the responder), HOST:PORT on loopback.") var smarthost: String
     @Option(help: "SMTP port every lab host listens on.") var port = 2525
     @Option(name: .customLong("first-address"), help: "First loopback address of the lab.") var firstAddress = "127.0.0.10"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FleetLab
 import Foundation
 
 /// `lab generate`: writes a synthetic fleet (fleet CSV, sample PowerShell/osquery files, KB manifests)
@@ -35,7 +36,8 @@ struct LabGenerateCommand: ParsableCommand {
     func run() throws {
         let started = Date()
         let generator = FleetGenerator(hosts: hosts, filesPerHost: filesPerHost, seed: seed, kbCount: kbs, sampleHosts: samples)
-        let summary = try generator.write(to: out)
+        let summary: FleetGenerator.Summary
+        do { summary = try generator.write(to: out) } catch let error as FleetGeneratorError { throw CommandFailure(error.description) }
         let seconds = Date().timeIntervalSince(started)
         print("Wrote \(out)/fleet.csv: \(summary.rows) rows, \(summary.bytes) bytes, \(hosts) hosts × \(filesPerHost) files "
               + String(format: "(%.2f s)", seconds))

@@ -24,7 +24,9 @@ struct LabResponderCommand: AsyncParsableCommand {
 
     @Option(help: "Where the responder listens, HOST:PORT on loopback.") var listen = "127.0.0.1:2526"
     @Option(name: .customLong("probe-domain"), help: "Domain of the recipient.") var probeDomain = "probe.bench.test"
-    @Option(help: "DATA reply profile, e.g. delay=0s,lines=1.") var profile = "delay=0s,lines=1"
+    @Option(help: ArgumentHelp("DATA reply profile: delay=DURATION,lines=1...50[,split][,bare].", valueName: "profile"),
+            transform: { try ProbeProfile(parsing: $0) })
+    var profile = ProbeProfile(delayMilliseconds: 0, continuationLines: 1)
     @Option(help: "Stop after this long (e.g. 10m); default: until Ctrl-C.") var duration: String?
     @Option(help: "Event-loop threads serving sessions (default 1: leaves the other cores to the load generator).") var threads: Int = 1
     @Option(name: .customLong("max-connections"), help: "Concurrent sessions; more get 421.") var maxConnections = ResponderLimits().maxConnections
@@ -39,7 +41,6 @@ struct LabResponderCommand: AsyncParsableCommand {
         guard let address = ListenAddress(parsing: listen, defaultPort: 2526), address.host.hasPrefix("127.") || address.host == "localhost" else {
             throw ValidationError("--listen must be a loopback HOST:PORT (e.g. 127.0.0.1:2526)")
         }
-        do { _ = try ProbeProfile(parsing: profile) } catch { throw ValidationError("--profile: \(error)") }
         if let duration, ProbeProfile.milliseconds(duration) == nil { throw ValidationError("--duration '\(duration)' is not a duration") }
         if !(1...64).contains(threads) { throw ValidationError("--threads must be 1...64") }
         if maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
@@ -63,7 +64,7 @@ struct LabResponderCommand: AsyncParsableCommand {
 
     func run() async throws {
         let address = ListenAddress(parsing: listen, defaultPort: 2526)!
-        let parsed = try ProbeProfile(parsing: profile)
+        let parsed = profile
         let tokens = TokenAuthority(campaign: "bench", secret: TokenAuthority.randomSecret(), profiles: [parsed])
         let logger = Logger(label: "hotfix-audit.responder")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)

@@ -32,8 +32,8 @@ struct ImportManifestCommand: AsyncParsableCommand {
     @Option(name: .customLong("requires-sp"), help: "Prerequisite service pack level when the text does not say it.")
     var requiresSP: Int?
 
-    @Option(help: "Input format: \(ManifestFormat.allCases.map(\.rawValue).joined(separator: "|")).")
-    var format: String = "auto"
+    @Option(help: "Input format; auto tells a KB text from Microsoft's file-information CSV by its content.")
+    var format = ManifestFormat.auto
 
     @Option(help: "Product for rows whose table names none, in every file (\"Windows 2000\", \"Exchange Server 5.5\").")
     var product: String?
@@ -41,8 +41,8 @@ struct ImportManifestCommand: AsyncParsableCommand {
     @Option(name: .customLong("product-for"), help: "Product for one file only: FILE=NAME (repeatable; wins over --product).")
     var productFor: [String] = []
 
-    @Option(help: "Platform for rows whose table names none: \(Platform.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var platform: String?
+    @Option(help: "Platform for rows whose table names none (KB spellings such as AMD64 or Itanium are accepted too).")
+    var platform: Platform?
 
     @Flag(name: .customLong("skip-bad-rows"),
           help: "Import the readable rows of a table whose other rows cannot be read (e.g. a last row cut off), listing those skipped.")
@@ -52,14 +52,8 @@ struct ImportManifestCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let kb, KBNumber(kb) == nil { throw ValidationError("--kb '\(kb)' is not a KB number (e.g. KB912341)") }
-        if ManifestFormat(rawValue: format) == nil {
-            throw ValidationError("--format must be one of \(ManifestFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         if let requiresSP, !(0...9).contains(requiresSP) { throw ValidationError("--requires-sp must be 0...9") }
         if let product, ManifestImporter.product(named: product) == nil { throw ValidationError("--product '\(product)' names no product") }
-        if let platform, Platform(spelling: platform) == nil {
-            throw ValidationError("--platform '\(platform)' is not one of \(Platform.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         for item in productFor {
             guard let equals = item.lastIndex(of: "="), files.contains(String(item[..<equals])),
                   ManifestImporter.product(named: String(item[item.index(after: equals)...])) != nil else {
@@ -69,10 +63,10 @@ struct ImportManifestCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var options = ManifestImportOptions(format: ManifestFormat(rawValue: format) ?? .auto,
+        var options = ManifestImportOptions(format: format,
                                             kb: kb.flatMap { KBNumber($0) }, requiresServicePack: requiresSP,
                                             product: product.flatMap { ManifestImporter.product(named: $0) },
-                                            platform: platform.flatMap { Platform(spelling: $0) })
+                                            platform: platform)
         options.skipBadRows = skipBadRows
         var perFile: [String: Product] = [:]
         for item in productFor {

@@ -18,21 +18,18 @@ struct ProbeOptions: ParsableArguments {
     @Option(name: .customLong("probe-domain"), help: "The domain of probe recipients (probe+TOKEN@DOMAIN); its mail must be routed to the responder.")
     var probeDomain: String?
 
-    @Option(help: ArgumentHelp("DATA reply profile, e.g. delay=5s,lines=1[,split][,bare] (repeatable; default delay=5s,lines=1).",
-                               valueName: "profile"))
-    var profile: [String] = []
+    @Option(help: ArgumentHelp("DATA reply profile: delay=DURATION,lines=1...50[,split][,bare] (repeatable; default delay=5s,lines=1).",
+                               valueName: "profile"),
+            transform: { try ProbeProfile(parsing: $0) })
+    var profile: [ProbeProfile] = []
 
     @Option(help: "Hosts probed at once.") var concurrency = 256
     @Option(help: "How long to wait for each host's delivery, e.g. 120s, 2m.") var wait = "120s"
     @Option(name: .customLong("smtp-port"), help: "SMTP port of hosts whose address names none.") var smtpPort = 25
     @Option(help: "New connections per second, fleet-wide.") var rate = 200
 
-    func parsedProfiles() throws -> [ProbeProfile] {
-        guard !profile.isEmpty else { return [ProbeProfile()] }
-        return try profile.map { text in
-            do { return try ProbeProfile(parsing: text) } catch { throw ValidationError("--profile: \(error)") }
-        }
-    }
+    /// The profiles asked for, or the default one (`delay=5s,lines=1`).
+    var profiles: [ProbeProfile] { profile.isEmpty ? [ProbeProfile()] : profile }
 
     func listenAddresses() throws -> [ListenAddress] {
         guard !listen.isEmpty else { throw ValidationError("--listen HOST:PORT is required (e.g. --listen 0.0.0.0:25)") }
@@ -57,7 +54,6 @@ struct ProbeOptions: ParsableArguments {
     }
 
     func validateAll() throws {
-        _ = try parsedProfiles()
         _ = try listenAddresses()
         _ = try waitMilliseconds()
         guard let domain = probeDomain, !domain.isEmpty, domain.contains("."), !domain.contains("@") else {

@@ -64,7 +64,7 @@ struct ProbeRun {
         // Milliseconds too: two campaigns started in the same second must not share (and merge) their sessions.
         let milliseconds = Int((now.timeIntervalSince1970 * 1000).rounded(.down)) % 1000
         let campaignID = "c" + stamp.filter { $0.isNumber } + String(format: "%03d", milliseconds)
-        let profiles = try options.parsedProfiles()
+        let profiles = options.profiles
         let listen = try options.listenAddresses()
         let configuration = CampaignConfiguration(
             campaignID: campaignID, probeDomain: options.probeDomain ?? "probe.invalid", profiles: profiles,

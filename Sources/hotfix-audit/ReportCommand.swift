@@ -15,22 +15,25 @@ struct ReportCommand: AsyncParsableCommand {
               hotfix-audit report                                   # HTML and XML into reports/
               hotfix-audit report --format html,xml,json,csv --out audit/
               hotfix-audit report --format xml --out fleet.xml --kb KB912341
+              hotfix-audit report --since 2026-11-30                # what changed since the last run of that day
             Default names: reports/audit-YYYYMMDDTHHMMSSZ.<format>. The XML validates against
             data/schema/hotfix-audit-report.xsd.
             """)
 
-    @Option(help: "Comma-separated formats: html, xml, json, csv.") var format = "html,xml"
+    @Option(help: ArgumentHelp("Report formats, comma-separated.", valueName: "formats")) var format = ReportFormatList([.html, .xml])!
     @Option(help: "Output directory, or a file name when one format is asked (default reports/).") var out = "reports"
     @Option(help: "Only these KBs (repeatable).") var kb: [String] = []
+    @Option(help: "\"What changed\" compares the latest run with this run id, or with the last run on or before this date (YYYY-MM-DD); default the run before the latest.")
+    var since: RunSelector?
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
-        _ = try ReportRun.formats(format)
         for item in kb where KBNumber(item) == nil { throw ValidationError("--kb '\(TerminalText.escaped(item))' is not a KB number") }
     }
 
     func run() async throws {
-        let run = ReportRun(formats: try ReportRun.formats(format), out: out, kbs: kb.compactMap { KBNumber($0) })
+        var run = ReportRun(formats: format.formats, out: out, kbs: kb.compactMap { KBNumber($0) })
+        run.since = since
         for path in try run.write(store: database.open()) { print(path) }
     }
 }
@@ -41,19 +44,8 @@ struct ReportRun {
     var formats: [ReportFormat]
     var out: String
     var kbs: [KBNumber]
-
-    static func formats(_ text: String) throws -> [ReportFormat] {
-        let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        var formats: [ReportFormat] = []
-        for item in items {
-            guard let format = ReportFormat(rawValue: item) else {
-                throw ValidationError("unknown report format '\(TerminalText.escaped(item))' (html, xml, json, csv)")
-            }
-            if !formats.contains(format) { formats.append(format) }
-        }
-        guard !formats.isEmpty else { throw ValidationError("--format needs at least one of html, xml, json, csv") }
-        return formats
-    }
+    /// The run "what changed" compares with (nil: the run before the latest).
+    var since: RunSelector? = nil
 
     func outputs(at date: Date = Date()) throws -> [ReportFormat: String] {
         var isDirectory: ObjCBool = false
@@ -81,10 +73,15 @@ struct ReportRun {
         let feeds = try (store as? any FeedStore)?.feedKnowledge()
         try store.withSnapshot { snapshot in
             var source = try StoreReportSource(snapshot: snapshot, database: store.location, toolVersion: HotfixAudit.version,
-                                               generatedAt: formatter.string(from: date), kbs: kbs)
+                                               generatedAt: formatter.string(from: date), kbs: kbs, since: since)
             source.feedKnowledge = feeds.flatMap { $0.isEmpty ? nil : $0 }
             _ = try ReportWriter.write(source: source, outputs: outputs)
         }
         return formats.compactMap { outputs[$0] }
     }
+}
+
+extension RunSelector: ExpressibleByArgument {
+    /// A run id (`12`) or a date (`2026-11-30`); anything else is a usage error.
+    public init?(argument: String) { self.init(argument) }
 }

@@ -31,7 +31,7 @@ struct ScanCommand: AsyncParsableCommand {
     @OptionGroup var probeOptions: ProbeOptions
     @OptionGroup var checks: CheckOptions
     @OptionGroup var runs: RunOptions
-    @Option(help: "Report formats (html, xml, json, csv); 'none' for no report.") var report = "html,xml"
+    @Option(help: "Report formats, comma-separated; 'none' for no report.") var report = ScanReportChoice.formats(ReportFormatList([.html, .xml])!)
     @Option(help: "Report directory.") var out = "reports"
     @OptionGroup var database: DatabaseOptions
 
@@ -43,17 +43,19 @@ struct ScanCommand: AsyncParsableCommand {
         if probe { try probeOptions.validateAll() }
         if greetingOnly { try probeOptions.validateBounds() }
         _ = try checks.bindings()
-        if report != "none" { _ = try ReportRun.formats(report) }
     }
 
     func run() async throws {
         let pipeline = ScanPipeline(manifests: manifest, inventories: inventory,
                                     probe: probe ? ProbeRun(options: probeOptions, hosts: []) : nil,
                                     greetings: greetingOnly ? GreetingRun(options: probeOptions, hosts: []) : nil,
-                                    bindings: try checks.bindings(), keepRuns: runs.keepRuns,
-                                    report: report == "none" ? nil : ReportRun(formats: try ReportRun.formats(report), out: out, kbs: []))
-        let result = try await pipeline.run(store: database.open())
-        if result.summary.exitCode != 0 { throw ExitCode(result.summary.exitCode) }
+                                    bindings: try checks.bindings(), keepRuns: runs.keepRuns, waivers: try runs.waiverFile(),
+                                    report: report == .noReport ? nil : ReportRun(formats: report.formats, out: out, kbs: []))
+        let store = try database.open()
+        let result = try await pipeline.run(store: store)
+        try runs.printWaivers(store: store)
+        let code = try runs.exitCode(result.summary, store: store)
+        if code != 0 { throw ExitCode(code) }
     }
 }
 
@@ -65,6 +67,7 @@ struct ScanPipeline {
     var greetings: GreetingRun? = nil
     var bindings = CheckBindings()
     var keepRuns = 30
+    var waivers: WaiverFile? = nil
     var report: ReportRun?
 
     struct Result {
@@ -111,7 +114,7 @@ struct ScanPipeline {
             done(started, "scan \(outcome.scan): \(outcome.greeted) of \(outcome.results.count) greeted, \(outcome.versioned) with a version")
         }
         var started = begin("Assessing")
-        let summary = try store.assess(bindings: bindings, keepRuns: keepRuns)
+        let summary = try store.assess(bindings: bindings, keepRuns: keepRuns, waivers: waivers)
         done(started, "\(summary.hostCount) hosts × \(summary.kbs.count) KB(s)")
         var written: [String] = []
         if let report {
@@ -129,17 +132,5 @@ struct ScanPipeline {
             for path in written { print("  \(path)") }
         }
         return Result(summary: summary, reports: written, probe: probeOutcome)
-    }
-}
-
-/// `--check-confirms CHECK=KB,KB…`: which KBs a behavioural check's outcome is evidence for in this run.
-struct CheckOptions: ParsableArguments {
-    @Option(name: .customLong("check-confirms"),
-            help: ArgumentHelp("Bind a behavioural check to the KBs whose fix it confirms, replacing its default (repeatable), "
-                               + "e.g. smtp-data-multiline-354=KB912341,KB935683.", valueName: "check=kbs"))
-    var checkConfirms: [String] = []
-
-    func bindings() throws -> CheckBindings {
-        do { return try CheckBindings(overrides: checkConfirms) } catch { throw ValidationError("--check-confirms: \(error)") }
     }
 }

@@ -87,3 +87,32 @@ private func run(_ engine: Assessor, _ hosts: [HostEvidence]) -> (outcomes: [Hos
     #expect(outcomes[0].results.map(\.verdict) == [.notApplicable])
     #expect(outcomes[0].compliant)
 }
+
+@Test func aWaiverInForceAcceptsTheRiskAndAnExpiredOneDoesNot() throws {
+    let day = try #require(UTCDateTime(year: 2026, month: 12, day: 1))
+    let waivers = [
+        Waiver(hostPattern: "old-*", kb: KBNumber(912341), expires: try #require(UTCDateTime(year: 2027, month: 3, day: 31)),
+               owner: "ops", reason: "replacement ordered", file: "w.csv", line: 2),
+        Waiver(hostPattern: "stale", kb: nil, expires: try #require(UTCDateTime(year: 2026, month: 11, day: 30)),
+               owner: "ops", reason: "was temporary", file: "w.csv", line: 3),
+    ]
+    let engine = Assessor(manifests: [dataKB], waivers: WaiverMatcher(waivers: waivers, at: day))
+    let old = FileVersion(6, 0, 3790, 1830)
+    let hosts = [
+        HostEvidence(id: 1, name: "old-1", context: context, files: [smtpsvc(old)]),
+        HostEvidence(id: 2, name: "old-2", context: context, files: [smtpsvc(old)]),
+        HostEvidence(id: 3, name: "stale", context: context, files: [smtpsvc(old)]),
+        HostEvidence(id: 4, name: "other", context: context, files: [smtpsvc(old)]),
+    ]
+    let (outcomes, persisted) = run(engine, hosts)
+    #expect(outcomes.map { $0.results[0].verdict } == [.acceptedRisk, .acceptedRisk, .vulnerable, .vulnerable])
+    #expect(outcomes.map(\.compliant) == [true, true, false, false])
+    // One file result, one accepted variant, one expired variant: each persisted once.
+    #expect(persisted.count == 3)
+    let accepted = try #require(persisted.first { $0.verdict == .acceptedRisk })
+    #expect(accepted.waiver?.expired == false && accepted.reason.contains("replacement ordered"))
+    #expect(persisted.contains { $0.waiver?.expired == true && $0.verdict == .vulnerable })
+    #expect(engine.acceptedResults == 2)
+    #expect(engine.waivers?.expiredAndNeeded.map(\.line) == [3])
+    #expect(engine.summary(runID: 1, at: "").nonCompliantHosts == 2)
+}

@@ -10,7 +10,10 @@ import Testing
 /// Issue 12, point 7: a host that accepts the trigger but whose mail never arrives (its routing is
 /// not set up yet) ends inconclusive at `--wait`, every time; each decided probe is handed out at
 /// once; trigger transcripts keep every byte of a hostile greeting.
-@Suite(.serialized, .timingSensitive) struct CampaignDeadlineTests {
+/// Every wait here is measured on a ``ManualCampaignClock``: no wall-clock bound, so no load gate. The
+/// campaigns run off the cooperative pool (`offCooperativePool`, inherited through `async let`), so that
+/// other suites' blocking tests cannot stall them; a hang is cut off by the time limit.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct CampaignDeadlineTests {
     /// A loopback port with nothing listening: lab relays pointed at it can never deliver.
     static func closedPort(host: String = "127.0.0.1") throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -36,51 +39,42 @@ import Testing
                               connectTimeoutMilliseconds: 2000)
     }
 
-    /// Runs `body`, cancelling it after `limit` (the old campaign waited forever; cancelled, it returns).
-    static func bounded<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask { try? await Task.sleep(for: limit); return nil }
-            defer { group.cancelAll() }
-            while let result = try await group.next() {
-                if let result { return result }
-                group.cancelAll()
-            }
-            throw RawClient.Failure("no result")
-        }
-    }
-
-    @Test func hostsThatAcceptTheTriggerButNeverDeliverEndInconclusiveAtTheWait() async throws {
+    @Test func hostsThatAcceptTheTriggerButNeverDeliverEndInconclusiveAtTheWait() async throws { try await offCooperativePool {
         // The issue's case on real sockets: lab relays whose smart host does not answer.
         // Eight hosts: the old wake-up fired early for most probes, so nearly every such campaign hung.
+        // Time is the injected clock's: the test moves it, so a loaded machine cannot make the wait
+        // look long or short, and the suite needs no load gate.
         let hosts = try LabFleet.parseSpec("fixed=8", firstAddress: "127.0.0.60")
         let fleet = LabFleet(hosts: hosts, port: 25311, smarthost: "127.0.0.1:\(try Self.closedPort())",
                              retryIntervalMilliseconds: 100, logger: TestSupport.logger)
         try await fleet.start()
-        let campaign = ProbeCampaign(configuration: Self.configuration(wait: 1000),
+        let clock = ManualCampaignClock()
+        let campaign = ProbeCampaign(configuration: Self.configuration(wait: 60_000),
                                      responder: ResponderConfiguration(listen: [ListenAddress(host: "127.0.0.1", port: 0)]),
-                                     logger: TestSupport.logger)
+                                     logger: TestSupport.logger, clock: clock)
         let decided = LockedBox<[ProbeEvidence]>([])
-        let started = ContinuousClock.now
-        let evidence = try await Self.bounded(.seconds(40)) {
-            try await campaign.run(targets: fleet.targets, decided: { item in decided.withLock { $0.append(item) } })
-        }
-        let elapsed = ContinuousClock.now - started
+        async let run = campaign.run(targets: fleet.targets, decided: { item in decided.withLock { $0.append(item) } })
+        // At 1,000 connections per second the other seven triggers wait for their slots (1 ms apart) on the clock.
+        #expect(await clock.waitForSleepers(7), "connection slots are paced on the injected clock")
+        clock.advance(by: .milliseconds(10))
+        // Every trigger accepted, each probe waits for its deadline on the clock; real time ends none of them.
+        #expect(await clock.waitForSleepers(8), "each of the eight probes waits on the injected clock")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(decided.withLock { $0.isEmpty }, "real time does not end a 60 s wait")
+        clock.advance(by: .milliseconds(60_000))
+        // The campaign without a working deadline never ended (the suite's time limit cuts that off).
+        let evidence = try await run
         try await fleet.stop()
-        print("never-delivered campaign (8 hosts, wait 1 s): \(elapsed)")
         #expect(evidence.count == 8)
         for item in evidence {
             #expect(item.outcome == .inconclusive(.noDelivery), "\(item.host): \(item.outcome) \(item.note)")
             #expect(item.note.contains("accepted the trigger"), "\(item.note)")
             #expect(item.triggerTranscript.contains("250 2.6.0 Queued"), "the trigger was accepted: \(item.triggerTranscript)")
         }
-        // 1 s wait after each trigger (all eight run at once), plus slack for a loaded 2-core machine;
-        // the campaign without a working deadline never ended (cut off here at 40 s).
-        #expect(elapsed < .seconds(15), "campaign took \(elapsed)")
         #expect(decided.withLock { $0.map(\.host).sorted() } == hosts.map(\.name), "each host handed out when decided")
-    }
+    } }
 
-    @Test func theWaitIsMeasuredOnTheInjectedClock() async throws {
+    @Test func theWaitIsMeasuredOnTheInjectedClock() async throws { try await offCooperativePool {
         let hosts = try LabFleet.parseSpec("fixed=1", firstAddress: "127.0.0.70")
         let fleet = LabFleet(hosts: hosts, port: 25312, smarthost: "127.0.0.1:\(try Self.closedPort())",
                              retryIntervalMilliseconds: 100, logger: TestSupport.logger)
@@ -90,10 +84,11 @@ import Testing
                                      responder: ResponderConfiguration(listen: [ListenAddress(host: "127.0.0.1", port: 0)]),
                                      logger: TestSupport.logger, clock: clock)
         let done = LockedBox(false)
-        let run = Task {
+        func runCampaign() async throws -> [ProbeEvidence] {
             defer { done.withLock { $0 = true } }
             return try await campaign.run(targets: fleet.targets)
         }
+        async let run = runCampaign()
         // The trigger is accepted, then the probe waits for its deadline on the clock.
         #expect(await clock.waitForSleepers(1), "the probe waits on the injected clock")
         try await Task.sleep(for: .milliseconds(300))
@@ -103,11 +98,11 @@ import Testing
         #expect(!done.withLock { $0 }, "the wait does not end before its deadline")
         let advanced = ContinuousClock.now
         clock.advance(by: .milliseconds(100))
-        let evidence = try await Self.bounded(.seconds(20)) { try await run.value }
+        let evidence = try await run
         #expect(ContinuousClock.now - advanced < .seconds(10), "decided as soon as the clock reached the deadline")
         try await fleet.stop()
         #expect(evidence.map(\.outcome) == [.inconclusive(.noDelivery)])
-    }
+    } }
 
     @Test func aGreetingWithNULAndEscapeIsKeptWholeAndEscapedInTheTriggerTranscript() async throws {
         let greeting = Array("220 ".utf8) + [0] + Array("after-nul \u{1B}]52;c;QUJD\u{07} ESMTP\r\n".utf8)

@@ -1,4 +1,5 @@
 import Foundation
+import TestHarness
 import Testing
 @testable import SMTPProbe
 @testable import SMTPProbeServer
@@ -25,38 +26,42 @@ import Testing
         #expect(clock.now == .zero, "returned on the kept signal, not on the clock")
     }
 
-    @Test func theWaitEndsWhenTheClockReachesTheDeadlineAndNotBefore() async throws {
+    // The waits run as `async let` children off the cooperative pool: other suites' blocking tests
+    // cannot stall them, so the real-time bounds below only catch a wait that does not end.
+    @Test func theWaitEndsWhenTheClockReachesTheDeadlineAndNotBefore() async throws { try await offCooperativePool {
         let wakeup = Wakeup()
         let clock = ManualCampaignClock()
         let done = LockedBox(false)
-        let waiter = Task {
+        func waitThenMark() async {
             await wakeup.wait(until: .seconds(10), clock: clock)
             done.withLock { $0 = true }
         }
+        async let waiter: Void = waitThenMark()
         #expect(await clock.waitForSleepers(1))
         clock.advance(by: .milliseconds(9_999))
         try await Task.sleep(for: .milliseconds(100))
         #expect(!done.withLock { $0 })
         clock.advance(by: .milliseconds(1))
-        await waiter.value
+        await waiter
         #expect(done.withLock { $0 })
-    }
+    } }
 
-    @Test func aTimerThatFiresEarlyCannotEndTheWaitBeforeTheDeadline() async throws {
+    @Test func aTimerThatFiresEarlyCannotEndTheWaitBeforeTheDeadline() async throws { try await offCooperativePool {
         let wakeup = Wakeup()
         let clock = EarlyWakingClock()
         let done = LockedBox(false)
-        let waiter = Task {
+        func waitThenMark() async {
             await wakeup.wait(until: .seconds(1), clock: clock)
             done.withLock { $0 = true }
         }
+        async let waiter: Void = waitThenMark()
         try await Task.sleep(for: .milliseconds(200))
         #expect(!done.withLock { $0 }, "dozens of early timer firings, and still waiting")
         clock.set(.seconds(1))
         let reached = ContinuousClock.now
-        await waiter.value
+        await waiter
         #expect(ContinuousClock.now - reached < .seconds(5), "ends once the clock is at the deadline")
-    }
+    } }
 
     @Test func cancellingTheWaiterEndsTheWait() async {
         let wakeup = Wakeup()

@@ -10,6 +10,13 @@ import Testing
 /// enter exclusive, so they never overlap one. Waiters are admitted in arrival order, so a load
 /// test is not starved by a stream of shared entries, and a shared entry waits at most for the
 /// load test ahead of it.
+///
+/// Only real time needs the gate. Campaign, listen-only and greeting-scan waits are measured on an
+/// injected `CampaignClock`, so tests of those deadlines and of the rate limit drive a manual clock
+/// and enter no gate (`CampaignDeadlineTests`, the rate-limit and listen-only tests). What stays
+/// gated: the load tests themselves (thousands of real sockets), and tests whose bounds are
+/// wall-clock by nature — real peers and relays on loopback, the CLI as a subprocess, importers that
+/// must refuse hostile input within seconds.
 public actor LoadGate {
     /// The one gate of the test process (all test targets link this module once).
     public static let shared = LoadGate()

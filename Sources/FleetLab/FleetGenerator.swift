@@ -4,21 +4,40 @@ import Foundation
 /// PowerShell VersionInfo CSVs and osquery JSON files for a sample of hosts, and KB manifests whose
 /// file names match the generated files, so that an assessment over the output does real work.
 /// Everything follows from the seed: the same options give the same bytes.
-struct FleetGenerator {
-    var hosts: Int
-    var filesPerHost: Int
-    var seed: UInt64
+///
+/// Lab tooling (`hotfix-audit lab generate`, `scripts/bench`), kept out of the executable so that the
+/// CLI stays a thin layer and the generator can be driven and tested on its own.
+public struct FleetGenerator: Sendable {
+    /// Number of hosts (rows per host: ``filesPerHost``).
+    public var hosts: Int
+    /// Files per host: the first ten are real IIS/kernel file names, further ones synthetic.
+    public var filesPerHost: Int
+    /// The seed every draw follows from.
+    public var seed: UInt64
     /// How many KB manifests to write (each covers one or two of the generated file names).
-    var kbCount = 10
+    public var kbCount = 10
     /// How many hosts also get PowerShell and osquery files.
-    var sampleHosts = 4
+    public var sampleHosts = 4
+
+    /// A generator; nothing is drawn or written until ``write(to:)``.
+    public init(hosts: Int, filesPerHost: Int, seed: UInt64, kbCount: Int = 10, sampleHosts: Int = 4) {
+        self.hosts = hosts
+        self.filesPerHost = filesPerHost
+        self.seed = seed
+        self.kbCount = kbCount
+        self.sampleHosts = sampleHosts
+    }
 
     /// What was written, for the command's summary line.
-    struct Summary {
-        var rows = 0
-        var bytes = 0
-        var manifests: [String] = []
-        var samples: [String] = []
+    public struct Summary: Sendable, Hashable {
+        /// Rows of the fleet CSV (hosts × files), header excluded.
+        public var rows = 0
+        /// Bytes of the fleet CSV.
+        public var bytes = 0
+        /// Paths of the KB manifests written.
+        public var manifests: [String] = []
+        /// Paths of the PowerShell and osquery sample files written.
+        public var samples: [String] = []
     }
 
     // MARK: - The synthetic world
@@ -75,16 +94,20 @@ struct FleetGenerator {
 
     // MARK: - Writing
 
-    func write(to directory: String) throws -> Summary {
-        let manager = FileManager.default
-        try manager.createDirectory(atPath: directory + "/manifests", withIntermediateDirectories: true)
-        try manager.createDirectory(atPath: directory + "/samples", withIntermediateDirectories: true)
+    /// Writes `directory/fleet.csv`, `directory/manifests/KBnnnnnn.txt` and `directory/samples/…`
+    /// (directories created as needed); throws ``FleetGeneratorError`` naming the file that could not be written.
+    public func write(to directory: String) throws -> Summary {
+        for folder in [directory + "/manifests", directory + "/samples"] {
+            do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+                throw FleetGeneratorError(path: folder, reason: "cannot create the directory (\(error.localizedDescription))")
+            }
+        }
         var summary = Summary()
         let components = self.components
         let kbs = self.kbs
         for kb in kbs {
             let path = directory + "/manifests/KB\(kb.number).txt"
-            try Data(manifestText(kb, components[kb.component]).utf8).write(to: URL(fileURLWithPath: path))
+            try Self.write(manifestText(kb, components[kb.component]), to: path)
             summary.manifests.append(path)
         }
         // The KB that fixes each component (the first one listed), for hotfix rows.
@@ -172,112 +195,15 @@ struct FleetGenerator {
         json += "\n]\n"
         let csvPath = directory + "/\(host.name)-versioninfo.csv"
         let jsonPath = directory + "/\(host.name)-osquery.json"
-        try Data(csv.utf8).write(to: URL(fileURLWithPath: csvPath))
-        try Data(json.utf8).write(to: URL(fileURLWithPath: jsonPath))
+        try Self.write(csv, to: csvPath)
+        try Self.write(json, to: jsonPath)
         return [csvPath, jsonPath]
     }
-}
 
-/// One generated host: its facts, drawn from the seed in a fixed order.
-struct HostDraw {
-    var name: String
-    var address: String
-    var product: String
-    var servicePack: Int
-    var arch: String?
-    /// 0…99: how up to date this host's owner keeps it (decides hotfixes on SP1 hosts).
-    var diligence: Int
-
-    static let servicePackText = ["RTM", "SP1", "SP2"]
-
-    init(index: Int, random: inout SplitMix64) {
-        let draw = random.next()
-        name = String(format: "srv%06d", index + 1)
-        address = "10.\((index >> 16) & 255).\((index >> 8) & 255).\(index & 255):25"
-        // Mostly Windows Server 2003, some XP and 2008.
-        let productRoll = Int(draw % 100)
-        product = productRoll < 85 ? "Windows Server 2003" : productRoll < 93 ? "Windows XP" : "Windows Server 2008"
-        let spRoll = Int((draw >> 8) % 100)
-        servicePack = spRoll < 10 ? 0 : spRoll < 60 ? 1 : 2
-        if product == "Windows Server 2008" { servicePack = min(servicePack, 2) }
-        let archRoll = Int((draw >> 16) % 100)
-        arch = archRoll < 60 ? "x86" : archRoll < 92 ? "x64" : archRoll < 99 ? "IA-64" : nil
-        if product == "Windows XP", arch == "IA-64" { arch = "x86" }
-        diligence = Int((draw >> 24) % 100)
-    }
-
-    var osVersion: String { product == "Windows XP" ? "5.1.2600" : product == "Windows Server 2008" ? "6.0.6001" : "5.2.3790" }
-
-    /// The revision installed for `component` and the hotfix recorded on the row, if any.
-    func installed(component: FleetGenerator.Component, fix: FleetGenerator.KB?, draw: UInt64) -> (Int, Int?) {
-        let baseline = component.baseline[servicePack]
-        guard let fix, servicePack == 1 else { return (baseline, nil) }
-        let roll = Int(draw % 100)
-        if roll < diligence { return (fix.fixedRevision + Int((draw >> 8) % 3), fix.number) }  // patched (sometimes a later build)
-        if roll < diligence + 3 { return (baseline, fix.number) }  // hotfix recorded, file older: an anomaly
-        return (baseline, nil)  // vulnerable
-    }
-
-    /// `host,address,product,service_pack,arch,` with the trailing comma.
-    func appendFacts(to line: inout [UInt8]) {
-        line.append(contentsOf: name.utf8)
-        line.append(UInt8(ascii: ","))
-        line.append(contentsOf: address.utf8)
-        line.append(UInt8(ascii: ","))
-        line.append(contentsOf: product.utf8)
-        line.append(UInt8(ascii: ","))
-        line.append(contentsOf: Self.servicePackText[servicePack].utf8)
-        line.append(UInt8(ascii: ","))
-        if let arch { line.append(contentsOf: arch.utf8) }
-        line.append(UInt8(ascii: ","))
-    }
-}
-
-/// SplitMix64: a tiny, fast, seedable generator, the same on every platform (unlike the system one).
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-/// Appends bytes to a file through a 1 MB buffer.
-final class GeneratorOutputFile {
-    private let handle: UnsafeMutablePointer<FILE>
-    private var buffer: [UInt8] = []
-    private var written = 0
-    private let path: String
-
-    init(path: String) throws {
-        guard let handle = fopen(path, "wb") else { throw CommandFailure("\(path): cannot create (\(String(cString: strerror(errno))))") }
-        self.handle = handle
-        self.path = path
-        buffer.reserveCapacity(1 << 20)
-    }
-
-    func append(_ text: String) { buffer.append(contentsOf: text.utf8); flushIfFull() }
-    func append(_ bytes: [UInt8]) { buffer.append(contentsOf: bytes); flushIfFull() }
-
-    private func flushIfFull() { if buffer.count >= (1 << 20) - 512 { flush() } }
-
-    private func flush() {
-        guard !buffer.isEmpty else { return }
-        buffer.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, handle) }
-        written += buffer.count
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    /// Flushes and closes; returns the bytes written. Throws when the disk refused some.
-    func close() throws -> Int {
-        flush()
-        let failed = ferror(handle) != 0
-        fclose(handle)
-        if failed { throw CommandFailure("\(path): write failed") }
-        return written
+    /// Writes a small generated file whole, naming it in the error when the system refuses.
+    static func write(_ text: String, to path: String) throws {
+        do { try Data(text.utf8).write(to: URL(fileURLWithPath: path)) } catch {
+            throw FleetGeneratorError(path: path, reason: "cannot write (\(error.localizedDescription))")
+        }
     }
 }

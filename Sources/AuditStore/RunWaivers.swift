@@ -1,0 +1,69 @@
+import AuditCore
+import AuditEngine
+
+/// A waiver file as `assess --waivers FILE` read it: where from, its SHA-256 and its waivers.
+public struct WaiverFile: Sendable, Hashable {
+    public var path: String?
+    public var sha256: String?
+    public var waivers: [Waiver]
+
+    /// A waiver file's content.
+    public init(path: String? = nil, sha256: String? = nil, waivers: [Waiver]) {
+        self.path = path
+        self.sha256 = sha256
+        self.waivers = waivers
+    }
+}
+
+/// What became of one waiver in a run.
+public enum WaiverState: String, Sendable, Hashable, CaseIterable {
+    /// In force, and it turned at least one result into an accepted risk.
+    case applied
+    /// In force, but it covered no non-compliant result (the risk is gone, or the pattern is wrong).
+    case unused
+    /// Past its expiry day, and no non-compliant result needed it.
+    case expired
+    /// Past its expiry day while a non-compliant result still matched it: that host is no longer hidden.
+    case expiredNeeded = "expired-needed"
+}
+
+/// The waivers a run was assessed with, as stored with the run.
+public struct StoredWaivers: Sendable, Hashable {
+    public var file: String?
+    public var sha256: String?
+    /// The run's time, ISO 8601 UTC: when the waivers were judged.
+    public var appliedAt: String
+    /// Every waiver in file order with what became of it.
+    public var waivers: [(waiver: Waiver, state: WaiverState)]
+    public var acceptedResults: Int
+
+    /// A run's waivers.
+    public init(file: String?, sha256: String?, appliedAt: String, waivers: [(waiver: Waiver, state: WaiverState)], acceptedResults: Int) {
+        self.file = file
+        self.sha256 = sha256
+        self.appliedAt = appliedAt
+        self.waivers = waivers
+        self.acceptedResults = acceptedResults
+    }
+
+    /// The record of a matcher after it decided every result of a run.
+    public init(file: WaiverFile, matcher: WaiverMatcher, acceptedResults: Int) {
+        let used = Set(matcher.used), needed = Set(matcher.expiredAndNeeded), expired = Set(matcher.expired)
+        self.init(file: file.path, sha256: file.sha256, appliedAt: matcher.date.iso8601, waivers: matcher.waivers.map { waiver in
+            let state: WaiverState = needed.contains(waiver) ? .expiredNeeded : expired.contains(waiver) ? .expired
+                : used.contains(waiver) ? .applied : .unused
+            return (waiver, state)
+        }, acceptedResults: acceptedResults)
+    }
+
+    public static func == (lhs: StoredWaivers, rhs: StoredWaivers) -> Bool {
+        lhs.file == rhs.file && lhs.sha256 == rhs.sha256 && lhs.appliedAt == rhs.appliedAt && lhs.acceptedResults == rhs.acceptedResults
+            && lhs.waivers.map(\.waiver) == rhs.waivers.map(\.waiver) && lhs.waivers.map(\.state) == rhs.waivers.map(\.state)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(file)
+        hasher.combine(appliedAt)
+        hasher.combine(waivers.map(\.waiver))
+    }
+}
