@@ -61,8 +61,11 @@ public final class Assessor {
     private var nextSlot = 0
     private var nextOutcome = 0
     private var buckets: [[EvidenceFile]]
+    /// No behaviour evidence for any KB (shared by every host that was not probed).
+    private let notProbed: [AppliedBehaviour?]
 
-    private let verdicts = Verdict.allCases
+    private static let verdictOrder = Verdict.allCases
+    private let verdicts = Assessor.verdictOrder
     private let platformNames = Platform.allCases.map(\.rawValue) + ["unknown"]
     private var verdictCounts: [Int]
     private var platformCounts: [Int]
@@ -87,6 +90,7 @@ public final class Assessor {
         manifestKeys = manifests.map { Set($0.rows.map { $0.fileName.lowercased() }) }
         self.memoLimit = memoLimit
         buckets = Array(repeating: [], count: manifests.count)
+        notProbed = Array(repeating: nil, count: manifests.count)
         verdictCounts = Array(repeating: 0, count: verdicts.count)
         platformCounts = Array(repeating: 0, count: verdicts.count * platformNames.count)
         kbCounts = Array(repeating: 0, count: verdicts.count * manifests.count)
@@ -101,7 +105,16 @@ public final class Assessor {
     public func assess(_ host: HostEvidence, persist: (HostKBResult) throws -> Int64) rethrows -> HostOutcome {
         hostCount += 1
         // Bounded memos, emptied between hosts (never while one host's results refer to their entries).
-        if hostMemo.count >= memoLimit || fileMemo.count >= memoLimit { forgetAll() }
+        // With waivers the memos refer to each other's results, so they are emptied together.
+        if waivers != nil {
+            if hostMemo.count >= memoLimit || fileMemo.count >= memoLimit { forgetAll() }
+        } else {
+            if hostMemo.count >= memoLimit { hostMemo.removeAll(keepingCapacity: true) }
+            if fileMemo.count >= memoLimit {
+                fileMemo.removeAll(keepingCapacity: true)
+                evidenceMemo.removeAll(keepingCapacity: true)
+            }
+        }
         let recorded = manifests.map { host.recordedKBs.contains($0.kb) }
         let probes = appliedBehaviour(host.behaviour)
         let credits = manifests.map { supersedence.credit(for: $0.kb, host: host.context, recorded: host.recordedKBs) }
@@ -182,7 +195,7 @@ public final class Assessor {
 
     /// Per manifest, the first bound check with sessions on the host, and its combined outcome.
     private func appliedBehaviour(_ behaviour: [BehaviourEvidence]) -> [AppliedBehaviour?] {
-        guard !behaviour.isEmpty else { return Array(repeating: nil, count: manifests.count) }
+        guard !behaviour.isEmpty else { return notProbed }
         var combined: [CheckID: ProbeOutcome] = [:]
         for evidence in behaviour {
             if let outcome = ProbeOutcome.combine(evidence.outcomes) { combined[evidence.check] = outcome }
@@ -290,6 +303,8 @@ public struct HostOutcome: Sendable {
 }
 
 extension Verdict {
-    /// Position in ``Verdict/allCases`` (for flat count arrays).
-    var index: Int { Verdict.allCases.firstIndex(of: self)! }
+    private static let order = Verdict.allCases
+
+    /// Position in ``Verdict/allCases`` (for flat count arrays); `allCases` is built once.
+    var index: Int { Verdict.order.firstIndex(of: self)! }
 }

@@ -8,25 +8,34 @@ public struct EvidenceFile: Sendable {
     public var path: String
     public var fileName: String
     public var version: FileVersion?
-    /// The version text as the inventory gave it.
-    public var versionText: String
+    /// The version text as the inventory gave it when it is not exactly the four parts (nil: it is).
+    public var storedVersionText: String?
     public var size: Int?
 
-    /// A file of a host.
+    /// The version text as the inventory gave it.
+    public var versionText: String { storedVersionText ?? version?.numericString ?? "" }
+
+    /// A file of a host; `versionText` equal to the version's four parts need not be kept.
     public init(ref: Int64, path: String, fileName: String, version: FileVersion?, versionText: String, size: Int?) {
+        self.init(ref: ref, path: path, fileName: fileName, version: version,
+                  storedVersionText: version?.numericString == versionText ? nil : versionText, size: size)
+    }
+
+    /// A file of a host whose version text, when nil, is the version's four parts (as stores keep it).
+    public init(ref: Int64, path: String, fileName: String, version: FileVersion?, storedVersionText: String?, size: Int?) {
         self.ref = ref
         self.path = path
         self.fileName = fileName
         self.version = version
-        self.versionText = versionText
+        self.storedVersionText = storedVersionText
         self.size = size
     }
 }
 
 extension EvidenceFile: Hashable {
-    /// Equal when ref, version, version text and size are: path and name follow from the ref.
+    /// Equal when ref, version, stored version text and size are: path and name follow from the ref.
     public static func == (lhs: EvidenceFile, rhs: EvidenceFile) -> Bool {
-        lhs.ref == rhs.ref && lhs.version == rhs.version && lhs.size == rhs.size && lhs.versionText == rhs.versionText
+        lhs.ref == rhs.ref && lhs.version == rhs.version && lhs.size == rhs.size && lhs.storedVersionText == rhs.storedVersionText
     }
 
     /// Hashes what ``==`` compares.
@@ -34,7 +43,7 @@ extension EvidenceFile: Hashable {
         hasher.combine(ref)
         hasher.combine(version)
         hasher.combine(size)
-        hasher.combine(versionText)
+        hasher.combine(storedVersionText)
     }
 }
 

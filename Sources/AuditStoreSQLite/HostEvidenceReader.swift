@@ -81,7 +81,9 @@ struct HostEvidenceReader {
         func emit() throws {
             guard var host = current else { return }
             host.recordedKBs = hotfixes[host.id] ?? []
-            host.behaviour = (behaviour[host.id] ?? [:]).sorted { $0.key < $1.key }.map { BehaviourEvidence(check: $0.key, outcomes: $0.value) }
+            if let checks = behaviour[host.id] {
+                host.behaviour = checks.sorted { $0.key < $1.key }.map { BehaviourEvidence(check: $0.key, outcomes: $0.value) }
+            }
             let greeting = greetings[host.id]
             host.runningVersion = greeting?.version
             try body(host, greeting?.id)
@@ -116,10 +118,8 @@ struct HostEvidenceReader {
                 if let major = int(.major), let minor = int(.minor), let build = int(.build), let revision = int(.revision) {
                     version = FileVersion(major, minor, build, revision, branch: text(.branch))
                 }
-                let stored = text(.versionText)
-                let versionText = stored ?? version?.numericString ?? ""
                 current?.files.append(EvidenceFile(ref: ref, path: names.path, fileName: names.fileName, version: version,
-                                                   versionText: versionText, size: int(.size)))
+                                                   storedVersionText: text(.versionText), size: int(.size)))
             }
         }
         sqlite3_reset(raw)

@@ -135,5 +135,5 @@ func combinedVerdictReconcilesFileAndProbe(_ file: FileVerdict, _ probe: ProbeOu
 }
 
 @Test func compliantVerdicts() {
-    #expect(Verdict.allCases.filter(\.isCompliant) == [.patched, .notApplicable])
+    #expect(Verdict.allCases.filter(\.isCompliant) == [.patched, .notApplicable, .acceptedRisk])
 }

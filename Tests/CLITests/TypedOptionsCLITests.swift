@@ -16,9 +16,9 @@ import Testing
         let cli = try CLIRunner()
         defer { cli.remove() }
         let report = try Self.help("report", cli)
-        #expect(report.contains("(values: html, xml, json, csv; default: html,xml)"), "\(report)")
+        #expect(report.contains("(values: html, xml, json, csv, ndjson; default: html,xml)"), "\(report)")
         let scan = try Self.help("scan", cli)
-        #expect(scan.contains("(values: html, xml, json, csv, none; default: html,xml)"), "\(scan)")
+        #expect(scan.contains("(values: html, xml, json, csv, ndjson, none; default: html,xml)"), "\(scan)")
         let inventory = try Self.help("import-inventory", cli)
         #expect(inventory.contains("(values: auto, fleet-csv,"), "\(inventory)")
         let manifest = try Self.help("import-manifest", cli)
@@ -34,7 +34,7 @@ import Testing
         defer { cli.remove() }
         let report = try cli.run(["report", "--format", "html,pdf"])
         #expect(report.status == 2)
-        #expect(report.stderr.contains("The value 'html,pdf' is invalid for '--format <formats>'. Please provide one of 'html', 'xml', 'json' or 'csv'."),
+        #expect(report.stderr.contains("The value 'html,pdf' is invalid for '--format <formats>'. Please provide one of 'html', 'xml', 'json', 'csv' or 'ndjson'."),
                 "\(report.stderr)")
         let scan = try cli.run(["scan", "--inventory", "x.csv", "--report", "pdf"])
         #expect(scan.status == 2 && scan.stderr.contains("'none'"), "\(scan.stderr)")
