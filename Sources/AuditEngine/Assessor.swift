@@ -17,6 +17,8 @@ public final class Assessor {
     private let memoLimit: Int
     /// Supersedence credit (feed and/or files) for hosts that record a later KB.
     private let supersedence: SupersedenceEvidence
+    /// One nil credit per manifest (hosts when no supersedence can apply share it).
+    private let noCredits: [SupersedenceChain?]
 
     private struct FileKey: Hashable {
         var manifest: Int
@@ -83,6 +85,7 @@ public final class Assessor {
         self.manifests = manifests
         self.waivers = waivers
         self.supersedence = supersedence
+        noCredits = Array(repeating: nil, count: manifests.count)
         let registered = Set(CheckRegistry.all.map(\.id))
         manifestChecks = manifests.map { manifest in
             bindings.checks(confirming: manifest.kb).filter { registered.contains($0) }
@@ -117,7 +120,8 @@ public final class Assessor {
         }
         let recorded = manifests.map { host.recordedKBs.contains($0.kb) }
         let probes = appliedBehaviour(host.behaviour)
-        let credits = manifests.map { supersedence.credit(for: $0.kb, host: host.context, recorded: host.recordedKBs) }
+        let credits = supersedence.canCredit
+            ? manifests.map { supersedence.credit(for: $0.kb, host: host.context, recorded: host.recordedKBs) } : noCredits
         let key = HostKey(context: host.context, files: host.files, recorded: recorded, credits: credits, probes: probes,
                           running: host.runningVersion)
         var outcome: HostOutcome

@@ -36,6 +36,9 @@ public struct SupersedenceEvidence: Sendable {
 
     public var isEmpty: Bool { graph.edges.isEmpty && manifests.isEmpty }
 
+    /// Whether any record can earn supersedence credit (false: the assessor skips the per-host walk).
+    public var canCredit: Bool { !reachable.isEmpty }
+
     /// Every KB that replaces one of `kbs` for some product: the hotfix records a store must read for credit.
     public func superseding(_ kbs: [KBNumber]) -> Set<KBNumber> {
         kbs.reduce(into: Set<KBNumber>()) { $0.formUnion(reachable[$1] ?? []) }
