@@ -42,7 +42,9 @@ public struct FeedProduct: Sendable, Hashable, Comparable, CustomStringConvertib
             platform = nil
             servicePack = nil
         } else {
-            product = Product(name: FeedProduct.applicationName(name))
+            // The manifest importer's names for products outside the Windows families (Office 2010, Exchange
+            // Server 2016, SharePoint Server 2010), so a feed entry and a manifest meet; else the cleaned name.
+            product = ProductNames.named(in: name).first ?? Product(name: FeedProduct.applicationName(name))
             platform = nil
             servicePack = nil
         }

@@ -61,6 +61,9 @@ import Testing
         #expect(office.product == Product(name: "Office 2010"))
         #expect(office.platform == nil)
         #expect(office.servicePack == nil)
+        // The manifest importer's own names for server products (one spelling for feed and manifests).
+        #expect(FeedProduct(normalising: "Microsoft Exchange Server 2016 Cumulative Update 4").product == Product(name: "Exchange Server 2016"))
+        #expect(FeedProduct(normalising: "Skype for Business 2016 (32-bit)").product == Product(name: "Skype for Business 2016"))
         let onWindows = FeedProduct(normalising: "Internet Explorer 11 on Windows 7 for x64-based Systems Service Pack 1")
         #expect(onWindows.product == Product(name: "Windows 7"))
         #expect(onWindows.platform == .x64)
