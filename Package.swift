@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "ImportSupportTests", dependencies: ["ImportSupport"]),
         .testTarget(name: "TestHarnessTests", dependencies: ["TestHarness"]),
         .testTarget(name: "AuditCoreTests", dependencies: ["AuditCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "ManifestImportTests", dependencies: ["TestHarness", "ManifestImport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ManifestImportTests", dependencies: ["TestHarness", "ManifestImport", "FleetLab"], exclude: ["Fixtures"]),
         .testTarget(name: "InventoryImportTests", dependencies: ["TestHarness", "InventoryImport", "Digest"], exclude: ["Fixtures"]),
         .testTarget(name: "FeedImportTests", dependencies: ["FeedImport", "AuditCore", "AuditEngine", "AuditStore", "AuditStoreSQLite"]),
         .testTarget(name: "AuditEngineTests", dependencies: ["AuditEngine"]),

@@ -293,14 +293,18 @@ struct AppliedBehaviour: Hashable {
 
 /// A result as the store keeps it: the id it was persisted under and its verdict.
 public struct StoredResult: Sendable, Hashable {
+    /// The id the store persisted the result under.
     public var id: Int64
+    /// The result's verdict (kept so counts need not read the result back).
     public var verdict: Verdict
 }
 
 /// What a host comes to: (id, verdict) per KB in manifest order. Hosts alike share one outcome;
 /// `id` tells distinct outcomes apart (a store may cache its encoding of one by it).
 public struct HostOutcome: Sendable {
+    /// Tells distinct outcomes apart within a run (alike hosts share one).
     public var id: Int
+    /// One stored result per KB, in manifest order.
     public var results: [StoredResult]
     /// Whether every result is compliant.
     public var compliant: Bool

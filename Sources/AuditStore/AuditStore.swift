@@ -152,11 +152,15 @@ public protocol AssessedHostCursor: AnyObject {
 
 /// A kept assessment run: when, over which KBs, how many hosts and how many compliant on every KB.
 public struct StoredRun: Sendable, Hashable {
+    /// The run's id (what `report --since` takes).
     public var id: Int64
     /// ISO 8601 UTC.
     public var at: String
+    /// The KBs the run assessed.
     public var kbs: [KBNumber]
+    /// Hosts with results in the run.
     public var hosts: Int
+    /// Hosts whose every result in the run is compliant.
     public var compliantHosts: Int
 
     /// A run.
@@ -171,11 +175,15 @@ public struct StoredRun: Sendable, Hashable {
 
 /// An input file recorded at import.
 public struct StoreInput: Sendable, Hashable {
+    /// The input's path as given at import.
     public var path: String
     /// `manifest`, `inventory` (or `feed`).
     public var kind: String
+    /// SHA-256 (hex) of the bytes read.
     public var sha256: String
+    /// The format the input was read as.
     public var format: String
+    /// When it was imported, ISO 8601 UTC.
     public var importedAt: String
 
     /// An input.
@@ -193,6 +201,7 @@ public struct StoreInput: Sendable, Hashable {
 /// listings and reports carry; the facts read through it (`host.name` is `host.facts.name`).
 @dynamicMemberLookup
 public struct StoredHost: Sendable, Hashable {
+    /// The merged, typed facts (name, address, product, service pack, platform).
     public var facts: HostFacts
     /// The inventory formats that described the host.
     public var sources: [String]
@@ -214,8 +223,11 @@ public struct StoredHost: Sendable, Hashable {
 /// through it (`assessed.name` is `assessed.host.name`).
 @dynamicMemberLookup
 public struct AssessedHost: Sendable {
+    /// The host's facts.
     public var host: StoredHost
+    /// One result per KB of the run.
     public var results: [HostKBResult]
+    /// The sessions of each check's latest campaign on the host.
     public var probes: [ProbeEvidence]
     /// The greeting the latest assessment used (nil: none recorded).
     public var greeting: GreetingObservation?
