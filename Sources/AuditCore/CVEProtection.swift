@@ -26,12 +26,17 @@ public struct CVEProtection: Sendable, Hashable {
             /// Neither it nor a KB replacing it is recorded: a feed-only tool reports it missing.
             case missing
         }
+        /// The KB.
         public var kb: KBNumber
+        /// In place, superseded or missing.
         public var state: State
+        /// The supersedence chain when one applies.
         public var chain: SupersedenceChain?
     }
 
+    /// The CVE (or MSRC advisory id).
     public var cve: CVEID
+    /// The per-CVE outcome.
     public var status: Status
     /// The per-KB view: every KB the feed lists as fixing the CVE for the host's product.
     public var kbs: [KBState]
@@ -39,6 +44,7 @@ public struct CVEProtection: Sendable, Hashable {
     public var protectedBy: KBNumber?
     /// The chain when protection comes through supersedence.
     public var chain: SupersedenceChain?
+    /// The decision in words, with the KBs and chain behind it.
     public var reason: String
 
     /// Decides protection for a host with `installed` KBs recorded (or shown by files), using `graph` for supersedence.

@@ -9,15 +9,19 @@ public enum FeedFormat: String, Sendable, Hashable, CaseIterable, Codable {
 /// Everything one feed file says, normalised: updates per product, vulnerabilities, and which KB
 /// fixes which CVE for which product. What the store keeps, and what the pure rules read.
 public struct FeedDocument: Sendable, Hashable {
+    /// The feed format detected from the content.
     public var format: FeedFormat
     /// The document's own id (`2017-Mar`) when it has one.
     public var documentID: String?
+    /// The title the feed gives.
     public var title: String?
     /// `YYYY-MM` of the document's initial release (CVRF), nil for row-dated formats.
     public var released: String?
     /// One entry per KB and feed product, supersedence lists merged.
     public var updates: [SecurityUpdate]
+    /// The vulnerabilities it describes.
     public var vulnerabilities: [Vulnerability]
+    /// Which KB fixes which CVE for which product.
     public var remediations: [Remediation]
     /// Facts that could not be used (a remediation that names no KB, an unreadable score), import goes on.
     public var warnings: [ImportWarning]
@@ -61,9 +65,11 @@ extension Vulnerability {
 /// Everything the store's feeds say, merged over their sources: what the supersedence and CVE rules
 /// read. One value so that the assessor, `kb` and the report get the same view.
 public struct FeedKnowledge: Sendable, Hashable {
+    /// Updates per KB and product.
     public var updates: [SecurityUpdate]
     /// One per CVE, the worst rating over the sources.
     public var vulnerabilities: [CVEID: Vulnerability]
+    /// Which KB fixes which CVE for which product.
     public var remediations: [Remediation]
 
     /// A merged view built by a store.

@@ -77,6 +77,8 @@ public struct FeedProduct: Sendable, Hashable, Comparable, CustomStringConvertib
         return parts.joined(separator: " ")
     }
 
+    /// Printable form.
     public var description: String { name }
+    /// Ordered for stable listings.
     public static func < (lhs: FeedProduct, rhs: FeedProduct) -> Bool { lhs.name < rhs.name }
 }

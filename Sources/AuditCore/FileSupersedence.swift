@@ -10,9 +10,13 @@ public struct SupersedenceDisagreement: Sendable, Hashable, CustomStringConverti
         case filesNotInFeed = "files-supersedence-not-in-feed"
     }
 
+    /// Which way the two disagree.
     public var kind: Kind
+    /// The KB that replaces.
     public var newer: KBNumber
+    /// The KB replaced.
     public var older: KBNumber
+    /// The product scope the pair is judged for.
     public var scope: FeedProduct
     /// The evidence in words (the file that is missing or older, or that every file is covered).
     public var detail: String
@@ -26,6 +30,7 @@ public struct SupersedenceDisagreement: Sendable, Hashable, CustomStringConverti
         self.detail = detail
     }
 
+    /// Printable form.
     public var description: String { "\(kind.rawValue): \(older) ⟵ \(newer) for \(scope.scopeDescription): \(detail)" }
 }
 

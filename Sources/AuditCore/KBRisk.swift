@@ -1,7 +1,9 @@
 /// What a KB protects against, for reports and risk ranking: its CVEs (worst first), the highest
 /// severity and CVSS base score among them, and whether any is exploited in the wild.
 public struct KBRisk: Sendable, Hashable {
+    /// The KB.
     public var kb: KBNumber
+    /// The CVEs, worst first.
     public var cves: [Vulnerability]
 
     /// The risk of `kb` from the CVEs it fixes.
@@ -34,8 +36,11 @@ extension FeedKnowledge {
 /// A non-compliant host's exposure for risk ranking: the distinct CVEs its non-compliant KBs fix,
 /// and the worst severity among them. Ranked by highest severity × CVE count, then CVSS, then name.
 public struct HostRisk: Sendable, Hashable {
+    /// The host name.
     public var host: String
+    /// The KBs concerned, by number.
     public var kbs: [KBNumber]
+    /// The CVEs, worst first.
     public var cves: [Vulnerability]
 
     /// The exposure of `host`, which misses `kbs`.

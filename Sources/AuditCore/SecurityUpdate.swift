@@ -39,6 +39,7 @@ public enum UpdateSubtype: Sendable, Hashable, Comparable, CustomStringConvertib
         }
     }
 
+    /// Ordered for stable listings.
     public static func < (lhs: UpdateSubtype, rhs: UpdateSubtype) -> Bool { lhs.description < rhs.description }
 }
 
@@ -59,9 +60,13 @@ public enum RestartRequirement: String, Sendable, Hashable, CaseIterable, Codabl
 
 /// One feed entry: an update (KB) that fixes something for one product, with what it replaces.
 public struct SecurityUpdate: Sendable, Hashable {
+    /// The KB.
     public var kb: KBNumber
+    /// The product the feed names, normalised.
     public var product: FeedProduct
+    /// The feed's sub-type (Security Update, Monthly Rollup …).
     public var subtype: UpdateSubtype?
+    /// Whether installing it needs a restart.
     public var restart: RestartRequirement?
     /// The KBs the feed lists as replaced (CVRF `Supercedence`, WES-NG `Supersedes`).
     public var supersedes: [KBNumber]
@@ -87,7 +92,9 @@ public struct SecurityUpdate: Sendable, Hashable {
 /// split into KB numbers and other ids. Why a type: every feed writes this list its own way, and a
 /// bulletin id or pseudo id in it must neither be dropped silently nor become a bogus KB.
 public struct SupersedenceList: Sendable, Hashable {
+    /// The KBs concerned, by number.
     public var kbs: [KBNumber]
+    /// Ids that are not KB numbers (bulletins, pseudo ids), as written.
     public var others: [String]
 
     /// Splits on commas, semicolons and white space; KB numbers with or without `KB`, in order, without duplicates.

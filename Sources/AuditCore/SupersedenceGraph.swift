@@ -6,10 +6,13 @@ public enum SupersedenceOrigin: String, Sendable, Hashable, CaseIterable, Codabl
 
 /// "KB `newer` replaces KB `older` for this product scope".
 public struct SupersedenceEdge: Sendable, Hashable {
+    /// The KB that replaces.
     public var newer: KBNumber
+    /// The KB replaced.
     public var older: KBNumber
     /// The scope the edge holds for (a feed product, or a manifest's product and platform).
     public var scope: FeedProduct
+    /// Feed or files.
     public var origin: SupersedenceOrigin
     /// `YYYY-MM` of the newer update, when known.
     public var released: String?
@@ -87,6 +90,7 @@ public enum SupersedencePolicy: String, Sendable, Hashable, CaseIterable, Codabl
 /// chain, has A's fix in effect. Edges are kept per product scope because Microsoft's lists differ by
 /// product (the Windows 7 rollup replaces last month's Windows 7 rollup, not the Vista update).
 public struct SupersedenceGraph: Sendable {
+    /// The edges, self-edges and duplicates dropped.
     public private(set) var edges: [SupersedenceEdge]
     /// Edges by the KB they replace.
     private var byOlder: [KBNumber: [SupersedenceEdge]] = [:]

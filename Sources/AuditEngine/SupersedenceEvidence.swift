@@ -4,8 +4,11 @@ import AuditCore
 /// manifest known (to name the later KB whose files satisfy an earlier one) and the feed-vs-files
 /// disagreements. Why a value of its own: the assessor stays pure and the same graph reaches every host.
 public struct SupersedenceEvidence: Sendable {
+    /// The supersedence graph the policy trusts.
     public var graph: SupersedenceGraph
+    /// Every manifest known (to name the later KB whose files satisfy an earlier one).
     public var manifests: [Manifest]
+    /// Where feed and files disagree.
     public var disagreements: [SupersedenceDisagreement]
     /// Per KB, every KB that replaces it for some product (the closure over all scopes): a host recording
     /// none of them needs no per-product walk, which keeps large fleets at file-rule speed.
@@ -34,6 +37,7 @@ public struct SupersedenceEvidence: Sendable {
     /// No supersedence known: results are exactly those of the file rules.
     public static let none = SupersedenceEvidence(graph: SupersedenceGraph(edges: []))
 
+    /// Whether there is neither a graph nor a manifest to draw on.
     public var isEmpty: Bool { graph.edges.isEmpty && manifests.isEmpty }
 
     /// Whether any record can earn supersedence credit (false: the assessor skips the per-host walk).

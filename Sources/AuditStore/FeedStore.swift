@@ -19,15 +19,25 @@ public protocol FeedStore: AnyObject, Sendable {
 
 /// What `import-feed` wrote for one file.
 public struct FeedImportSummary: Sendable, Hashable, Codable {
+    /// The file as the user named it.
     public var path: String
+    /// SHA-256 (hex) of the file as given.
     public var sha256: String
+    /// The feed format detected from the content.
     public var format: String
+    /// The document's own id (`2017-Mar`), when it has one.
     public var documentID: String?
+    /// `YYYY-MM` the document or row was published.
     public var released: String?
+    /// Distinct KBs the file lists.
     public var kbCount: Int
+    /// KB × product entries stored.
     public var updateCount: Int
+    /// Vulnerabilities (CVEs and advisories) stored.
     public var cveCount: Int
+    /// CVE ↔ KB ↔ product statements stored.
     public var remediationCount: Int
+    /// Supersedence edges (KB × product × replaced KB) stored.
     public var supersedenceEdgeCount: Int
     /// An earlier import of this path (or of the same bytes under another path) was replaced.
     public var replaced: Bool
@@ -50,13 +60,21 @@ public struct FeedImportSummary: Sendable, Hashable, Codable {
 
 /// A feed file as recorded in the store.
 public struct StoredFeedSource: Sendable, Hashable, Codable {
+    /// The file as the user named it.
     public var path: String
+    /// SHA-256 (hex) of the file as given.
     public var sha256: String
+    /// The feed format detected from the content.
     public var format: String
+    /// The document's own id (`2017-Mar`), when it has one.
     public var documentID: String?
+    /// `YYYY-MM` the document or row was published.
     public var released: String?
+    /// When it was imported (ISO 8601 UTC).
     public var importedAt: String
+    /// KB × product entries stored.
     public var updateCount: Int
+    /// Vulnerabilities it describes.
     public var vulnerabilityCount: Int
 
     /// A value with every field given.
@@ -74,7 +92,9 @@ public struct StoredFeedSource: Sendable, Hashable, Codable {
 
 /// One feed row about a KB, with the source that said it (for `kb`).
 public struct StoredFeedUpdate: Sendable, Hashable {
+    /// The feed file that says it.
     public var source: String
+    /// The entry as stored.
     public var update: SecurityUpdate
 
     /// A value with every field given.
@@ -87,8 +107,11 @@ public struct StoredFeedUpdate: Sendable, Hashable {
 /// A host as the per-CVE view needs it: its facts and the KBs it is known to have (records, or a
 /// patched verdict of the latest assessment).
 public struct CVEHost: Sendable, Hashable {
+    /// The host name as inventoried.
     public var name: String
+    /// The host facts the rules match feed products against.
     public var context: VerdictRules.HostContext
+    /// KBs its hotfix records list.
     public var recordedKBs: Set<KBNumber>
     /// KBs the latest assessment found patched on the files (or through records and supersedence).
     public var patchedKBs: Set<KBNumber>

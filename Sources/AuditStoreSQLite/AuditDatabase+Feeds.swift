@@ -88,6 +88,7 @@ extension AuditDatabase: FeedStore {
 
 /// A feed document that cannot be stored as it is (the import is rolled back).
 public struct StoreFeedError: Error, CustomStringConvertible {
+    /// Printable form.
     public var description: String
     init(_ description: String) { self.description = description }
 }

@@ -3,10 +3,13 @@ import ImportSupport
 
 /// A feed file read: its document and the SHA-256 of the bytes as given.
 public struct ImportedFeed: Sendable, Hashable {
+    /// The file as the user named it.
     public var path: String
+    /// SHA-256 (hex) of the file as given.
     public var sha256: String
     /// Whether the file was xz-compressed (the digest is that of the compressed bytes).
     public var compressed: Bool
+    /// What the file says, normalised.
     public var document: FeedDocument
 }
 
