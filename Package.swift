@@ -35,6 +35,7 @@ let package = Package(
         .target(name: "ImportSupport", dependencies: ["AuditCore", "Digest"]),
         .target(name: "ManifestImport", dependencies: ["AuditCore", "ImportSupport"]),
         .target(name: "InventoryImport", dependencies: ["AuditCore", "ImportSupport", "CLibXML2"]),
+        .target(name: "FeedImport", dependencies: ["AuditCore", "ImportSupport", "CLibXML2"]),
         // The assessor: per-host evidence in, typed results out (no SQL, no I/O).
         .target(name: "AuditEngine", dependencies: ["AuditCore"]),
         // The store protocol and the values it carries, whatever the backend.
@@ -52,7 +53,7 @@ let package = Package(
         .target(name: "AuditReport", dependencies: ["AuditCore", "AuditEngine", "AuditStore", "CLibXML2", mustache]),
         .executableTarget(
             name: "hotfix-audit",
-            dependencies: ["AuditCore", "ManifestImport", "InventoryImport", "AuditEngine", "AuditStore", "AuditStoreSQLite", "SMTPProbe", "SMTPProbeServer", "SMTPLab", "FleetLab", "AuditReport",
+            dependencies: ["AuditCore", "ManifestImport", "InventoryImport", "AuditEngine", "AuditStore", "AuditStoreSQLite", "SMTPProbe", "SMTPProbeServer", "SMTPLab", "FleetLab", "AuditReport", "FeedImport",
                            argumentParser, logging, nioPosix, "Digest", "CStdio", "ImportSupport"]
         ),
 
@@ -66,8 +67,9 @@ let package = Package(
         .testTarget(name: "ImportSupportTests", dependencies: ["ImportSupport"]),
         .testTarget(name: "TestHarnessTests", dependencies: ["TestHarness"]),
         .testTarget(name: "AuditCoreTests", dependencies: ["AuditCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "ManifestImportTests", dependencies: ["TestHarness", "ManifestImport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ManifestImportTests", dependencies: ["TestHarness", "ManifestImport", "FleetLab"], exclude: ["Fixtures"]),
         .testTarget(name: "InventoryImportTests", dependencies: ["TestHarness", "InventoryImport", "Digest"], exclude: ["Fixtures"]),
+        .testTarget(name: "FeedImportTests", dependencies: ["FeedImport", "AuditCore", "AuditEngine", "AuditStore", "AuditStoreSQLite"]),
         .testTarget(name: "AuditEngineTests", dependencies: ["AuditEngine"]),
         .testTarget(name: "AuditStoreTests", dependencies: ["AuditStore", "AuditEngine", "AuditStoreSQLite", "ManifestImport", "InventoryImport", grdb], exclude: ["Fixtures"]),
         .testTarget(name: "SMTPProbeTests", dependencies: ["TestHarness", "SMTPProbe", "SMTPProbeServer", "SMTPLab", nioCore, nioPosix, nioEmbedded], exclude: ["Fixtures"]),

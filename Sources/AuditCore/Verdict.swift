@@ -74,6 +74,10 @@ public enum AnomalyKind: String, Sendable, Hashable, CaseIterable, Codable {
     /// The SMTP greeting announces a running smtpsvc.dll at or above the required version although the
     /// file on disk is older (inventory out of date, or another service answers on the address?).
     case runningVersionContradictsFile = "running-version-contradicts-file"
+    /// Decided from hotfix records (and supersedence) alone: no file evidence for the KB, weaker than files.
+    case hotfixRecordOnly = "hotfix-record-only"
+    /// The vendor feed and the manifests' files disagree on whether one KB supersedes another.
+    case supersedenceDisagreement = "supersedence-disagreement"
 }
 
 /// An anomaly with its evidence in words.

@@ -6,12 +6,17 @@ public struct AssessmentSummary: Sendable, Hashable {
     public var runID: Int64
     /// When the run was made, ISO 8601 UTC.
     public var at: String
+    /// The KBs of the run, in the order results were produced.
     public var kbs: [KBNumber]
+    /// Hosts assessed.
     public var hostCount: Int
+    /// Host × KB results (hosts × KBs).
     public var resultCount: Int
+    /// Results per verdict.
     public var byVerdict: [Verdict: Int]
     /// platform (or `unknown`) → verdict → count
     public var byPlatform: [String: [Verdict: Int]]
+    /// KB → verdict → count.
     public var byKB: [KBNumber: [Verdict: Int]]
     /// Hosts with at least one verdict that is not compliant.
     public var nonCompliantHosts: Int

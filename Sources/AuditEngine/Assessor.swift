@@ -15,12 +15,17 @@ public final class Assessor {
     private let manifestKeys: [Set<String>]
     private var refManifests: [Int64: [Int]] = [:]
     private let memoLimit: Int
+    /// Supersedence credit (feed and/or files) for hosts that record a later KB.
+    private let supersedence: SupersedenceEvidence
+    /// One nil credit per manifest (hosts when no supersedence can apply share it).
+    private let noCredits: [SupersedenceChain?]
 
     private struct FileKey: Hashable {
         var manifest: Int
         var context: VerdictRules.HostContext
         var files: [EvidenceFile]
         var recorded: Bool
+        var credit: SupersedenceChain?
     }
     private struct FileMemo {
         var assessment: FileAssessment
@@ -36,6 +41,7 @@ public final class Assessor {
         var context: VerdictRules.HostContext
         var files: [EvidenceFile]
         var recorded: [Bool]
+        var credits: [SupersedenceChain?]
         var probes: [AppliedBehaviour?]
         var running: FileVersion?
     }
@@ -57,8 +63,11 @@ public final class Assessor {
     private var nextSlot = 0
     private var nextOutcome = 0
     private var buckets: [[EvidenceFile]]
+    /// No behaviour evidence for any KB (shared by every host that was not probed).
+    private let notProbed: [AppliedBehaviour?]
 
-    private let verdicts = Verdict.allCases
+    private static let verdictOrder = Verdict.allCases
+    private let verdicts = Assessor.verdictOrder
     private let platformNames = Platform.allCases.map(\.rawValue) + ["unknown"]
     private var verdictCounts: [Int]
     private var platformCounts: [Int]
@@ -69,10 +78,14 @@ public final class Assessor {
 
     /// An assessor for `manifests` (results come in this order); `bindings` says which checks'
     /// outcomes are evidence for which KB. `memoLimit` bounds each memo (entries).
-    /// `waivers` (nil: none) turns covered non-compliant results into accepted risks at the matcher's date.
-    public init(manifests: [Manifest], bindings: CheckBindings = CheckBindings(), waivers: WaiverMatcher? = nil, memoLimit: Int = 50_000) {
+    /// `waivers` (nil: none) turns covered non-compliant results into accepted risks at the matcher's date;
+    /// `supersedence` credits hosts that record a KB replacing one of the run's.
+    public init(manifests: [Manifest], bindings: CheckBindings = CheckBindings(), waivers: WaiverMatcher? = nil, memoLimit: Int = 50_000,
+                supersedence: SupersedenceEvidence = .none) {
         self.manifests = manifests
         self.waivers = waivers
+        self.supersedence = supersedence
+        noCredits = Array(repeating: nil, count: manifests.count)
         let registered = Set(CheckRegistry.all.map(\.id))
         manifestChecks = manifests.map { manifest in
             bindings.checks(confirming: manifest.kb).filter { registered.contains($0) }
@@ -80,6 +93,7 @@ public final class Assessor {
         manifestKeys = manifests.map { Set($0.rows.map { $0.fileName.lowercased() }) }
         self.memoLimit = memoLimit
         buckets = Array(repeating: [], count: manifests.count)
+        notProbed = Array(repeating: nil, count: manifests.count)
         verdictCounts = Array(repeating: 0, count: verdicts.count)
         platformCounts = Array(repeating: 0, count: verdicts.count * platformNames.count)
         kbCounts = Array(repeating: 0, count: verdicts.count * manifests.count)
@@ -94,10 +108,22 @@ public final class Assessor {
     public func assess(_ host: HostEvidence, persist: (HostKBResult) throws -> Int64) rethrows -> HostOutcome {
         hostCount += 1
         // Bounded memos, emptied between hosts (never while one host's results refer to their entries).
-        if hostMemo.count >= memoLimit || fileMemo.count >= memoLimit { forgetAll() }
+        // With waivers the memos refer to each other's results, so they are emptied together.
+        if waivers != nil {
+            if hostMemo.count >= memoLimit || fileMemo.count >= memoLimit { forgetAll() }
+        } else {
+            if hostMemo.count >= memoLimit { hostMemo.removeAll(keepingCapacity: true) }
+            if fileMemo.count >= memoLimit {
+                fileMemo.removeAll(keepingCapacity: true)
+                evidenceMemo.removeAll(keepingCapacity: true)
+            }
+        }
         let recorded = manifests.map { host.recordedKBs.contains($0.kb) }
         let probes = appliedBehaviour(host.behaviour)
-        let key = HostKey(context: host.context, files: host.files, recorded: recorded, probes: probes, running: host.runningVersion)
+        let credits = supersedence.canCredit
+            ? manifests.map { supersedence.credit(for: $0.kb, host: host.context, recorded: host.recordedKBs) } : noCredits
+        let key = HostKey(context: host.context, files: host.files, recorded: recorded, credits: credits, probes: probes,
+                          running: host.runningVersion)
         var outcome: HostOutcome
         if let known = hostMemo[key] {
             outcome = known
@@ -106,7 +132,7 @@ public final class Assessor {
             results.reserveCapacity(manifests.count)
             sortIntoBuckets(host.files)
             for index in manifests.indices {
-                results.append(try decide(manifest: index, context: host.context, recorded: recorded[index],
+                results.append(try decide(manifest: index, context: host.context, recorded: recorded[index], credit: credits[index],
                                           probe: probes[index], running: host.runningVersion, persist: persist))
             }
             outcome = HostOutcome(id: nextOutcome, results: results, compliant: results.allSatisfy { $0.verdict.isCompliant })
@@ -173,7 +199,7 @@ public final class Assessor {
 
     /// Per manifest, the first bound check with sessions on the host, and its combined outcome.
     private func appliedBehaviour(_ behaviour: [BehaviourEvidence]) -> [AppliedBehaviour?] {
-        guard !behaviour.isEmpty else { return Array(repeating: nil, count: manifests.count) }
+        guard !behaviour.isEmpty else { return notProbed }
         var combined: [CheckID: ProbeOutcome] = [:]
         for evidence in behaviour {
             if let outcome = ProbeOutcome.combine(evidence.outcomes) { combined[evidence.check] = outcome }
@@ -198,10 +224,11 @@ public final class Assessor {
         }
     }
 
-    private func decide(manifest index: Int, context: VerdictRules.HostContext, recorded: Bool, probe: AppliedBehaviour?,
+    private func decide(manifest index: Int, context: VerdictRules.HostContext, recorded: Bool, credit: SupersedenceChain?,
+                        probe: AppliedBehaviour?,
                         running: FileVersion?, persist: (HostKBResult) throws -> Int64) rethrows -> StoredResult {
         let manifest = manifests[index]
-        let key = FileKey(manifest: index, context: context, files: buckets[index], recorded: recorded)
+        let key = FileKey(manifest: index, context: context, files: buckets[index], recorded: recorded, credit: credit)
         let file: FileMemo
         if let known = fileMemo[key] {
             file = known
@@ -209,8 +236,10 @@ public final class Assessor {
             let installed = buckets[index].map {
                 InstalledFile(host: "", path: $0.path, fileName: $0.fileName, version: $0.version, versionText: $0.versionText, size: $0.size)
             }
-            let assessment = VerdictRules.assess(host: context, kb: manifest.kb, prerequisiteServicePack: manifest.prerequisiteServicePack,
-                                                 rows: manifest.rows, files: installed, hotfixRecorded: recorded)
+            let assessment = supersedence.apply(
+                to: VerdictRules.assess(host: context, kb: manifest.kb, prerequisiteServicePack: manifest.prerequisiteServicePack,
+                                        rows: manifest.rows, files: installed, hotfixRecorded: recorded),
+                manifest: manifest, host: context, recorded: recorded, credit: credit, hasFileEvidence: !installed.isEmpty)
             file = FileMemo(assessment: assessment, requirement: VerdictRules.runningRequirement(host: context, rows: manifest.rows),
                             slot: nextSlot)
             nextSlot += 1
@@ -264,20 +293,26 @@ struct AppliedBehaviour: Hashable {
 
 /// A result as the store keeps it: the id it was persisted under and its verdict.
 public struct StoredResult: Sendable, Hashable {
+    /// The id the store persisted the result under.
     public var id: Int64
+    /// The result's verdict (kept so counts need not read the result back).
     public var verdict: Verdict
 }
 
 /// What a host comes to: (id, verdict) per KB in manifest order. Hosts alike share one outcome;
 /// `id` tells distinct outcomes apart (a store may cache its encoding of one by it).
 public struct HostOutcome: Sendable {
+    /// Tells distinct outcomes apart within a run (alike hosts share one).
     public var id: Int
+    /// One stored result per KB, in manifest order.
     public var results: [StoredResult]
     /// Whether every result is compliant.
     public var compliant: Bool
 }
 
 extension Verdict {
-    /// Position in ``Verdict/allCases`` (for flat count arrays).
-    var index: Int { Verdict.allCases.firstIndex(of: self)! }
+    private static let order = Verdict.allCases
+
+    /// Position in ``Verdict/allCases`` (for flat count arrays); `allCases` is built once.
+    var index: Int { Verdict.order.firstIndex(of: self)! }
 }

@@ -3,6 +3,7 @@ import AuditCore
 /// The decision for one host and one KB with the evidence behind it: the one result shape that the
 /// engine produces, the store persists (typed columns, no text parsed back) and the reports render.
 public struct HostKBResult: Sendable, Hashable {
+    /// The KB decided.
     public var kb: KBNumber
     /// The verdict after all evidence is reconciled.
     public var verdict: Verdict
@@ -19,10 +20,13 @@ public struct HostKBResult: Sendable, Hashable {
     public var reason: String
     /// The manifest file the file verdict rests on.
     public var fileName: String?
+    /// The version the deciding manifest row requires.
     public var requiredVersion: FileVersion?
+    /// The version found on the host for that file (nil: not found or unreadable).
     public var foundVersion: FileVersion?
     /// Where the deciding file was found on the host.
     public var path: String?
+    /// Odd evidence beside the verdict, for an auditor's look.
     public var anomalies: [Anomaly]
     /// The manifest rows that apply to the host's product, platform and service pack (filled by
     /// readers that have the manifests at hand; not stored with the result).

@@ -3,10 +3,12 @@ import AuditCore
 /// The waiver that touched one result: in force (the result is an accepted risk) or expired (the
 /// result is non-compliant again and the report says which waiver ran out).
 public struct ResultWaiver: Sendable, Hashable {
+    /// The waiver, with the file and line it was written at.
     public var waiver: Waiver
     /// Whether the waiver had expired when the run was assessed.
     public var expired: Bool
 
+    /// A waiver's note on a result.
     public init(waiver: Waiver, expired: Bool) {
         self.waiver = waiver
         self.expired = expired

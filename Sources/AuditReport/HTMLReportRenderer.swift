@@ -43,6 +43,19 @@ final class HTMLReportRenderer: ReportRenderer {
     /// Every input value goes through here before the template escapes it.
     static func text(_ value: String?) -> String { Escaping.visibleText(value ?? "") }
 
+    /// The view of a KB's CVEs (from a vendor feed): highest severity, max CVSS, exploited, one row per CVE.
+    private static func risk(_ risk: KBRisk) -> [String: Any] {
+        var view: [String: Any] = ["count": String(risk.cves.count), "severity": risk.highestSeverity?.rawValue ?? "-",
+                                   "cvss": risk.maxCVSS.map { String($0) } ?? "-",
+                                   "cves": risk.cves.map { cve -> [String: Any] in
+                                       ["cve": text(cve.cve.text), "severity": cve.severity?.rawValue ?? "-",
+                                        "cvss": cve.cvssBase.map { String($0) } ?? "-", "title": text(cve.title),
+                                        "exploited": cve.exploited == true ? "yes" : cve.exploited == false ? "no" : "-"]
+                                   }]
+        if risk.exploited { view["exploited"] = true }
+        return view
+    }
+
     func begin(_ header: ReportHeader) throws {
         let (metadata, kbs, summary) = (header.metadata, header.kbs, header.summary)
         var kbColumns = kbs.map(\.kb)
@@ -67,6 +80,7 @@ final class HTMLReportRenderer: ReportRenderer {
                                        "rows": kb.rows.map(Self.row), "has_rows": !kb.rows.isEmpty]
             if let title = kb.title { view["title"] = Self.text(title) }
             if let sp = ReportText.servicePack(kb.prerequisiteServicePack) { view["prerequisite"] = sp }
+            if let risk = kb.risk { view["risk"] = Self.risk(risk) }
             return view
         }
         let platformRows = ReportText.sortedPlatforms(summary.byPlatform.keys).map { (label: Self.text($0), counts: summary.byPlatform[$0]!) }

@@ -69,6 +69,9 @@ enum HTMLTemplates {
   <article class="kb">
     <h3>{{kb}}{{#title}} <span class="title">{{.}}</span>{{/title}}</h3>
     <p class="facts">{{#prerequisite}}Requires {{.}} · {{/prerequisite}}{{rowCount}} file row(s)</p>
+    {{#risk}}<p class="facts risk">Fixes {{count}} CVE(s) · highest severity <strong>{{severity}}</strong> · max CVSS {{cvss}}{{#exploited}} · <strong>exploited</strong>{{/exploited}}</p>
+    <table class="grid cves"><thead><tr><th>CVE</th><th>Severity</th><th>CVSS</th><th>Title</th><th>Exploited</th></tr></thead>
+    <tbody>{{#cves}}<tr><td class="mono">{{cve}}</td><td>{{severity}}</td><td class="num">{{cvss}}</td><td>{{title}}</td><td>{{exploited}}</td></tr>{{/cves}}</tbody></table>{{/risk}}
     {{#has_rows}}
     <table class="grid rows"><thead><tr><th>File</th><th>Version</th><th>Product</th><th>Platform</th><th>SP</th><th>Branch</th><th>Size</th><th>Date (UTC)</th></tr></thead>
     <tbody>{{#rows}}<tr><td>{{file}}</td><td class="mono">{{version}}</td><td>{{product}}</td><td>{{platform}}</td><td>{{servicePack}}</td><td>{{branch}}</td><td class="num">{{size}}</td><td>{{timestamp}}</td></tr>{{/rows}}</tbody></table>

@@ -86,12 +86,24 @@ final class JSONReportRenderer: ReportRenderer {
     }
 
     static func kb(_ kb: ReportKB) -> JSONValue {
-        .object([
+        var fields: [(String, JSONValue)] = [
             ("kb", .string(kb.kb.description)),
             ("title", .optional(kb.title)),
             ("prerequisiteServicePack", .optional(ReportText.servicePack(kb.prerequisiteServicePack))),
             ("files", .array(kb.rows.map(row))),
-        ])
+        ]
+        // Only when a vendor feed names CVEs for the KB (reports without feeds are unchanged).
+        if let risk = kb.risk {
+            fields.append(("highestSeverity", .optional(risk.highestSeverity?.rawValue)))
+            fields.append(("maxCVSS", risk.maxCVSS.map(JSONValue.double) ?? .null))
+            fields.append(("exploited", .bool(risk.exploited)))
+            fields.append(("cves", .array(risk.cves.map { cve in
+                .object([("cve", .string(cve.cve.text)), ("title", .optional(cve.title)), ("severity", .optional(cve.severity?.rawValue)),
+                         ("cvss", cve.cvssBase.map(JSONValue.double) ?? .null), ("exploited", .bool(cve.exploited == true)),
+                         ("publiclyDisclosed", .bool(cve.publiclyDisclosed == true))])
+            })))
+        }
+        return .object(fields)
     }
 
     /// The evidence fields of a result (inline when the evidence table is full, or in `evidence`).

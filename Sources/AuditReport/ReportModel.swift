@@ -49,9 +49,12 @@ public struct ReportKB: Sendable, Hashable {
     public var title: String?
     public var prerequisiteServicePack: Int?
     public var rows: [ManifestRow]
+    /// The CVEs the KB fixes, with severity, CVSS and exploited flag, when a vendor feed names them.
+    public var risk: KBRisk?
 
-    public init(kb: KBNumber, title: String? = nil, prerequisiteServicePack: Int? = nil, rows: [ManifestRow] = []) {
+    public init(kb: KBNumber, title: String? = nil, prerequisiteServicePack: Int? = nil, rows: [ManifestRow] = [], risk: KBRisk? = nil) {
         self.kb = kb
+        self.risk = risk
         self.title = title
         self.prerequisiteServicePack = prerequisiteServicePack
         self.rows = rows

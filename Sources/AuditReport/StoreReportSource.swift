@@ -14,6 +14,8 @@ public struct StoreReportSource: ReportSource {
     private let manifests: [Manifest]
     /// The run the latest is compared with (nil: the one before it).
     let since: RunSelector?
+    /// What the vendor feeds say (CVEs, severity per KB); nil when the store has none.
+    public var feedKnowledge: FeedKnowledge?
 
     /// A source over `snapshot`, limited to `kbs` (every assessed KB when empty); "what changed"
     /// compares the latest run with `since` (the run before it when nil).
@@ -39,7 +41,8 @@ public struct StoreReportSource: ReportSource {
     }
 
     public func kbs() throws -> [ReportKB] {
-        manifests.map { ReportKB(kb: $0.kb, title: $0.title, prerequisiteServicePack: $0.prerequisiteServicePack, rows: $0.rows) }
+        manifests.map { ReportKB(kb: $0.kb, title: $0.title, prerequisiteServicePack: $0.prerequisiteServicePack, rows: $0.rows,
+                                 risk: feedKnowledge?.risk(of: $0.kb)) }
     }
 
     public func summary() throws -> ReportSummary {

@@ -33,8 +33,23 @@ final class XMLReportRenderer: ReportRenderer {
             try xml.start("kb")
             try xml.attribute("id", kb.kb.description)
             try xml.attribute("prerequisite-service-pack", ReportText.servicePack(kb.prerequisiteServicePack))
+            if let risk = kb.risk {
+                try xml.attribute("highest-severity", risk.highestSeverity?.rawValue)
+                try xml.attribute("max-cvss", risk.maxCVSS.map { String($0) })
+                try xml.attribute("exploited", risk.exploited ? "true" : "false")
+            }
             try xml.element("title", kb.title)
             for row in kb.rows { try writeRow("file", row) }
+            for cve in kb.risk?.cves ?? [] {
+                try xml.start("cve")
+                try xml.attribute("id", cve.cve.text)
+                try xml.attribute("severity", cve.severity?.rawValue)
+                try xml.attribute("cvss", cve.cvssBase.map { String($0) })
+                try xml.attribute("exploited", cve.exploited.map { $0 ? "true" : "false" })
+                try xml.attribute("publicly-disclosed", cve.publiclyDisclosed.map { $0 ? "true" : "false" })
+                try xml.text(cve.title ?? "")
+                try xml.end()
+            }
             try xml.end()
         }
         try xml.end()

@@ -5,12 +5,17 @@ import AuditEngine
 /// The result's own fields read through it (`item.verdict` is `item.result.verdict`).
 @dynamicMemberLookup
 public struct AssessedResult: Sendable, Hashable {
+    /// The host's name.
     public var host: String
+    /// The host's SMTP address.
     public var address: String?
+    /// The host's platform (nil: unknown).
     public var platform: Platform?
+    /// The host's service pack (nil: unknown).
     public var servicePack: ServicePack?
     /// The host's SMTP greeting the run used (nil: none recorded).
     public var greeting: String?
+    /// The result itself, typed.
     public var result: HostKBResult
 
     /// A result of `host`.

@@ -74,6 +74,13 @@ public protocol AssessmentSession: AnyObject {
     func finish(_ summary: (_ runID: Int64, _ at: String) -> AssessmentSummary) throws -> AssessmentSummary
     /// The run's time (waivers are judged at it unless the caller gives another).
     var at: String { get }
+    /// Asks that hosts' hotfix records of these KBs (those superseding the run's KBs) come with the evidence too.
+    func includeRecords(of kbs: Set<KBNumber>)
+}
+
+extension AssessmentSession {
+    /// Backends that only read the run's KBs' records give no supersedence credit from records.
+    public func includeRecords(of kbs: Set<KBNumber>) {}
 }
 
 extension AuditStore {
@@ -81,11 +88,13 @@ extension AuditStore {
     /// keeping the newest `keepRuns` runs. Behaviour evidence applies only to the KBs `bindings` says its
     /// check confirms.
     public func assess(kbs: [KBNumber] = [], bindings: CheckBindings = CheckBindings(), keepRuns: Int = 30,
-                       waivers: WaiverFile? = nil, waiversAt: UTCDateTime? = nil) throws -> AssessmentSummary {
+                       waivers: WaiverFile? = nil, waiversAt: UTCDateTime? = nil,
+                       supersedence: SupersedenceEvidence = .none) throws -> AssessmentSummary {
         try withAssessmentSession(kbs: kbs, keepRuns: keepRuns) { session in
             let date = waiversAt ?? UTCDateTime(iso8601: session.at) ?? UTCDateTime(year: 1970, month: 1, day: 1)!
             let engine = Assessor(manifests: session.manifests, bindings: bindings,
-                                  waivers: waivers.map { WaiverMatcher(waivers: $0.waivers, at: date) })
+                                  waivers: waivers.map { WaiverMatcher(waivers: $0.waivers, at: date) }, supersedence: supersedence)
+            session.includeRecords(of: supersedence.superseding(session.manifests.map(\.kb)))
             try session.forEachHost(relevantFileNames: engine.relevantFileNames) { evidence, greeting in
                 let outcome = try engine.assess(evidence, persist: session.storeResult)
                 try session.storeHost(id: evidence.id, outcome: outcome, greeting: greeting)
@@ -143,11 +152,15 @@ public protocol AssessedHostCursor: AnyObject {
 
 /// A kept assessment run: when, over which KBs, how many hosts and how many compliant on every KB.
 public struct StoredRun: Sendable, Hashable {
+    /// The run's id (what `report --since` takes).
     public var id: Int64
     /// ISO 8601 UTC.
     public var at: String
+    /// The KBs the run assessed.
     public var kbs: [KBNumber]
+    /// Hosts with results in the run.
     public var hosts: Int
+    /// Hosts whose every result in the run is compliant.
     public var compliantHosts: Int
 
     /// A run.
@@ -162,11 +175,15 @@ public struct StoredRun: Sendable, Hashable {
 
 /// An input file recorded at import.
 public struct StoreInput: Sendable, Hashable {
+    /// The input's path as given at import.
     public var path: String
     /// `manifest`, `inventory` (or `feed`).
     public var kind: String
+    /// SHA-256 (hex) of the bytes read.
     public var sha256: String
+    /// The format the input was read as.
     public var format: String
+    /// When it was imported, ISO 8601 UTC.
     public var importedAt: String
 
     /// An input.
@@ -184,6 +201,7 @@ public struct StoreInput: Sendable, Hashable {
 /// listings and reports carry; the facts read through it (`host.name` is `host.facts.name`).
 @dynamicMemberLookup
 public struct StoredHost: Sendable, Hashable {
+    /// The merged, typed facts (name, address, product, service pack, platform).
     public var facts: HostFacts
     /// The inventory formats that described the host.
     public var sources: [String]
@@ -205,8 +223,11 @@ public struct StoredHost: Sendable, Hashable {
 /// through it (`assessed.name` is `assessed.host.name`).
 @dynamicMemberLookup
 public struct AssessedHost: Sendable {
+    /// The host's facts.
     public var host: StoredHost
+    /// One result per KB of the run.
     public var results: [HostKBResult]
+    /// The sessions of each check's latest campaign on the host.
     public var probes: [ProbeEvidence]
     /// The greeting the latest assessment used (nil: none recorded).
     public var greeting: GreetingObservation?

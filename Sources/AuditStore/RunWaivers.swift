@@ -3,8 +3,11 @@ import AuditEngine
 
 /// A waiver file as `assess --waivers FILE` read it: where from, its SHA-256 and its waivers.
 public struct WaiverFile: Sendable, Hashable {
+    /// The file as given to `--waivers` (nil: not from a file).
     public var path: String?
+    /// SHA-256 (hex) of the file's bytes.
     public var sha256: String?
+    /// The waivers in file order.
     public var waivers: [Waiver]
 
     /// A waiver file's content.
@@ -29,12 +32,15 @@ public enum WaiverState: String, Sendable, Hashable, CaseIterable {
 
 /// The waivers a run was assessed with, as stored with the run.
 public struct StoredWaivers: Sendable, Hashable {
+    /// The waiver file the run was given.
     public var file: String?
+    /// SHA-256 (hex) of the file's bytes.
     public var sha256: String?
     /// The run's time, ISO 8601 UTC: when the waivers were judged.
     public var appliedAt: String
     /// Every waiver in file order with what became of it.
     public var waivers: [(waiver: Waiver, state: WaiverState)]
+    /// Results the waivers turned into accepted risks.
     public var acceptedResults: Int
 
     /// A run's waivers.
@@ -56,11 +62,13 @@ public struct StoredWaivers: Sendable, Hashable {
         }, acceptedResults: acceptedResults)
     }
 
+    /// Equal when every field and every waiver's state are.
     public static func == (lhs: StoredWaivers, rhs: StoredWaivers) -> Bool {
         lhs.file == rhs.file && lhs.sha256 == rhs.sha256 && lhs.appliedAt == rhs.appliedAt && lhs.acceptedResults == rhs.acceptedResults
             && lhs.waivers.map(\.waiver) == rhs.waivers.map(\.waiver) && lhs.waivers.map(\.state) == rhs.waivers.map(\.state)
     }
 
+    /// Hashes the file, the time and the waivers.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(file)
         hasher.combine(appliedAt)

@@ -5,8 +5,11 @@ import AuditEngine
 /// the verdicts of the latest run. The facts read through it (`summary.name` is `summary.host.name`).
 @dynamicMemberLookup
 public struct HostSummary: Sendable, Hashable {
+    /// The host's facts.
     public var host: StoredHost
+    /// Installed files recorded for the host.
     public var fileCount: Int
+    /// Hotfixes its inventories record as installed.
     public var hotfixCount: Int
     /// KB → verdict of the latest assessment.
     public var verdicts: [KBNumber: Verdict]
@@ -48,10 +51,15 @@ extension HostSummary: Encodable {
 
 /// An installed file as stored.
 public struct FileFact: Sendable, Hashable, Codable {
+    /// Full path as reported (empty when only the name is known).
     public var path: String
+    /// The file name as reported.
     public var fileName: String
+    /// The version text as the inventory wrote it.
     public var version: String
+    /// Size in bytes, when known.
     public var size: Int?
+    /// The inventory format that reported it.
     public var source: String
 
     /// A value with every field given.
@@ -66,8 +74,11 @@ public struct FileFact: Sendable, Hashable, Codable {
 
 /// A recorded hotfix as stored.
 public struct HotfixFact: Sendable, Hashable, Codable {
+    /// The KB, as `KB912341`.
     public var kb: String
+    /// The install date the inventory gave, as written.
     public var installedOn: String?
+    /// The inventory format that recorded the hotfix.
     public var source: String
 
     /// A value with every field given.
@@ -80,10 +91,15 @@ public struct HotfixFact: Sendable, Hashable, Codable {
 
 /// Everything about one host: facts, files, hotfixes, latest verdicts and probe sessions.
 public struct HostDetail: Sendable {
+    /// The host's facts and counts.
     public var summary: HostSummary
+    /// Every installed file recorded.
     public var files: [FileFact]
+    /// Every hotfix recorded as installed.
     public var hotfixes: [HotfixFact]
+    /// The latest run's results.
     public var results: [AssessedResult]
+    /// The sessions of each check's latest campaign.
     public var probes: [ProbeEvidence]
 
     /// A value with every field given.
@@ -98,11 +114,17 @@ public struct HostDetail: Sendable {
 
 /// What `import-manifest` wrote for one KB.
 public struct ManifestImportSummary: Sendable, Hashable {
+    /// The KB imported.
     public var kb: KBNumber
+    /// The article's title, when it has one.
     public var title: String?
+    /// The service pack the hotfix requires (nil: none stated).
     public var prerequisiteServicePack: Int?
+    /// Products the rows name.
     public var products: [String]
+    /// Platforms the rows name.
     public var platforms: [String]
+    /// File rows stored.
     public var rowCount: Int
     /// Rows of an earlier import of this KB that were replaced.
     public var replacedRows: Int
@@ -121,12 +143,19 @@ public struct ManifestImportSummary: Sendable, Hashable {
 
 /// A KB as listed by `manifests`.
 public struct StoredKB: Sendable, Hashable, Codable {
+    /// The KB, as `KB912341`.
     public var kb: String
+    /// The article's title, when it has one.
     public var title: String?
+    /// The service pack the hotfix requires (nil: none stated).
     public var prerequisiteServicePack: Int?
+    /// The file the manifest was imported from.
     public var sourceFile: String
+    /// SHA-256 (hex) of that file.
     public var sourceSHA256: String
+    /// When it was imported, ISO 8601 UTC.
     public var importedAt: String
+    /// File rows stored.
     public var rowCount: Int
 
     /// A value with every field given.
@@ -143,6 +172,7 @@ public struct StoredKB: Sendable, Hashable, Codable {
 
 /// A value in the store that its reader cannot take (a store written by a newer tool, or edited by hand).
 public struct StoredValueError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong, naming the table or row.
     public var description: String
 
     /// A value with every field given.
@@ -153,7 +183,9 @@ public struct StoredValueError: Error, Sendable, CustomStringConvertible {
 
 /// A host the probe may trigger: its name and SMTP address from the inventory.
 public struct StoredProbeTarget: Sendable, Hashable {
+    /// The host's name in the store.
     public var host: String
+    /// The SMTP address to trigger (nil: none recorded).
     public var address: String?
 
     /// A value with every field given.
@@ -165,17 +197,25 @@ public struct StoredProbeTarget: Sendable, Hashable {
 
 /// What `import-inventory` wrote.
 public struct InventoryImportSummary: Sendable, Hashable {
+    /// Input files read.
     public var files = 0
+    /// Records read from them.
     public var records = 0
+    /// Distinct hosts the records named.
     public var hosts = 0
+    /// Hosts the store did not know before.
     public var newHosts = 0
+    /// Installed-file versions written.
     public var installedFiles = 0
+    /// Hotfix records written.
     public var hotfixes = 0
+    /// File versions from an earlier import of the same kind of source that were replaced.
     public var replacedFiles = 0
     /// Hotfix-list entries that name no KB, kept as text (`File 1`).
     public var rawHotfixEntries = 0
     /// Warnings the readers reported (printed by the caller as they come).
     public var warnings = 0
+    /// Zero counts.
     public init() {}
 }
 
@@ -186,6 +226,7 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
     case unknownKB(KBNumber)
     case noManifests
 
+    /// What the store could not do, and what to run first.
     public var description: String {
         switch self {
         case .emptyHostName: "a record has an empty host name"
@@ -205,6 +246,7 @@ public struct InventoryStream {
     /// and returns the SHA-256 (hex) of the bytes read.
     public var read: (_ begin: (_ format: String) throws -> Void, _ sink: (InventoryRecord) throws -> Void) throws -> String
 
+    /// A stream of `path` whose reader reports the format, streams the records and returns the digest.
     public init(path: String, read: @escaping (_ begin: (_ format: String) throws -> Void,
                                                _ sink: (InventoryRecord) throws -> Void) throws -> String) {
         self.path = path
@@ -214,9 +256,13 @@ public struct InventoryStream {
 
 /// An input file as recorded in the store (path as given, its SHA-256, the format read).
 public struct SourceFile: Sendable, Hashable {
+    /// The input's path as given.
     public var path: String
+    /// SHA-256 (hex) of the bytes read.
     public var sha256: String
+    /// The format it was read as.
     public var format: String
+    /// An input's record.
     public init(path: String, sha256: String, format: String) {
         self.path = path
         self.sha256 = sha256

@@ -107,8 +107,15 @@ final class SQLiteAssessmentSession: AssessmentSession {
     }
 
     func forEachHost(relevantFileNames: Set<String>, _ body: (HostEvidence, Int64?) throws -> Void) throws {
-        try HostEvidenceReader(db: db, kbs: manifests.map(\.kb)).forEachHost(body)
+        var reader = HostEvidenceReader(db: db, kbs: manifests.map(\.kb))
+        reader.alsoRecords = recordsAlso.subtracting(manifests.map(\.kb)).sorted()
+        try reader.forEachHost(body)
     }
+
+    /// KBs superseding the run's, whose hotfix records are read too (supersedence credit).
+    private var recordsAlso: Set<KBNumber> = []
+
+    func includeRecords(of kbs: Set<KBNumber>) { recordsAlso = kbs }
 
     func storeResult(_ result: HostKBResult) throws -> Int64 {
         try insertEvidence.execute(arguments: EvidenceRecord(runID: runID, result).insertArguments)

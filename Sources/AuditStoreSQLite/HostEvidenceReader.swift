@@ -10,6 +10,8 @@ import GRDBSQLite
 struct HostEvidenceReader {
     let db: Database
     let kbs: [KBNumber]
+    /// KBs (superseding the run's) whose hotfix records are read too; their files are not.
+    var alsoRecords: [KBNumber] = []
 
     /// The columns of the one-pass query, by position.
     private enum Column: Int32 {
@@ -21,7 +23,8 @@ struct HostEvidenceReader {
     func forEachHost(_ body: (HostEvidence, Int64?) throws -> Void) throws {
         let kbList = kbs.map { String($0.number) }.joined(separator: ",")
         var hotfixes: [Int64: Set<KBNumber>] = [:]
-        let hotfixCursor = try Row.fetchCursor(db, sql: "SELECT host_id, kb_number FROM installed_hotfix WHERE kb_number IN (\(kbList))")
+        let recordList = (kbs + alsoRecords).map { String($0.number) }.joined(separator: ",")
+        let hotfixCursor = try Row.fetchCursor(db, sql: "SELECT host_id, kb_number FROM installed_hotfix WHERE kb_number IN (\(recordList))")
         while let row = try hotfixCursor.next() { hotfixes[row["host_id"], default: []].insert(KBNumber(row["kb_number"] as Int)) }
 
         // Each check's outcomes from its latest campaign per host.
@@ -78,7 +81,9 @@ struct HostEvidenceReader {
         func emit() throws {
             guard var host = current else { return }
             host.recordedKBs = hotfixes[host.id] ?? []
-            host.behaviour = (behaviour[host.id] ?? [:]).sorted { $0.key < $1.key }.map { BehaviourEvidence(check: $0.key, outcomes: $0.value) }
+            if let checks = behaviour[host.id] {
+                host.behaviour = checks.sorted { $0.key < $1.key }.map { BehaviourEvidence(check: $0.key, outcomes: $0.value) }
+            }
             let greeting = greetings[host.id]
             host.runningVersion = greeting?.version
             try body(host, greeting?.id)
@@ -113,10 +118,8 @@ struct HostEvidenceReader {
                 if let major = int(.major), let minor = int(.minor), let build = int(.build), let revision = int(.revision) {
                     version = FileVersion(major, minor, build, revision, branch: text(.branch))
                 }
-                let stored = text(.versionText)
-                let versionText = stored ?? version?.numericString ?? ""
                 current?.files.append(EvidenceFile(ref: ref, path: names.path, fileName: names.fileName, version: version,
-                                                   versionText: versionText, size: int(.size)))
+                                                   storedVersionText: text(.versionText), size: int(.size)))
             }
         }
         sqlite3_reset(raw)

@@ -311,6 +311,7 @@ enum Schema {
         }
         registerTypedResults(&migrator)
         registerWaivers(&migrator)
+        registerFeeds(&migrator)
         return migrator
     }
 }

@@ -8,17 +8,20 @@ import GRDB
 public struct StoreSnapshot: StoreSnapshotReader {
     let db: Database
 
+    /// Every input recorded at import, by kind and path.
     public func inputs() throws -> [StoreInput] {
         try Row.fetchAll(db, sql: "SELECT path, kind, sha256, format, imported_at FROM import_source ORDER BY kind, path").map {
             StoreInput(path: $0["path"], kind: $0["kind"], sha256: $0["sha256"], format: $0["format"], importedAt: $0["imported_at"])
         }
     }
 
+    /// When the latest run was made and which KBs it covered.
     public func latestRun() throws -> (at: String, kbs: [KBNumber])? {
         guard let row = try Row.fetchOne(db, sql: "SELECT at, kbs FROM assessment_run ORDER BY id DESC LIMIT 1") else { return nil }
         return (row["at"], try Self.kbList(row["kbs"]))
     }
 
+    /// The manifests of `kbs` (every KB when empty).
     public func manifests(_ kbs: [KBNumber]) throws -> [Manifest] {
         let numbers = try kbs.isEmpty ? Int.fetchAll(db, sql: "SELECT number FROM kb ORDER BY number").map(KBNumber.init) : kbs.sorted()
         return try numbers.compactMap { try AuditDatabase.loadManifest(db, $0) }
@@ -28,6 +31,7 @@ public struct StoreSnapshot: StoreSnapshotReader {
         kbs.isEmpty ? "" : " AND e.kb_number IN (\(kbs.map { String($0.number) }.joined(separator: ",")))"
     }
 
+    /// Result counts of the latest run per platform, KB and verdict, in one aggregate query.
     public func verdictCounts(_ kbs: [KBNumber]) throws -> [(platform: String, kb: KBNumber, verdict: Verdict, count: Int)] {
         try Row.fetchAll(db, sql: """
             SELECT COALESCE(h.platform, 'unknown') AS platform, e.kb_number, e.verdict, count(*) AS n
@@ -41,6 +45,7 @@ public struct StoreSnapshot: StoreSnapshotReader {
         }
     }
 
+    /// Hosts of the latest run, and how many are compliant on every KB (from the stored flag).
     public func hostCounts(_ kbs: [KBNumber]) throws -> (hosts: Int, compliant: Int) {
         // Over every KB of the run the host row says it; over a subset, its results are looked at.
         let row = try kbs.isEmpty
@@ -58,6 +63,7 @@ public struct StoreSnapshot: StoreSnapshotReader {
         return (row?["hosts"] ?? 0, row?["compliant"] ?? 0)
     }
 
+    /// Every kept run with its host counts, oldest first.
     public func runs() throws -> [StoredRun] {
         try Row.fetchAll(db, sql: """
             SELECT r.id, r.at, r.kbs, count(a.host_id) AS hosts, COALESCE(sum(a.compliant), 0) AS compliant
@@ -68,6 +74,7 @@ public struct StoreSnapshot: StoreSnapshotReader {
         }
     }
 
+    /// The waivers stored with a run (the latest when nil).
     public func waivers(run: Int64?) throws -> StoredWaivers? {
         let runCondition = run.map { "id = \($0)" } ?? "id = (SELECT max(id) FROM assessment_run)"
         guard let head = try Row.fetchOne(db, sql: "SELECT id, at, waiver_file, waiver_sha256, accepted_results FROM assessment_run WHERE \(runCondition)")
@@ -101,11 +108,13 @@ public struct StoreSnapshot: StoreSnapshotReader {
         }
     }
 
+    /// Every host of a run with its results and probe sessions, in name order.
     public func forEachAssessedHost(_ kbs: [KBNumber], run: Int64?, _ body: (AssessedHost) throws -> Void) throws {
         let cursor = try assessedHosts(kbs, run: run, withProbes: true)
         while let host = try cursor.next() { try body(host) }
     }
 
+    /// A pull cursor over a run's hosts in name order.
     public func assessedHosts(_ kbs: [KBNumber], run: Int64?, withProbes: Bool) throws -> any AssessedHostCursor {
         try SQLiteAssessedHostCursor(db: db, kbs: kbs, run: run, withProbes: withProbes)
     }

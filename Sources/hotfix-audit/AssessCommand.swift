@@ -27,20 +27,35 @@ struct AssessCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
     @Option(help: "List at most this many non-compliant results in text output (0 = all).") var limit = 50
     @OptionGroup var checks: CheckOptions
+    @OptionGroup var feeds: FeedAssessOptions
     @OptionGroup var runs: RunOptions
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
         _ = try checks.bindings()
+        try feeds.validate()
         for item in kb where KBNumber(item) == nil { throw ValidationError("--kb '\(TerminalText.escaped(item))' is not a KB number") }
     }
 
     func run() async throws {
         let store = try database.open()
+        let supersedence = try feeds.evidence(store)
+        if !feeds.cve.isEmpty {
+            // File evidence counts for the per-CVE view when there are manifests to assess against.
+            if try !store.storedKBs().isEmpty {
+                _ = try store.assess(kbs: kb.compactMap { KBNumber($0) }, bindings: try checks.bindings(), keepRuns: runs.keepRuns,
+                                     waivers: try runs.waiverFile(), supersedence: supersedence)
+            }
+            return try feeds.reportCVEs(store, supersedence: supersedence, json: json)
+        }
         let summary = try store.assess(kbs: kb.compactMap { KBNumber($0) }, bindings: try checks.bindings(), keepRuns: runs.keepRuns,
-                                       waivers: try runs.waiverFile())
+                                       waivers: try runs.waiverFile(), supersedence: supersedence)
         try AssessmentPrinter(store: store, summary: summary, json: json, limit: limit).print()
         try runs.printWaivers(store: store)
+        if !json {
+            feeds.printDisagreements(supersedence)
+            try feeds.printRiskRanking(store, limit: limit)
+        }
         let code = try runs.exitCode(summary, store: store)
         if code != 0 { throw ExitCode(code) }
     }

@@ -2,7 +2,7 @@ import ArgumentParser
 
 extension HotfixAudit {
     static let commandList: [ParsableCommand.Type] = [
-        ImportManifestCommand.self, ManifestsCommand.self, ManifestCommand.self,
+        ImportManifestCommand.self, ManifestsCommand.self, ManifestCommand.self, ImportFeedCommand.self, KBCommand.self,
         ImportInventoryCommand.self, AssessCommand.self, HostsCommand.self, HostCommand.self,
         ProbeCommand.self, LabCommand.self, ReportCommand.self, ScanCommand.self, DemoCommand.self,
     ]

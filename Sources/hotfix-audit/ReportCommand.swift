@@ -70,9 +70,11 @@ struct ReportRun {
         let outputs = try outputs(at: date)
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
+        let feeds = try (store as? any FeedStore)?.feedKnowledge()
         try store.withSnapshot { snapshot in
-            let source = try StoreReportSource(snapshot: snapshot, database: store.location, toolVersion: HotfixAudit.version,
+            var source = try StoreReportSource(snapshot: snapshot, database: store.location, toolVersion: HotfixAudit.version,
                                                generatedAt: formatter.string(from: date), kbs: kbs, since: since)
+            source.feedKnowledge = feeds.flatMap { $0.isEmpty ? nil : $0 }
             _ = try ReportWriter.write(source: source, outputs: outputs)
         }
         return formats.compactMap { outputs[$0] }

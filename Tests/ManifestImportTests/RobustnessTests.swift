@@ -1,3 +1,4 @@
+import FleetLab
 import Testing
 import AuditCore
 @testable import ManifestImport
@@ -109,22 +110,10 @@ struct VariantTests {
 
 /// Hostile or random input never crashes, and large tables stay linear.
 struct HostileInputTests {
-    /// A small deterministic generator so failures reproduce.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func mutatedArticlesEitherParseOrFailWithAnImportError() throws {
         let base = Array(try String(contentsOfFile: FixtureSupport.manifestPath("KB935683.txt"), encoding: .utf8).utf8)
         let alphabet = Array("|\t \n-:,.0123456789xX86WOWSPabc\u{00}".utf8) + [0xFF, 0xC3]
-        var generator = SplitMix(state: 912341)
+        var generator = SplitMix64(seed: 912341)
         for _ in 0..<300 {
             var bytes = base
             for _ in 0..<Int.random(in: 1...20, using: &generator) {

@@ -1,11 +1,10 @@
-import AuditCore
-
 /// Products outside ``Product/known`` that headings name: server products (`SQL Server 2016`,
 /// `Exchange Server 5.5`, `ISA Server 2000`, `Proxy Server 2.0`, any `<Name> Server <version>`),
 /// older Windows (`Windows NT 4.0`, `Windows 98`, `Windows Me`), IIS, MDAC, the .NET Framework and
 /// Office applications. They are kept under a normalised name (`Exchange 2003 Server` → `Exchange Server 2003`,
-/// `Internet Information Services 6.0` → `IIS 6.0`) rather than refused.
-enum ProductNames {
+/// `Internet Information Services 6.0` → `IIS 6.0`) rather than refused. Shared by the manifest
+/// importer (headings) and the feed importer (product tree names), so both spell a product alike.
+public enum ProductNames {
     /// Word sequences (lowercased) that start a product name followed by a version, and the name they print as.
     static let families: [([String], String)] = [
         (["sharepoint", "portal", "server"], "SharePoint Portal Server"),
@@ -41,7 +40,7 @@ enum ProductNames {
     ]
 
     /// Products named in `words` (the lowercased, space-separated words of a heading), in order of appearance.
-    static func generic(in words: [Substring]) -> [Product] {
+    public static func generic(in words: [Substring]) -> [Product] {
         var found: [Product] = []
         func add(_ name: String) {
             let product = Product(name: name)
@@ -96,4 +95,11 @@ enum ProductNames {
     }
 
     private static func titleCased(_ word: Substring) -> String { word.prefix(1).uppercased() + word.dropFirst() }
+
+    /// Products named in free text (`Microsoft Office 2010 Service Pack 2 (32-bit editions)` → Office 2010):
+    /// the text is lowercased and cut into words the way ``Product/init(recognizing:)`` does.
+    public static func named(in text: some StringProtocol) -> [Product] {
+        let words = text.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == ".") })
+        return generic(in: words.map { $0.hasSuffix(".") ? $0.dropLast() : $0 })
+    }
 }
