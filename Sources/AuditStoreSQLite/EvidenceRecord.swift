@@ -136,7 +136,15 @@ struct HostRecord: FetchableRecord {
         case archText = "arch_text"
         case sources
         case lastSeen = "last_seen"
+
+        private static let order = Columns.allCases
+
+        /// The column's place in ``HostRecord/selection(_:)``.
+        var position: Int { Columns.order.firstIndex(of: self)! }
     }
+
+    /// The number of host columns a selection puts first.
+    static let width = Columns.allCases.count
 
     /// `alias.column` for each of ``Columns``, for a SELECT list.
     static func selection(_ alias: String) -> String {
@@ -154,20 +162,22 @@ struct HostRecord: FetchableRecord {
     var sources: [String]
     var lastSeen: String
 
+    /// Reads the host columns by position: every query that makes a HostRecord selects
+    /// ``selection(_:)`` first, so column `c` is at `c.position` (no by-name lookup per row).
     init(row: Row) throws {
-        id = row[Columns.id]
-        name = row[Columns.name]
-        address = row[Columns.address]
-        product = (row[Columns.product] as String?).map { Product(name: $0) }
-        osName = row[Columns.osName]
-        servicePack = (row[Columns.spLevel] as Int?).map { ServicePack(level: $0, branch: row[Columns.spBranch]) }
-        if let text: String = row[Columns.platform] {
+        id = row[Columns.id.position]
+        name = row[Columns.name.position]
+        address = row[Columns.address.position]
+        product = (row[Columns.product.position] as String?).map { Product(name: $0) }
+        osName = row[Columns.osName.position]
+        servicePack = (row[Columns.spLevel.position] as Int?).map { ServicePack(level: $0, branch: row[Columns.spBranch.position]) }
+        if let text: String = row[Columns.platform.position] {
             guard let known = Platform(rawValue: text) else { throw StoredValueError(description: "host '\(name)': bad platform '\(text)'") }
             platform = known
         }
-        architectureText = row[Columns.archText]
-        sources = (row[Columns.sources] as String).split(separator: ",").map(String.init)
-        lastSeen = row[Columns.lastSeen]
+        architectureText = row[Columns.archText.position]
+        sources = (row[Columns.sources.position] as String).split(separator: ",").map(String.init)
+        lastSeen = row[Columns.lastSeen.position]
     }
 
     /// The facts as the store protocol carries them.

@@ -150,18 +150,23 @@ final class SQLiteAssessedHostCursor: AssessedHostCursor {
     func next() throws -> AssessedHost? {
         guard let first = pending else { return nil }
         let host = try HostRecord(row: first)
-        let probed: Bool = first["probed"]
+        let evidence = HostRecord.width, probedColumn = HostRecord.width + 1
+        let probed: Bool = first[probedColumn]
         var assessed = AssessedHost(
             host: host.stored,
             probes: withProbes && probed ? try AuditDatabase.latestProbeSessions(db, hostID: host.id, hostName: host.name) : [],
-            greeting: (first["greeting"] as DatabaseValue).isNull ? nil
+            greeting: (first[greetingOffset + 3] as DatabaseValue).isNull ? nil
                 : try AuditDatabase.greetingObservation(first, offset: greetingOffset, hostName: host.name))
-        var row: Row? = first
-        while let current = row, current["id"] as Int64 == host.id {
-            assessed.results.append(try results.result(current["evidence_id"]))
-            row = try rows.next()?.copy()
+        assessed.results.append(try results.result(first[evidence]))
+        // The host's other rows follow; only the first row of the next host is kept (copied).
+        pending = nil
+        while let row = try rows.next() {
+            guard row[HostRecord.Columns.id.position] as Int64 == host.id else {
+                pending = row.copy()
+                break
+            }
+            assessed.results.append(try results.result(row[evidence]))
         }
-        pending = row
         return assessed
     }
 }
