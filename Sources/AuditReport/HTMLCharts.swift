@@ -57,7 +57,9 @@ enum HTMLCharts {
             legend.append(["x": String(x), "y": String(y), "tx": String(x + 15), "ty": String(y + 9),
                            "color": VerdictStyle.color(verdict), "label": VerdictStyle.label(verdict)])
         }
-        return ["title": title, "rows": rows, "legend": legend, "height": String(legendTop + 40)]
+        // Room for every legend line (three verdicts a line; seven verdicts make three lines).
+        let legendLines = (ReportText.verdictOrder.count + 2) / 3
+        return ["title": title, "rows": rows, "legend": legend, "height": String(legendTop + legendLines * 18 + 4)]
     }
 
     /// The share of compliant hosts per run as a polyline (oldest left), 0–100 % on the y axis.
