@@ -36,6 +36,9 @@ let package = Package(
         .target(name: "ManifestImport", dependencies: ["AuditCore", "ImportSupport"]),
         .target(name: "InventoryImport", dependencies: ["AuditCore", "ImportSupport", "CLibXML2"]),
         .target(name: "AuditStoreSQLite", dependencies: ["AuditCore", grdb, logging]),
+        // PostgreSQL through the system's libpq (no BoringSSL to compile on every clean build, unlike postgres-nio).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .target(name: "AuditStorePostgres", dependencies: ["AuditCore", "AuditStoreSQLite", "CLibPQ"]),
         // SMTP protocol core against NIOCore alone: codecs, state machines, classifier, tokens, the responder handler.
         .target(name: "SMTPProbe", dependencies: ["AuditCore", nioCore, "Digest", logging]),
         // Sockets (NIOPosix): the responder server, the trigger, campaigns.
@@ -64,6 +67,7 @@ let package = Package(
         .testTarget(name: "AuditStoreTests", dependencies: ["AuditStoreSQLite", "ManifestImport", "InventoryImport", grdb], exclude: ["Fixtures"]),
         .testTarget(name: "SMTPProbeTests", dependencies: ["TestHarness", "SMTPProbe", "SMTPProbeServer", "SMTPLab", nioCore, nioPosix, nioEmbedded], exclude: ["Fixtures"]),
         .testTarget(name: "AuditReportTests", dependencies: ["TestHarness", "AuditReport", "AuditStoreSQLite", "ManifestImport", "InventoryImport"], exclude: ["Fixtures"]),
+        .testTarget(name: "AuditStorePostgresTests", dependencies: ["AuditStorePostgres", "AuditStoreSQLite", "InventoryImport", "ManifestImport", "SMTPLab", "SMTPProbe", "hotfix-audit"]),
         .testTarget(name: "CLITests", dependencies: ["TestHarness", "hotfix-audit"], exclude: ["Fixtures"]),
     ]
 )
