@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "AuditStoreTests", dependencies: ["AuditStoreSQLite", "ManifestImport", "InventoryImport", grdb], exclude: ["Fixtures"]),
         .testTarget(name: "SMTPProbeTests", dependencies: ["TestHarness", "SMTPProbe", "SMTPProbeServer", "SMTPLab", nioCore, nioPosix, nioEmbedded], exclude: ["Fixtures"]),
         .testTarget(name: "AuditReportTests", dependencies: ["TestHarness", "AuditReport", "AuditStoreSQLite", "ManifestImport", "InventoryImport"], exclude: ["Fixtures"]),
-        .testTarget(name: "AuditStorePostgresTests", dependencies: ["AuditStorePostgres", "AuditStoreSQLite", "InventoryImport", "ManifestImport", "SMTPLab", "SMTPProbe", "hotfix-audit"]),
+        .testTarget(name: "AuditStorePostgresTests", dependencies: ["AuditStorePostgres", "AuditStoreSQLite", "InventoryImport", "ManifestImport", "SMTPLab", "SMTPProbe", "hotfix-audit", grdb]),
         .testTarget(name: "CLITests", dependencies: ["TestHarness", "hotfix-audit"], exclude: ["Fixtures"]),
     ]
 )
