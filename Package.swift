@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "AuditReport", dependencies: ["AuditCore", "AuditStoreSQLite", "CLibXML2", mustache]),
         .executableTarget(
             name: "hotfix-audit",
-            dependencies: ["AuditCore", "ManifestImport", "InventoryImport", "AuditStoreSQLite", "SMTPProbe", "SMTPProbeServer", "SMTPLab", "AuditReport",
+            dependencies: ["AuditCore", "ManifestImport", "InventoryImport", "AuditStoreSQLite", "AuditStorePostgres", "SMTPProbe", "SMTPProbeServer", "SMTPLab", "AuditReport",
                            argumentParser, logging, nioPosix, "Digest", "CStdio", "ImportSupport"]
         ),
 

@@ -18,7 +18,7 @@ struct DatabaseOptions: ParsableArguments {
     var path: String { db ?? ProcessInfo.processInfo.environment[Self.environmentKey] ?? "audit.sqlite" }
 
     /// Where the path came from, for messages: `--db` or `HOTFIX_AUDIT_DB`.
-    private var origin: String { db != nil ? "--db" : Self.environmentKey }
+    var origin: String { db != nil ? "--db" : Self.environmentKey }
 
     func validate() throws {
         if db == nil, ProcessInfo.processInfo.environment[Self.environmentKey] == nil { return }
@@ -27,6 +27,7 @@ struct DatabaseOptions: ParsableArguments {
 
     func open() throws -> AuditDatabase {
         try validate()
+        if let refusal = DatabaseLocation.sqliteOnlyRefusal(for: path, origin: origin) { throw ValidationError(refusal) }
         do {
             return try AuditDatabase(path: path, logger: Logger(label: "hotfix-audit.store"))
         } catch {

@@ -32,7 +32,8 @@ struct ImportInventoryCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let summary = try InventoryImportRun(files: files, format: InventoryFormat(rawValue: format), host: host).run(on: database.open())
+        let run = InventoryImportRun(files: files, format: InventoryFormat(rawValue: format), host: host)
+        let summary = try database.postgresURL.map { try run.run(onPostgres: $0) } ?? run.run(on: database.open())
         print("Imported \(summary.records) records from \(summary.files) file(s): \(summary.hosts) host(s) "
               + "(\(summary.newHosts) new), \(summary.installedFiles) file versions, \(summary.hotfixes) hotfixes"
               + (summary.rawHotfixEntries > 0 ? ", \(summary.rawHotfixEntries) hotfix entries without a KB kept as text" : "")
@@ -50,6 +51,11 @@ struct InventoryImportRun {
     var host: String?
 
     func run(on store: AuditDatabase) throws -> InventoryImportSummary {
+        try store.importInventories(streams: streams())
+    }
+
+    /// One stream per input file (a directory stands for its files), each read once when imported.
+    func streams() throws -> [InventoryStream] {
         var streams: [InventoryStream] = []
         let showProgress = Output.stderrIsTerminal
         for file in try Self.expand(files) {
@@ -79,7 +85,7 @@ struct InventoryImportRun {
                 return result.sha256
             })
         }
-        return try store.importInventories(streams: streams)
+        return streams
     }
 
     /// The warning for an input that was read without error but held no record (a header without rows,
