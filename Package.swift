@@ -35,20 +35,25 @@ let package = Package(
         .target(name: "ImportSupport", dependencies: ["AuditCore", "Digest"]),
         .target(name: "ManifestImport", dependencies: ["AuditCore", "ImportSupport"]),
         .target(name: "InventoryImport", dependencies: ["AuditCore", "ImportSupport", "CLibXML2"]),
-        .target(name: "AuditStoreSQLite", dependencies: ["AuditCore", grdb, logging]),
+        // The assessor: per-host evidence in, typed results out (no SQL, no I/O).
+        .target(name: "AuditEngine", dependencies: ["AuditCore"]),
+        // The store protocol and the values it carries, whatever the backend.
+        .target(name: "AuditStore", dependencies: ["AuditCore", "AuditEngine"]),
+        // The embedded default backend (SQLite through GRDB).
+        .target(name: "AuditStoreSQLite", dependencies: ["AuditCore", "AuditEngine", "AuditStore", grdb, logging]),
         // PostgreSQL through the system's libpq (no BoringSSL to compile on every clean build, unlike postgres-nio).
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
-        .target(name: "AuditStorePostgres", dependencies: ["AuditCore", "AuditStoreSQLite", "CLibPQ"]),
+        .target(name: "AuditStorePostgres", dependencies: ["AuditCore", "AuditEngine", "AuditStore", "CLibPQ"]),
         // SMTP protocol core against NIOCore alone: codecs, state machines, classifier, tokens, the responder handler.
         .target(name: "SMTPProbe", dependencies: ["AuditCore", nioCore, "Digest", logging]),
         // Sockets (NIOPosix): the responder server, the trigger, campaigns.
         .target(name: "SMTPProbeServer", dependencies: ["AuditCore", "SMTPProbe", nioCore, nioPosix, logging]),
         // Simulated relays for the lab, demo and tests: never part of a production probe.
         .target(name: "SMTPLab", dependencies: ["AuditCore", "SMTPProbe", "SMTPProbeServer", nioCore, nioPosix, logging]),
-        .target(name: "AuditReport", dependencies: ["AuditCore", "AuditStoreSQLite", "CLibXML2", mustache]),
+        .target(name: "AuditReport", dependencies: ["AuditCore", "AuditEngine", "AuditStore", "CLibXML2", mustache]),
         .executableTarget(
             name: "hotfix-audit",
-            dependencies: ["AuditCore", "ManifestImport", "InventoryImport", "AuditStoreSQLite", "AuditStorePostgres", "SMTPProbe", "SMTPProbeServer", "SMTPLab", "AuditReport",
+            dependencies: ["AuditCore", "ManifestImport", "InventoryImport", "AuditEngine", "AuditStore", "AuditStoreSQLite", "AuditStorePostgres", "SMTPProbe", "SMTPProbeServer", "SMTPLab", "AuditReport",
                            argumentParser, logging, nioPosix, "Digest", "CStdio", "ImportSupport"]
         ),
 
@@ -64,10 +69,11 @@ let package = Package(
         .testTarget(name: "AuditCoreTests", dependencies: ["AuditCore"], exclude: ["Fixtures"]),
         .testTarget(name: "ManifestImportTests", dependencies: ["TestHarness", "ManifestImport"], exclude: ["Fixtures"]),
         .testTarget(name: "InventoryImportTests", dependencies: ["TestHarness", "InventoryImport", "Digest"], exclude: ["Fixtures"]),
-        .testTarget(name: "AuditStoreTests", dependencies: ["AuditStoreSQLite", "ManifestImport", "InventoryImport", grdb], exclude: ["Fixtures"]),
+        .testTarget(name: "AuditEngineTests", dependencies: ["AuditEngine"]),
+        .testTarget(name: "AuditStoreTests", dependencies: ["AuditStore", "AuditEngine", "AuditStoreSQLite", "ManifestImport", "InventoryImport", grdb], exclude: ["Fixtures"]),
         .testTarget(name: "SMTPProbeTests", dependencies: ["TestHarness", "SMTPProbe", "SMTPProbeServer", "SMTPLab", nioCore, nioPosix, nioEmbedded], exclude: ["Fixtures"]),
-        .testTarget(name: "AuditReportTests", dependencies: ["TestHarness", "AuditReport", "AuditStoreSQLite", "ManifestImport", "InventoryImport"], exclude: ["Fixtures"]),
-        .testTarget(name: "AuditStorePostgresTests", dependencies: ["AuditStorePostgres", "AuditStoreSQLite", "InventoryImport", "ManifestImport", "SMTPLab", "SMTPProbe", "hotfix-audit", grdb]),
+        .testTarget(name: "AuditReportTests", dependencies: ["TestHarness", "AuditReport", "AuditEngine", "AuditStore", "AuditStoreSQLite", "ManifestImport", "InventoryImport"], exclude: ["Fixtures"]),
+        .testTarget(name: "AuditStorePostgresTests", dependencies: ["AuditStorePostgres", "AuditStore", "AuditEngine", "AuditStoreSQLite", "InventoryImport", "ManifestImport", "SMTPLab", "SMTPProbe", "hotfix-audit", grdb]),
         .testTarget(name: "CLITests", dependencies: ["TestHarness", "hotfix-audit"], exclude: ["Fixtures"]),
     ]
 )

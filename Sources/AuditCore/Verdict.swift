@@ -102,3 +102,8 @@ public struct FileAssessment: Sendable, Hashable {
         self.anomalies = anomalies
     }
 }
+
+extension Anomaly: CustomStringConvertible {
+    /// `kind: detail`, as listings print it.
+    public var description: String { "\(kind.rawValue): \(detail)" }
+}

@@ -92,6 +92,26 @@ enum Escaping {
         return result
     }
 
+    /// A JSON string literal that is also safe inside an HTML `<script type="application/json">`
+    /// element: ``jsonString(_:)`` of the ``visibleText(_:)`` (what a person reads), with `<`, `>`
+    /// and `&` as `\u003c`, `\u003e`, `\u0026`, so that no value can close the element or open a
+    /// comment. The parsed value is the visible text.
+    static func scriptJSONString(_ text: String) -> String {
+        let json = jsonString(visibleText(text))
+        guard json.utf8.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 }) else { return json }
+        var out = ""
+        out.reserveCapacity(json.utf8.count + 12)
+        for scalar in json.unicodeScalars {
+            switch scalar {
+            case "<": out += "\\u003c"
+            case ">": out += "\\u003e"
+            case "&": out += "\\u0026"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
     /// Scalars that make a spreadsheet read a cell as a formula: `= + - @` and their full-width
     /// (U+FF1D, U+FF0B, U+FF0D, U+FF20) and small (U+FE66, U+FE62, U+FE63, U+FE6B) forms, which
     /// spreadsheets fold to ASCII, and U+2212 MINUS SIGN.
@@ -164,4 +184,12 @@ public enum ReportLimits {
     /// Non-compliant hosts that get full evidence in the HTML report; later ones get their verdicts
     /// and reasons only (the XML and JSON reports always carry everything).
     public static let htmlDetailedHosts = 2_000
+    /// Distinct result evidence numbered and written once per report (beyond: written inline).
+    public static let sharedEvidence = 50_000
+    /// Changed results listed by a run comparison (all are counted).
+    public static let listedChanges = 50_000
+    /// Changed results shown in the HTML "What changed" table (the machine formats list all listed ones).
+    public static let htmlListedChanges = 500
+    /// Distinct short texts (platforms, OS names, sources) numbered in the HTML data set.
+    public static let htmlSharedStrings = 20_000
 }

@@ -59,21 +59,19 @@ enum HTMLCharts {
         return ["title": title, "rows": rows, "legend": legend, "height": String(legendTop + 40)]
     }
 
-    /// The DATA reply lines on a time axis; nil without lines.
-    static func timeline(_ lines: [ReplyLineTiming]) -> [String: Any]? {
-        guard !lines.isEmpty else { return nil }
-        let maximum = max(1, lines.map(\.offsetMilliseconds).max() ?? 1)
-        var marks: [[String: Any]] = []
-        for (index, line) in lines.enumerated() {
-            let x = 20 + 580 * Double(max(0, line.offsetMilliseconds)) / Double(maximum)
-            let isFinal = line.text.count >= 4 && !line.text.hasPrefix("354-") || line.text == "354"
-            let anchor = x < 120 ? "start" : (x > 500 ? "end" : "middle")
-            let shown = line.text.count > 28 ? String(line.text.prefix(27)) + "…" : line.text
-            marks.append(["x": number(x), "ty": String(66 + (index % 4) * 16), "anchor": anchor, "text": shown,
-                          "fullText": line.text, "offset": String(line.offsetMilliseconds),
-                          "color": isFinal ? "#2e7d32" : "#d35400"])
+    /// The share of compliant hosts per run as a polyline (oldest left), 0–100 % on the y axis.
+    static func trend(_ points: [RunPoint]) -> [String: Any] {
+        let step = points.count > 1 ? 370.0 / Double(points.count - 1) : 0
+        var dots: [[String: Any]] = []
+        var coordinates: [String] = []
+        for (index, point) in points.enumerated() {
+            let x = 40 + step * Double(index), y = 120 - 110 * point.compliancePercent / 100
+            coordinates.append("\(number(x)),\(number(y))")
+            dots.append(["x": number(x), "y": number(y), "at": Escaping.visibleText(point.at), "percent": ReportText.percent(point.compliancePercent),
+                         "compliant": String(point.compliantHosts), "hosts": String(point.hosts)])
         }
-        let height = 66 + min(lines.count, 4) * 16
-        return ["marks": marks, "maxLabel": "\(maximum) ms", "height": String(height)]
+        return ["points": coordinates.joined(separator: " "), "dots": dots, "count": String(points.count),
+                "firstAt": Escaping.visibleText(String(points.first?.at.prefix(10) ?? "")),
+                "lastAt": Escaping.visibleText(String(points.last?.at.prefix(10) ?? ""))]
     }
 }

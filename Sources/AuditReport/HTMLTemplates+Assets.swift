@@ -2,7 +2,7 @@ extension HTMLTemplates {
     /// Inline style sheet: screen and print. Verdict colours match ``VerdictStyle``.
     static let css = #"""
 :root { --ink: #1d2733; --muted: #5b6876; --line: #dde3ea; --bg: #f5f7fa; --card: #fff; --accent: #1f4e79;
-  --v-patched: #2e7d32; --v-vulnerable: #c62828; --v-snr: #d35400; --v-prereq: #6a1b9a; --v-unknown: #546e7a; --v-na: #8d99a6; }
+  --v-patched: #2e7d32; --v-vulnerable: #c62828; --v-snr: #d35400; --v-prereq: #6a1b9a; --v-unknown: #546e7a; --v-na: #8d99a6; --v-ar: #00838f; }
 * { box-sizing: border-box; }
 html { font: 15px/1.5 "Inter", "Segoe UI", "Helvetica Neue", Arial, "Liberation Sans", sans-serif; color: var(--ink); background: var(--bg); }
 body { margin: 0; }
@@ -23,7 +23,8 @@ h4 { font-size: 14.5px; margin: 6px 0; display: flex; align-items: center; gap: 
 .notice { border-left: 5px solid #f0a500; background: #fffbea; }
 .none, .hint, .muted { color: var(--muted); }
 .hint { margin-top: -6px; font-size: 13.5px; }
-.cards { display: grid; grid-template-columns: 2.2fr repeat(6, 1fr); gap: 12px; }
+.cards { display: grid; grid-template-columns: 2.2fr repeat(auto-fit, minmax(118px, 1fr)); gap: 12px; }
+.cards.changes { grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); }
 .card { border: 1px solid var(--line); border-radius: 9px; padding: 12px 14px; background: #fbfcfd; }
 .card .label { font-size: 12.5px; color: var(--muted); display: flex; align-items: center; gap: 6px; }
 .card .num { font-size: 26px; font-weight: 650; margin-top: 2px; }
@@ -55,7 +56,6 @@ table.grid { border-collapse: collapse; width: 100%; font-size: 13.5px; }
 .filters .shown { margin-left: auto; color: var(--muted); }
 .status { font-size: 11px; color: var(--muted); } .status.error { color: var(--v-vulnerable); font-weight: 600; }
 html:not(.js) .filters { display: none; }
-.hosts tbody.host:nth-of-type(even) tr.row { background: #fafbfc; }
 .hosts tr.row:hover { background: #eef4fb; }
 .hosts th.name { font-weight: 600; } .hosts th.name small { display: block; font-weight: 400; color: var(--muted); font-size: 11.5px; }
 .hosts td small { display: block; color: var(--muted); font-size: 11.5px; margin-top: 2px; }
@@ -83,7 +83,20 @@ table.kv { border-collapse: collapse; font-size: 13px; margin-bottom: 6px; }
 .badge { display: inline-block; font-size: 11.5px; font-weight: 600; padding: 2px 9px; border-radius: 11px; color: #fff; white-space: nowrap; letter-spacing: .01em; }
 .v-patched { background: var(--v-patched); } .v-vulnerable { background: var(--v-vulnerable); }
 .v-service-not-reloaded { background: var(--v-snr); } .v-prerequisite-missing { background: var(--v-prereq); }
-.v-unknown { background: var(--v-unknown); } .v-not-applicable { background: var(--v-na); }
+.v-unknown { background: var(--v-unknown); } .v-not-applicable { background: var(--v-na); } .v-accepted-risk { background: var(--v-ar); }
+.charts.two { grid-template-columns: 440px 1fr; }
+.change-regression .num, .tag.change-regression { color: var(--v-vulnerable); font-weight: 600; }
+.change-newly-non-compliant .num, .tag.change-newly-non-compliant { color: #b23c17; }
+.change-newly-compliant .num, .tag.change-newly-compliant { color: var(--v-patched); }
+.tag.waiver-expired { color: var(--v-vulnerable); font-weight: 600; } .tag.waiver-unused { color: var(--v-snr); }
+p.waiver { margin: 0 0 8px; padding: 4px 8px; border-left: 3px solid var(--v-ar); background: #eef8f9; font-size: 13px; }
+p.waiver.expired { border-left-color: var(--v-vulnerable); background: #fdf0f0; }
+.changelist { margin-top: 14px; } .changelist a { color: var(--accent); }
+.vt.virtual { max-height: 76vh; overflow: auto; border: 1px solid var(--line); border-radius: 8px; }
+.vt.virtual tr.row { height: 52px; } .vt.virtual tr.row > * { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 320px; }
+tr.spacer td { padding: 0 !important; border: none !important; }
+.hosts tr.row { cursor: pointer; } .hosts tr.row:focus { outline: 2px solid var(--accent); outline-offset: -2px; }
+.hosts .toggle { display: inline-block; width: 1.1em; color: var(--muted); font-weight: 400; }
 .p-fixed { background: var(--v-patched); } .p-vulnerable { background: var(--v-vulnerable); } .p-inconclusive { background: var(--v-unknown); }
 pre { background: #0f1b27; color: #dbe6f0; padding: 10px 12px; border-radius: 6px; overflow: auto; max-height: 340px; white-space: pre-wrap; word-break: break-all; font-size: 12px; line-height: 1.45; }
 .timeline { margin: 8px 0; } .timeline figcaption { font-size: 12.5px; font-weight: 600; color: var(--muted); }
@@ -102,77 +115,12 @@ pre { background: #0f1b27; color: #dbe6f0; padding: 10px 12px; border-radius: 6p
   section { border: none; box-shadow: none; padding: 0; margin: 14px 0; }
   #hosts, #verdicts, #inputs { break-before: page; }
   .grid thead th { position: static; }
-  tbody.host, .result, .probe, .chart, .card { break-inside: avoid; }
-  tbody.host[hidden] { display: table-row-group; }
+  tr.row, .result, .probe, .chart, .card { break-inside: avoid; }
+  .vt.virtual { max-height: none; overflow: visible; border: none; }
+  tr.spacer { display: none; }
   pre { background: #f4f6f8; color: var(--ink); max-height: none; border: 1px solid var(--line); }
   .badge, .meter div, .dot { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .charts { grid-template-columns: 1fr 1fr; }
 }
-"""#
-
-    /// Inline script: sorting, filtering, the visible-host count, expanding details for print.
-    /// It reads only data-* attributes and never writes markup, and reports its state in #script-status.
-    static let script = #"""
-(function () {
-  var status = document.getElementById('script-status');
-  try {
-    document.documentElement.className += ' js';
-    var table = document.getElementById('host-table');
-    var bodies = Array.prototype.slice.call(table.tBodies);
-    var text = document.getElementById('filter-text');
-    var verdict = document.getElementById('filter-verdict');
-    var count = document.getElementById('host-count');
-    var apply = function () {
-      var q = text.value.trim().toLowerCase(), v = verdict.value, shown = 0;
-      for (var i = 0; i < bodies.length; i++) {
-        var b = bodies[i], ok = true;
-        if (q && b.getAttribute('data-search').indexOf(q) < 0) ok = false;
-        if (ok && v === 'noncompliant') ok = b.getAttribute('data-compliant') === 'false';
-        else if (ok && v) ok = (' ' + b.getAttribute('data-verdicts') + ' ').indexOf(' ' + v + ' ') >= 0;
-        if (b.hidden === ok) b.hidden = !ok;
-        if (ok) shown++;
-      }
-      count.textContent = String(shown);
-    };
-    var timer = null;
-    text.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(apply, 150); });
-    verdict.addEventListener('change', apply);
-    var headers = table.tHead.rows[0].cells;
-    Array.prototype.forEach.call(headers, function (th, index) {
-      th.tabIndex = 0;
-      th.classList.add('sortable');
-      var sort = function () {
-        var numeric = th.getAttribute('data-type') === 'num';
-        var dir = th.getAttribute('aria-sort') === 'ascending' ? -1 : 1;
-        Array.prototype.forEach.call(headers, function (h) { h.removeAttribute('aria-sort'); });
-        th.setAttribute('aria-sort', dir === 1 ? 'ascending' : 'descending');
-        var keyed = bodies.map(function (b) {
-          var cell = b.rows[0].cells[index];
-          var s = cell ? cell.getAttribute('data-sort') : '';
-          if (s === null) s = cell.textContent;
-          return [numeric ? Number(s) : String(s).toLowerCase(), b];
-        });
-        keyed.sort(function (x, y) { return x[0] < y[0] ? -dir : (x[0] > y[0] ? dir : 0); });
-        var fragment = document.createDocumentFragment();
-        keyed.forEach(function (pair) { fragment.appendChild(pair[1]); });
-        table.appendChild(fragment);
-        bodies = keyed.map(function (pair) { return pair[1]; });
-      };
-      th.addEventListener('click', sort);
-      th.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); sort(); } });
-    });
-    var closed = [];
-    window.addEventListener('beforeprint', function () {
-      closed = Array.prototype.filter.call(document.querySelectorAll('details'), function (d) { return !d.open; });
-      closed.forEach(function (d) { d.open = true; });
-    });
-    window.addEventListener('afterprint', function () { closed.forEach(function (d) { d.open = false; }); closed = []; });
-    apply();
-    status.textContent = 'ok';
-  } catch (e) {
-    status.textContent = 'error: ' + (e && e.message ? e.message : String(e));
-    status.className = 'status error';
-  }
-})();
 """#
 }

@@ -1,6 +1,7 @@
 /// The HTML report's Mustache templates. Every `{{value}}` is HTML-escaped by swift-mustache;
 /// the templates contain no triple mustaches, so no input value reaches the page unescaped.
-/// The only script is the static block in `tail`; it never reads values into markup.
+/// The host table is drawn by the one static script in `tail` from the embedded data set
+/// (``HTMLDataSet``); it writes values only as text (`textContent`), never as markup.
 enum HTMLTemplates {
     static let head = #"""
 <!DOCTYPE html>
@@ -20,10 +21,11 @@ enum HTMLTemplates {
     <div class="brand">hotfix-audit</div>
     <h1>Hotfix compliance report</h1>
     <p class="meta">Generated <time>{{generatedAt}}</time> · tool {{toolVersion}} · database <code>{{database}}</code>{{#assessedAt}} · assessed <time>{{.}}</time>{{/assessedAt}}{{#kbFilterText}} · limited to {{.}}{{/kbFilterText}}</p>
-    <nav class="toc"><a href="#summary">Summary</a><a href="#kbs">Hotfixes</a><a href="#hosts">Hosts</a><a href="#verdicts">How verdicts are decided</a><a href="#inputs">Inputs</a></nav>
+    <nav class="toc">{{#changes}}<a href="#changes">What changed</a>{{/changes}}<a href="#summary">Summary</a>{{#waivers}}<a href="#waivers">Accepted risks</a>{{/waivers}}<a href="#kbs">Hotfixes</a><a href="#hosts">Hosts</a><a href="#verdicts">How verdicts are decided</a><a href="#inputs">Inputs</a></nav>
   </div>
 </header>
 <main class="wrap">
+{{#changes}}{{> changes}}{{/changes}}
 {{#has_emptyMessages}}
 <section class="notice" id="empty">
   <h2>Nothing to report yet</h2>
@@ -59,6 +61,7 @@ enum HTMLTemplates {
     </figure>
   </div>
 </section>
+{{#waivers}}{{> waivers}}{{/waivers}}
 <section id="kbs">
   <h2>Hotfixes checked</h2>
   {{^kbs}}<p class="none">No hotfix manifests in the database.</p>{{/kbs}}
@@ -77,69 +80,27 @@ enum HTMLTemplates {
   <h2>Hosts</h2>
   <p class="hint">{{detailNote}}</p>
   <div class="filters" id="filters">
-    <label>Search <input id="filter-text" type="search" placeholder="host, address, reason…" autocomplete="off"></label>
+    <label>Search <input id="filter-text" type="search" placeholder="host, address, OS, version…" autocomplete="off"></label>
     <label>Verdict <select id="filter-verdict"><option value="">All</option><option value="noncompliant">Non-compliant</option>{{#verdictCards}}<option value="{{verdict}}">{{label}}</option>{{/verdictCards}}</select></label>
+    <label>Hotfix <select id="filter-kb"><option value="">Any</option>{{#kbColumns}}<option value="{{.}}">{{.}}</option>{{/kbColumns}}</select></label>
+    <label>Platform <select id="filter-platform"><option value="">Any</option></select></label>
+    {{#changes}}<label><input id="filter-changed" type="checkbox"> Changed since the previous run</label>{{/changes}}
     <span class="shown">Showing <b id="host-count">{{hostCount}}</b> of {{hostCount}} hosts</span>
     <span id="script-status" class="status">script not run</span>
   </div>
+  <noscript><p class="notice">The host table is drawn by the report's inline script: allow scripts for this file, or read the XML, JSON or CSV report, which carry every host.</p></noscript>
+  <div class="vt" id="host-scroll">
   <table class="grid hosts" id="host-table">
-    <thead><tr><th data-type="text" scope="col">Host</th><th data-type="text" scope="col">Address</th><th data-type="text" scope="col">Platform</th><th data-type="text" scope="col">SP</th>{{#kbColumns}}<th data-type="num" scope="col">{{.}} <small>found / required</small></th>{{/kbColumns}}</tr></thead>
-
-"""#
-
-    static let host = #"""
-<tbody class="host" data-search="{{search}}" data-verdicts="{{verdicts}}" data-compliant="{{compliant}}">
-<tr class="row {{rowClass}}"><th scope="row" class="name" data-sort="{{sortName}}">{{name}}{{#osName}}<small>{{.}}</small>{{/osName}}</th><td class="mono">{{address}}</td><td>{{platform}}</td><td>{{servicePack}}</td>{{#cells}}<td data-sort="{{severity}}">{{#verdict}}<span class="badge v-{{verdict}}">{{label}}</span>{{#versions}}<small class="mono">{{.}}</small>{{/versions}}{{/verdict}}{{^verdict}}<span class="muted">–</span>{{/verdict}}</td>{{/cells}}</tr>
-{{#evidence}}
-<tr class="evidence"><td colspan="{{colspan}}"><details><summary>Evidence for {{name}}</summary>
-<div class="ev">
-<p class="facts">{{#product}}<b>Product</b> {{.}} · {{/product}}{{#has_sources}}<b>Sources</b> {{#sources}}<code>{{.}}</code> {{/sources}}· {{/has_sources}}{{#lastSeen}}<b>Last seen</b> {{.}}{{/lastSeen}}</p>
-{{#results}}
-<div class="result">
-  <h4><span class="badge v-{{verdict}}">{{label}}</span> {{kb}}</h4>
-  <p class="reason">{{reason}}</p>
-  <table class="kv"><tbody>
-    <tr><th>File evidence</th><td><span class="tag">{{fileVerdict}}</span>{{#file}} <code>{{.}}</code>{{/file}}</td></tr>
-    <tr><th>Required / found</th><td class="mono">{{required}} / <b>{{found}}</b></td></tr>
-    {{#path}}<tr><th>Path</th><td class="mono">{{.}}</td></tr>{{/path}}
-    <tr><th>Probe</th><td><span class="tag">{{probe}}</span>{{#check}} <small>check <code>{{.}}</code></small>{{/check}}</td></tr>
-    {{#running}}<tr><th>Running version</th><td class="mono">{{.}} <small>(SMTP greeting)</small></td></tr>{{/running}}
-  </tbody></table>
-  {{#has_anomalies}}<ul class="anomalies">{{#anomalies}}<li><b>{{kind}}</b> {{detail}}</li>{{/anomalies}}</ul>{{/has_anomalies}}
-  {{#has_rows}}<table class="grid rows"><caption>Manifest rows that apply</caption><thead><tr><th>File</th><th>Version</th><th>Platform</th><th>SP</th><th>Branch</th><th>Line</th></tr></thead><tbody>{{#rows}}<tr><td>{{file}}</td><td class="mono">{{version}}</td><td>{{platform}}</td><td>{{servicePack}}</td><td>{{branch}}</td><td class="num">{{line}}</td></tr>{{/rows}}</tbody></table>{{/has_rows}}
-</div>
-{{/results}}
-{{#greeting}}<p class="reason">SMTP greeting ({{source}}): <code>{{text}}</code> — running version <b>{{version}}</b></p>{{/greeting}}
-{{#probes}}
-<div class="probe">
-  <h4><span class="badge p-{{outcomeClass}}">{{outcome}}</span> Probe <code>{{profile}}</code> <small>campaign {{campaign}}</small></h4>
-  <p class="reason">{{note}}</p>
-  <table class="kv"><tbody>
-    <tr><th>Peer</th><td class="mono">{{peer}}</td></tr>
-    <tr><th>Token</th><td class="mono">{{token}}</td></tr>
-    <tr><th>Bytes before final 354</th><td>{{prematureBytes}}</td></tr>
-    <tr><th>Body intact</th><td>{{intact}}</td></tr>
-    <tr><th>Ended by</th><td>{{endedBy}}</td></tr>
-    <tr><th>Deliveries</th><td>{{deliveries}}</td></tr>
-  </tbody></table>
-  {{#timeline}}{{> timeline}}{{/timeline}}
-  {{#transcript}}<details class="transcript" open><summary>Responder transcript</summary><pre>{{.}}</pre></details>{{/transcript}}
-  {{#triggerTranscript}}<details class="transcript"><summary>Trigger transcript</summary><pre>{{.}}</pre></details>{{/triggerTranscript}}
-</div>
-{{/probes}}
-</div></details></td></tr>
-{{/evidence}}
-{{#brief}}
-<tr class="evidence brief"><td colspan="{{colspan}}">{{#reasons}}<span class="reason"><b>{{kb}}</b> {{reason}}</span> {{/reasons}}</td></tr>
-{{/brief}}
-</tbody>
-
+    <thead><tr><th data-col="name" scope="col">Host</th><th data-col="address" scope="col">Address</th><th data-col="platform" scope="col">Platform</th><th data-col="sp" scope="col">SP</th>{{#kbColumns}}<th data-col="kb" scope="col">{{.}} <small>found / required</small></th>{{/kbColumns}}</tr></thead>
+    <tbody id="host-rows"></tbody>
+  </table>
+  </div>
+  {{#noHosts}}<p class="none">No hosts in the database.</p>{{/noHosts}}
+</section>
+<script type="application/json" id="report-meta">
 """#
 
     static let tail = #"""
-  </table>
-  {{#noHosts}}<p class="none">No hosts in the database.</p>{{/noHosts}}
-</section>
 <section id="verdicts">
   <h2>How verdicts are decided</h2>
   <dl class="verdicts">
@@ -198,17 +159,5 @@ enum HTMLTemplates {
   {{^rows}}<text x="0" y="20" class="bar-label">no results yet</text>{{/rows}}
   {{#legend}}<rect x="{{x}}" y="{{y}}" width="10" height="10" rx="2" fill="{{color}}"/><text x="{{tx}}" y="{{ty}}" class="legend small">{{label}}</text>{{/legend}}
 </svg>
-"""#
-
-    /// When each DATA reply line was sent, on a time axis from DATA (0 ms).
-    static let timeline = #"""
-<figure class="timeline"><figcaption>DATA reply timing</figcaption>
-<svg viewBox="0 0 620 {{height}}" width="620" height="{{height}}" role="img" aria-label="DATA reply timing">
-  <line x1="20" y1="30" x2="600" y2="30" stroke="#9aa5b1" stroke-width="1.5"/>
-  <text x="20" y="50" class="axis">0 ms (DATA)</text><text x="600" y="50" text-anchor="end" class="axis">{{maxLabel}}</text>
-  {{#marks}}<line x1="{{x}}" y1="22" x2="{{x}}" y2="38" stroke="{{color}}" stroke-width="3"/><text x="{{x}}" y="{{ty}}" text-anchor="{{anchor}}" class="mark">{{text}} · {{offset}} ms</text>{{/marks}}
-</svg>
-<table class="grid timing"><thead><tr><th>Reply line</th><th>Sent after DATA</th></tr></thead><tbody>{{#marks}}<tr><td class="mono">{{fullText}}</td><td class="num">{{offset}} ms</td></tr>{{/marks}}</tbody></table>
-</figure>
 """#
 }

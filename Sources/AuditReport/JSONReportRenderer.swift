@@ -1,30 +1,41 @@
 import AuditCore
 
-/// Writes the JSON report (`"schema": "hotfix-audit-report/1"`): metadata, summary and KBs first,
-/// then the `hosts` array one element at a time.
+/// Writes the JSON report (`"schema": "hotfix-audit-report/2"`): metadata, summary, changes,
+/// trend, waivers and KBs first (indented), then the `hosts` array with one host per line, then
+/// the `evidence` array: each distinct result evidence (reason, file, versions, path, anomalies,
+/// applicable rows) once, referred to by a result's `"evidence": N` (0-based index).
 final class JSONReportRenderer: ReportRenderer {
-    static let schema = "hotfix-audit-report/1"
+    static let schema = "hotfix-audit-report/2"
     private let writer: BufferedFileWriter
     private var first = true
 
     init(writer: BufferedFileWriter) { self.writer = writer }
 
-    func begin(metadata: ReportMetadata, kbs: [ReportKB], summary: ReportSummary) throws {
+    func begin(_ header: ReportHeader) throws {
         var out = "{\n  \"schema\": " + Escaping.jsonString(Self.schema) + ",\n"
-        out += "  \"metadata\": " + Self.metadata(metadata).serialized(level: 1) + ",\n"
-        out += "  \"summary\": " + Self.summary(summary).serialized(level: 1) + ",\n"
-        out += "  \"kbs\": " + JSONValue.array(kbs.map(Self.kb)).serialized(level: 1) + ",\n"
+        out += "  \"metadata\": " + Self.metadata(header.metadata).serialized(level: 1) + ",\n"
+        out += "  \"summary\": " + Self.summary(header.summary).serialized(level: 1) + ",\n"
+        out += "  \"changes\": " + (header.changes.map { Self.changes($0).serialized(level: 1) } ?? "null") + ",\n"
+        out += "  \"trend\": " + JSONValue.array(header.trend.map(Self.runPoint)).serialized(level: 1) + ",\n"
+        out += "  \"waivers\": " + (header.waivers.map { Self.waivers($0).serialized(level: 1) } ?? "null") + ",\n"
+        out += "  \"kbs\": " + JSONValue.array(header.kbs.map(Self.kb)).serialized(level: 1) + ",\n"
         out += "  \"hosts\": ["
         try writer.write(out)
     }
 
-    func host(_ host: HostReport) throws {
-        try writer.write((first ? "\n    " : ",\n    ") + Self.host(host).serialized(level: 2))
+    func host(_ host: RenderedHost) throws {
+        try writer.write((first ? "\n    " : ",\n    ") + Self.host(host).compact())
         first = false
     }
 
-    func finish() throws {
-        try writer.write(first ? "]\n}\n" : "\n  ]\n}\n")
+    func finish(evidence: EvidenceTable) throws {
+        var out = first ? "],\n  \"evidence\": [" : "\n  ],\n  \"evidence\": ["
+        for (index, entry) in evidence.entries.enumerated() {
+            out += (index == 0 ? "\n    " : ",\n    ") + JSONValue.object(Self.evidence(entry)).compact()
+            if out.utf8.count > 1 << 16 { try writer.write(out); out = "" }
+        }
+        out += evidence.entries.isEmpty ? "]\n}\n" : "\n  ]\n}\n"
+        try writer.write(out)
         try writer.close()
     }
 
@@ -83,7 +94,20 @@ final class JSONReportRenderer: ReportRenderer {
         ])
     }
 
-    static func result(_ r: HostKBResult) -> JSONValue {
+    /// The evidence fields of a result (inline when the evidence table is full, or in `evidence`).
+    static func evidence(_ e: ResultEvidence) -> [(String, JSONValue)] {
+        [
+            ("reason", .string(e.reason)),
+            ("file", .optional(e.fileName)),
+            ("requiredVersion", .optional(ReportText.version(e.requiredVersion))),
+            ("foundVersion", .optional(e.foundVersion.map { FileVersion(sortKey: $0.sortKey, branch: e.foundBranch).description })),
+            ("path", .optional(e.path)),
+            ("anomalies", .array(e.anomalies.map { .object([("kind", .string($0.kind.rawValue)), ("detail", .string($0.detail))]) })),
+            ("applicableRows", .array(e.applicableRows.map(row))),
+        ]
+    }
+
+    static func result(_ r: HostKBResult, evidence id: Int?, change: HostChange?) -> JSONValue {
         var fields: [(String, JSONValue)] = [
             ("kb", .string(r.kb.description)),
             ("verdict", .string(r.verdict.rawValue)),
@@ -91,17 +115,13 @@ final class JSONReportRenderer: ReportRenderer {
             ("fileVerdict", .string(r.fileVerdict.rawValue)),
             ("probeOutcome", .optional(r.probeOutcome?.verdict)),
             ("probeDetail", .optional(r.probeOutcome?.detail)),
-            ("reason", .string(r.reason)),
-            ("file", .optional(r.fileName)),
-            ("requiredVersion", .optional(ReportText.version(r.requiredVersion))),
-            ("foundVersion", .optional(ReportText.version(r.foundVersion))),
-            ("path", .optional(r.path)),
-            ("anomalies", .array(r.anomalies.map { .object([("kind", .string($0.kind.rawValue)), ("detail", .string($0.detail))]) })),
-            ("applicableRows", .array(r.applicableRows.map(row))),
         ]
-        // Present only with such evidence (reports of stores without checks or greetings are unchanged).
-        if let check = r.check { fields.append(("check", .string(check))) }
+        if let id { fields.append(("evidence", .int(id))) } else { fields += evidence(ResultEvidence(r)) }
+        // Present only with such evidence (reports of stores without checks or greetings stay small).
+        if let check = r.check { fields.append(("check", .string(check.rawValue))) }
         if let running = r.runningVersion { fields.append(("runningVersion", .string(running.numericString))) }
+        if let waiver = r.waiver { fields.append(("waiver", resultWaiver(waiver))) }
+        if let change { fields.append(("change", .object([("kind", .string(change.kind.rawValue)), ("before", .optional(change.before?.rawValue))]))) }
         return .object(fields)
     }
 
@@ -125,7 +145,8 @@ final class JSONReportRenderer: ReportRenderer {
         ])
     }
 
-    static func host(_ h: HostReport) -> JSONValue {
+    static func host(_ rendered: RenderedHost) -> JSONValue {
+        let h = rendered.host
         var fields: [(String, JSONValue)] = [
             ("name", .string(h.name)),
             ("address", .optional(h.address)),
@@ -137,7 +158,10 @@ final class JSONReportRenderer: ReportRenderer {
             ("lastSeen", .optional(h.lastSeen)),
             ("compliant", .bool(h.isCompliant)),
             ("worstVerdict", .optional(h.worstVerdict?.rawValue)),
-            ("results", .array(h.results.map(result))),
+            ("results", .array(h.results.indices.map { index in
+                let r = h.results[index]
+                return result(r, evidence: rendered.evidence[index], change: rendered.changes.first { $0.kb == r.kb })
+            })),
             ("probes", .array(h.probes.map(probe))),
         ]
         if let g = h.greeting {

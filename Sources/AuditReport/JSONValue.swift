@@ -53,3 +53,34 @@ enum JSONValue {
         }
     }
 }
+
+extension JSONValue {
+    /// Serialises on one line, without spaces (NDJSON lines and the JSON report's host lines).
+    func compact() -> String {
+        var out = ""
+        writeCompact(to: &out)
+        return out
+    }
+
+    func writeCompact(to out: inout String) {
+        switch self {
+        case .array(let items):
+            out += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += "," }
+                item.writeCompact(to: &out)
+            }
+            out += "]"
+        case .object(let fields):
+            out += "{"
+            for (index, (key, value)) in fields.enumerated() {
+                if index > 0 { out += "," }
+                out += Escaping.jsonString(key) + ":"
+                value.writeCompact(to: &out)
+            }
+            out += "}"
+        default:
+            write(to: &out, level: 0)
+        }
+    }
+}

@@ -4,6 +4,8 @@ import Foundation
 /// The report formats `hotfix-audit report` writes.
 public enum ReportFormat: String, CaseIterable, Sendable {
     case html, xml, json, csv
+    /// One JSON object per line: header, changes, evidence and host lines, trailer.
+    case ndjson
 
     /// The file name extension (without the dot).
     public var fileExtension: String { rawValue }
@@ -16,6 +18,11 @@ public enum ReportWriter {
     /// - Returns: the paths written, in ``ReportFormat`` order.
     @discardableResult
     public static func write(source: some ReportSource, outputs: [ReportFormat: String]) throws -> [String] {
+        try write(source: source, outputs: outputs, evidenceCapacity: ReportLimits.sharedEvidence)
+    }
+
+    /// ``write(source:outputs:)`` with the bound of the shared evidence table (tests use a small one).
+    static func write(source: some ReportSource, outputs: [ReportFormat: String], evidenceCapacity: Int) throws -> [String] {
         let formats = ReportFormat.allCases.filter { outputs[$0] != nil }
         guard !formats.isEmpty else { return [] }
         for format in formats {
@@ -24,9 +31,10 @@ public enum ReportWriter {
                 throw ReportWriteError(path: outputs[format]!, reason: "is a directory; give a file name or a directory for --out")
             }
         }
-        let metadata = try source.metadata()
-        let kbs = try source.kbs()
-        let summary = try source.summary()
+        let header = ReportHeader(metadata: try source.metadata(), kbs: try source.kbs(), summary: try source.summary(),
+                                  changes: try source.changes(), trend: try source.trend(), waivers: try source.waivers())
+        let changesByHost = header.changes?.changesByHost() ?? [:]
+        let evidence = EvidenceTable(capacity: evidenceCapacity)
         var renderers: [any ReportRenderer] = []
         var writers: [BufferedFileWriter] = []
         for format in formats {
@@ -37,13 +45,15 @@ public enum ReportWriter {
             case .xml: renderers.append(try XMLReportRenderer(writer: writer))
             case .json: renderers.append(JSONReportRenderer(writer: writer))
             case .csv: renderers.append(CSVReportRenderer(writer: writer))
+            case .ndjson: renderers.append(NDJSONReportRenderer(writer: writer))
             }
         }
-        for renderer in renderers { try renderer.begin(metadata: metadata, kbs: kbs, summary: summary) }
+        for renderer in renderers { try renderer.begin(header) }
         try source.forEachHost { host in
-            for renderer in renderers { try renderer.host(host) }
+            let rendered = RenderedHost(host: host, evidence: evidence.ids(for: host), changes: changesByHost[host.name] ?? [], table: evidence)
+            for renderer in renderers { try renderer.host(rendered) }
         }
-        for renderer in renderers { try renderer.finish() }
+        for renderer in renderers { try renderer.finish(evidence: evidence) }
         // Only now, with every format complete, do the reports take their final names.
         for writer in writers { try writer.commit() }
         return formats.map { outputs[$0]! }

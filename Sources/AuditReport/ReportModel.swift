@@ -1,4 +1,5 @@
 import AuditCore
+@_exported import AuditEngine
 
 /// One file that went into the database (a manifest or an inventory), identified by its SHA-256,
 /// so that a reader can tell exactly which evidence a report was built from.
@@ -103,46 +104,6 @@ public struct ReportSummary: Sendable, Hashable {
             byPlatform[platform, default: [:]][result.verdict, default: 0] += 1
             byKB[result.kb, default: [:]][result.verdict, default: 0] += 1
         }
-    }
-}
-
-/// The decision for one host and one KB with the evidence behind it.
-public struct HostKBResult: Sendable, Hashable {
-    public var kb: KBNumber
-    public var verdict: Verdict
-    public var fileVerdict: FileVerdict
-    /// The host's combined probe outcome; nil when it was not probed.
-    public var probeOutcome: ProbeOutcome?
-    /// The behavioural check whose outcome was applied (nil: no check confirms this KB, or not probed).
-    public var check: String?
-    /// The running smtpsvc.dll version the greeting announced, when it was evidence for this KB.
-    public var runningVersion: FileVersion?
-    public var reason: String
-    public var fileName: String?
-    public var requiredVersion: FileVersion?
-    public var foundVersion: FileVersion?
-    public var path: String?
-    public var anomalies: [Anomaly]
-    /// The manifest rows that apply to the host's product, platform and service pack.
-    public var applicableRows: [ManifestRow]
-
-    public init(kb: KBNumber, verdict: Verdict, fileVerdict: FileVerdict, probeOutcome: ProbeOutcome? = nil, reason: String,
-                fileName: String? = nil, requiredVersion: FileVersion? = nil, foundVersion: FileVersion? = nil,
-                path: String? = nil, anomalies: [Anomaly] = [], applicableRows: [ManifestRow] = [],
-                check: String? = nil, runningVersion: FileVersion? = nil) {
-        self.check = check
-        self.runningVersion = runningVersion
-        self.kb = kb
-        self.verdict = verdict
-        self.fileVerdict = fileVerdict
-        self.probeOutcome = probeOutcome
-        self.reason = reason
-        self.fileName = fileName
-        self.requiredVersion = requiredVersion
-        self.foundVersion = foundVersion
-        self.path = path
-        self.anomalies = anomalies
-        self.applicableRows = applicableRows
     }
 }
 

@@ -1,11 +1,21 @@
 import AuditCore
 
-/// A format's renderer: told the header once, then each host as it streams, then the end.
-/// Renderers keep no hosts: everything they write goes straight to their file.
+/// Everything a renderer knows before the first host: the header of every format.
+struct ReportHeader {
+    var metadata: ReportMetadata
+    var kbs: [ReportKB]
+    var summary: ReportSummary
+    var changes: ReportChanges?
+    var trend: [RunPoint]
+    var waivers: ReportWaivers?
+}
+
+/// A format's renderer: told the header once, then each host as it streams, then the end with the
+/// shared evidence table. Renderers keep no hosts: everything they write goes straight to their file.
 protocol ReportRenderer: AnyObject {
-    func begin(metadata: ReportMetadata, kbs: [ReportKB], summary: ReportSummary) throws
-    func host(_ host: HostReport) throws
-    func finish() throws
+    func begin(_ header: ReportHeader) throws
+    func host(_ host: RenderedHost) throws
+    func finish(evidence: EvidenceTable) throws
 }
 
 /// Spellings shared by every format, so that XML, JSON, CSV and HTML say the same thing.
@@ -43,4 +53,7 @@ enum ReportText {
         let tenths = Int((value * 10).rounded())
         return "\(tenths / 10).\(tenths % 10)"
     }
+
+    /// `accepted` or `expired`: the state of a result's waiver.
+    static func waiverState(_ waiver: ResultWaiver) -> String { waiver.expired ? "expired" : "accepted" }
 }

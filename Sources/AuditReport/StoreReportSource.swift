@@ -1,18 +1,20 @@
 import AuditCore
-import AuditStoreSQLite
+import AuditEngine
+import AuditStore
 
-/// The report source over the store: the latest assessment and probe evidence, hosts streamed in
-/// name order from SQLite. Use it inside ``AuditDatabase/snapshot(_:)`` so that all of one report
+/// The report source over any store backend: the latest assessment and probe evidence, hosts
+/// streamed in name order. Use it inside ``AuditStore/withSnapshot(_:)`` so that all of one report
 /// comes from one read transaction.
 public struct StoreReportSource: ReportSource {
-    let snapshot: StoreSnapshot
+    let snapshot: any StoreSnapshotReader
     let database: String
     let toolVersion: String
     let generatedAt: String
     let kbFilter: [KBNumber]
     private let manifests: [Manifest]
 
-    public init(snapshot: StoreSnapshot, database: String, toolVersion: String, generatedAt: String, kbs: [KBNumber] = []) throws {
+    /// A source over `snapshot`, limited to `kbs` (every assessed KB when empty).
+    public init(snapshot: any StoreSnapshotReader, database: String, toolVersion: String, generatedAt: String, kbs: [KBNumber] = []) throws {
         self.snapshot = snapshot
         self.database = database
         self.toolVersion = toolVersion
@@ -51,27 +53,12 @@ public struct StoreReportSource: ReportSource {
     public func forEachHost(_ body: (HostReport) throws -> Void) throws {
         let byKB = Dictionary(uniqueKeysWithValues: manifests.map { ($0.kb, $0) })
         try snapshot.forEachAssessedHost(kbFilter) { host in
-            let results = host.results.compactMap { result -> HostKBResult? in
-                guard let kb = KBNumber(result.kb), let verdict = Verdict(rawValue: result.verdict),
-                      let fileVerdict = FileVerdict(rawValue: result.fileVerdict) else { return nil }
-                var applicable: [ManifestRow] = []
-                if let manifest = byKB[kb], let product = host.product, let platform = host.platform, let sp = host.servicePack {
-                    applicable = VerdictRules.applicableRows(manifest.rows, product: product, platform: platform, servicePack: sp.level)
+            let results = host.results.map { stored in
+                var result = stored
+                if let manifest = byKB[result.kb], let product = host.product, let platform = host.platform, let sp = host.servicePack {
+                    result.applicableRows = VerdictRules.applicableRows(manifest.rows, product: product, platform: platform, servicePack: sp.level)
                 }
-                return HostKBResult(
-                    kb: kb, verdict: verdict, fileVerdict: fileVerdict,
-                    probeOutcome: result.probeOutcome.flatMap { ProbeOutcome(verdict: $0, detail: result.probeDetail) },
-                    reason: result.reason, fileName: result.fileName,
-                    requiredVersion: result.requiredVersion.flatMap { try? FileVersion(parsing: $0) },
-                    foundVersion: result.foundVersion.flatMap { try? FileVersion(parsing: $0) }, path: result.path,
-                    anomalies: result.anomalies.compactMap { text in
-                        // Stored as `kind: detail` by the assessment (kinds come from AnomalyKind).
-                        let parts = text.split(separator: ":", maxSplits: 1)
-                        guard let kind = AnomalyKind(rawValue: String(parts[0])) else { return nil }
-                        return Anomaly(kind: kind, detail: parts.count > 1 ? String(parts[1].trimmingSpaces()) : "")
-                    },
-                    applicableRows: applicable, check: result.check,
-                    runningVersion: result.runningVersion.flatMap { try? FileVersion(parsing: $0) })
+                return result
             }
             try body(HostReport(name: host.name, address: host.address, product: host.product?.name, osName: host.osName,
                                 servicePack: host.servicePack?.description,

@@ -1,26 +1,35 @@
 import AuditCore
 
-/// Writes the XML report (`urn:hotfix-audit:report:1`, schema data/schema/hotfix-audit-report.xsd)
-/// with libxml2's xmlTextWriter, draining to the file after the header and after each host.
+/// Writes the XML report (`urn:hotfix-audit:report:1`, version 3, schema
+/// data/schema/hotfix-audit-report.xsd) with libxml2's xmlTextWriter, draining to the file after
+/// the header and after each host. A result refers to its evidence (`evidence="e3"`), written once
+/// in the `evidence-table` after the hosts; changes, trend and waivers follow the summary.
 final class XMLReportRenderer: ReportRenderer {
     static let namespace = "urn:hotfix-audit:report:1"
-    static let version = "2"
+    static let version = "3"
     private let file: BufferedFileWriter
-    private let xml: XMLStreamWriter
+    let xml: XMLStreamWriter
 
     init(writer: BufferedFileWriter) throws {
         file = writer
         xml = try XMLStreamWriter(output: writer)
     }
 
-    func begin(metadata: ReportMetadata, kbs: [ReportKB], summary: ReportSummary) throws {
+    func begin(_ header: ReportHeader) throws {
         try xml.startDocument()
         try xml.startRoot("audit-report", namespace: Self.namespace)
         try xml.attribute("version", Self.version)
-        try writeMetadata(metadata)
-        try writeSummary(summary)
+        try writeMetadata(header.metadata)
+        try writeSummary(header.summary)
+        if let changes = header.changes { try writeChanges(changes) }
+        if !header.trend.isEmpty {
+            try xml.start("trend")
+            for point in header.trend { try writeRun("run", point) }
+            try xml.end()
+        }
+        if let waivers = header.waivers { try writeWaivers(waivers) }
         try xml.start("kbs")
-        for kb in kbs {
+        for kb in header.kbs {
             try xml.start("kb")
             try xml.attribute("id", kb.kb.description)
             try xml.attribute("prerequisite-service-pack", ReportText.servicePack(kb.prerequisiteServicePack))
@@ -30,11 +39,12 @@ final class XMLReportRenderer: ReportRenderer {
         }
         try xml.end()
         try xml.start("hosts")
-        try xml.attribute("count", String(summary.hostCount))
+        try xml.attribute("count", String(header.summary.hostCount))
         try xml.drain()
     }
 
-    func host(_ host: HostReport) throws {
+    func host(_ rendered: RenderedHost) throws {
+        let host = rendered.host
         try xml.start("host")
         try xml.attribute("name", host.name)
         try xml.attribute("compliant", host.isCompliant ? "true" : "false")
@@ -49,7 +59,9 @@ final class XMLReportRenderer: ReportRenderer {
             for source in host.sources { try xml.element("source", source) }
             try xml.end()
         }
-        for result in host.results { try writeResult(result) }
+        for (index, result) in host.results.enumerated() {
+            try writeResult(result, evidence: rendered.evidence[index], change: rendered.changes.first { $0.kb == result.kb })
+        }
         for probe in host.probes { try writeProbe(probe) }
         if let greeting = host.greeting {
             try xml.start("greeting")
@@ -63,8 +75,19 @@ final class XMLReportRenderer: ReportRenderer {
         try xml.drain()
     }
 
-    func finish() throws {
+    func finish(evidence: EvidenceTable) throws {
         try xml.end()  // hosts
+        if !evidence.entries.isEmpty {
+            try xml.start("evidence-table")
+            for (index, entry) in evidence.entries.enumerated() {
+                try xml.start("evidence")
+                try xml.attribute("id", "e\(index)")
+                try writeEvidence(entry)
+                try xml.end()
+                if index % 256 == 255 { try xml.drain() }
+            }
+            try xml.end()
+        }
         try xml.end()  // audit-report
         try xml.endDocument()
         try file.close()
@@ -145,34 +168,49 @@ final class XMLReportRenderer: ReportRenderer {
         try xml.end()
     }
 
-    private func writeResult(_ r: HostKBResult) throws {
+    private func writeResult(_ r: HostKBResult, evidence id: Int?, change: HostChange?) throws {
         try xml.start("result")
         try xml.attribute("kb", r.kb.description)
         try xml.attribute("verdict", r.verdict.rawValue)
         try xml.attribute("file-verdict", r.fileVerdict.rawValue)
         try xml.attribute("probe-outcome", r.probeOutcome?.verdict)
         try xml.attribute("probe-detail", r.probeOutcome?.detail)
-        try xml.attribute("check", r.check)
+        try xml.attribute("check", r.check?.rawValue)
         try xml.attribute("running-version", r.runningVersion?.numericString)
         try xml.attribute("compliant", r.verdict.isCompliant ? "true" : "false")
-        try xml.element("reason", r.reason)
-        if r.fileName != nil || r.requiredVersion != nil || r.foundVersion != nil || r.path != nil {
-            try xml.start("file")
-            try xml.attribute("name", r.fileName)
-            try xml.attribute("required", r.requiredVersion?.numericString)
-            try xml.attribute("found", r.foundVersion?.numericString)
-            try xml.attribute("found-branch", r.foundVersion?.branch)
-            try xml.attribute("path", r.path)
+        try xml.attribute("evidence", id.map { "e\($0)" })
+        try xml.attribute("change", change?.kind.rawValue)
+        try xml.attribute("previous-verdict", change?.before?.rawValue)
+        if id == nil { try writeEvidence(ResultEvidence(r)) }
+        if let waiver = r.waiver {
+            try xml.start("waiver")
+            try xml.attribute("state", ReportText.waiverState(waiver))
+            try writeWaiverAttributes(waiver.waiver)
+            try xml.text(waiver.waiver.reason)
             try xml.end()
         }
-        for anomaly in r.anomalies {
+        try xml.end()
+    }
+
+    /// The evidence content: inside `evidence-table/evidence`, or inline in a result without a number.
+    private func writeEvidence(_ e: ResultEvidence) throws {
+        try xml.element("reason", e.reason)
+        if e.fileName != nil || e.requiredVersion != nil || e.foundVersion != nil || e.path != nil {
+            try xml.start("file")
+            try xml.attribute("name", e.fileName)
+            try xml.attribute("required", e.requiredVersion?.numericString)
+            try xml.attribute("found", e.foundVersion?.numericString)
+            try xml.attribute("found-branch", e.foundBranch)
+            try xml.attribute("path", e.path)
+            try xml.end()
+        }
+        for anomaly in e.anomalies {
             try xml.start("anomaly")
             try xml.attribute("kind", anomaly.kind.rawValue)
             try xml.text(anomaly.detail)
             try xml.end()
         }
-        for row in r.applicableRows { try writeRow("applicable-file", row) }
-        try xml.end()
+        for row in e.applicableRows { try writeRow("applicable-file", row) }
     }
 
     private func writeProbe(_ p: ProbeEvidence) throws {

@@ -50,6 +50,22 @@ public final class PGConnection: @unchecked Sendable {
         try check(PQexec(raw, sql), sql: sql)
     }
 
+    /// Streams the rows of `sql` through a server-side cursor, `batch` rows per round trip: memory stays
+    /// flat however many rows there are. Inside the caller's transaction, or one of its own when none is open.
+    public func forEachRow(_ sql: String, batch: Int = 2000, _ body: (PGResult, Int) throws -> Void) throws {
+        let name = "c\(UInt32.random(in: 0...UInt32.max))"
+        func run() throws {
+            try execute("DECLARE \(name) NO SCROLL CURSOR FOR \(sql)")
+            while true {
+                let rows = try execute("FETCH FORWARD \(batch) FROM \(name)")
+                if rows.count == 0 { break }
+                for row in 0..<rows.count { try body(rows, row) }
+            }
+            try execute("CLOSE \(name)")
+        }
+        if PQtransactionStatus(raw) == PQTRANS_IDLE { try transaction(run) } else { try run() }
+    }
+
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN")

@@ -1,5 +1,5 @@
 import AuditCore
-import AuditStoreSQLite
+import AuditStore
 
 /// Turns the records of one inventory import into rows of a `COPY` stream (staging table `stage`),
 /// resolving host names on the way exactly as the SQLite store does (case-insensitive names, a short

@@ -9,6 +9,7 @@ enum PGSchema {
         ("2026-12-01-pg-v1-manifests-hosts-inventory", v1),
         ("2026-12-01-pg-v2-probes-and-greetings", v2),
         ("2026-12-01-pg-v3-campaign-claims", v3),
+        ("2026-12-01-pg-v4-typed-results-and-runs", v4),
     ]
 
     private static let version = """
@@ -194,5 +195,69 @@ enum PGSchema {
             PRIMARY KEY (campaign_id, host_id)
         );
         CREATE INDEX campaign_host_open ON campaign_host(campaign_id, ord) WHERE done_at IS NULL;
+        """
+
+    /// Assessment runs and their typed results, as the SQLite store's v6: a run's distinct results once
+    /// (`assessment_evidence`, anomalies as rows), each host's results as an array of their ids in the
+    /// run's KB order with its compliance. Foreign keys everywhere: the server checks them per row cheaply.
+    static let v4 = """
+        CREATE TABLE assessment_run (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            at text NOT NULL,
+            kbs text NOT NULL,
+            host_count integer NOT NULL CHECK (host_count >= 0),
+            file_count bigint NOT NULL CHECK (file_count >= 0),
+            manifest_row_count integer NOT NULL CHECK (manifest_row_count >= 0)
+        );
+        CREATE TABLE assessment_evidence (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            run_id bigint NOT NULL REFERENCES assessment_run(id) ON DELETE CASCADE,
+            kb_number integer NOT NULL CHECK (kb_number > 0),
+            verdict text NOT NULL CHECK (verdict IN ('patched', 'vulnerable', 'service-not-reloaded',
+                                                     'prerequisite-missing', 'not-applicable', 'unknown', 'accepted-risk')),
+            compliant boolean NOT NULL,
+            file_verdict text NOT NULL CHECK (file_verdict IN ('patched', 'vulnerable', 'prerequisite-missing', 'not-applicable', 'unknown')),
+            probe_outcome text CHECK (probe_outcome IS NULL OR probe_outcome IN ('fixed', 'vulnerable', 'inconclusive')),
+            probe_detail text,
+            check_id text CHECK (check_id IS NULL OR check_id <> ''),
+            reason text NOT NULL,
+            file_name text,
+            path text,
+            required_major integer CHECK (required_major BETWEEN 0 AND 65535),
+            required_minor integer CHECK (required_minor BETWEEN 0 AND 65535),
+            required_build integer CHECK (required_build BETWEEN 0 AND 65535),
+            required_revision integer CHECK (required_revision BETWEEN 0 AND 65535),
+            required_branch text,
+            found_major integer CHECK (found_major BETWEEN 0 AND 65535),
+            found_minor integer CHECK (found_minor BETWEEN 0 AND 65535),
+            found_build integer CHECK (found_build BETWEEN 0 AND 65535),
+            found_revision integer CHECK (found_revision BETWEEN 0 AND 65535),
+            found_branch text,
+            running_major integer CHECK (running_major BETWEEN 0 AND 65535),
+            running_minor integer CHECK (running_minor BETWEEN 0 AND 65535),
+            running_build integer CHECK (running_build BETWEEN 0 AND 65535),
+            running_revision integer CHECK (running_revision BETWEEN 0 AND 65535),
+            CHECK ((required_major IS NULL) = (required_revision IS NULL)),
+            CHECK ((found_major IS NULL) = (found_revision IS NULL)),
+            CHECK ((running_major IS NULL) = (running_revision IS NULL)),
+            CHECK ((probe_outcome IS NULL) = (check_id IS NULL)),
+            CHECK (compliant = (verdict IN ('patched', 'not-applicable', 'accepted-risk')))
+        );
+        CREATE INDEX assessment_evidence_by_run ON assessment_evidence(run_id);
+        CREATE TABLE assessment_anomaly (
+            evidence_id bigint NOT NULL REFERENCES assessment_evidence(id) ON DELETE CASCADE,
+            seq integer NOT NULL CHECK (seq >= 0),
+            kind text NOT NULL CHECK (kind <> ''),
+            detail text NOT NULL,
+            PRIMARY KEY (evidence_id, seq)
+        );
+        CREATE TABLE assessment_host (
+            run_id bigint NOT NULL REFERENCES assessment_run(id) ON DELETE CASCADE,
+            host_id bigint NOT NULL REFERENCES host(id) ON DELETE CASCADE,
+            results bigint[] NOT NULL,
+            compliant boolean NOT NULL,
+            greeting_id bigint REFERENCES smtp_greeting(id) ON DELETE SET NULL,
+            PRIMARY KEY (run_id, host_id)
+        );
         """
 }

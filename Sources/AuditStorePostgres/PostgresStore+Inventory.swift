@@ -1,5 +1,5 @@
 import AuditCore
-import AuditStoreSQLite
+import AuditStore
 
 extension PostgresStore {
     /// Imports every stream in one transaction, all of them or nothing, with the SQLite store's merge

@@ -1,76 +1,36 @@
 import AuditCore
+import AuditEngine
+import AuditStore
 import GRDB
 
-/// What the store knows about a host, as listed by `hosts`.
-public struct HostSummary: Sendable, Hashable, Codable {
-    public var name: String
-    public var address: String?
-    public var product: String?
-    public var osName: String?
-    public var servicePack: String?
-    public var platform: String?
-    public var architectureText: String?
-    public var sources: [String]
-    public var lastSeen: String
-    public var fileCount: Int
-    public var hotfixCount: Int
-    /// KB → verdict of the latest assessment.
-    public var verdicts: [String: String]
-}
-
-/// An installed file as stored.
-public struct FileFact: Sendable, Hashable, Codable {
-    public var path: String
-    public var fileName: String
-    public var version: String
-    public var size: Int?
-    public var source: String
-}
-
-/// A recorded hotfix as stored.
-public struct HotfixFact: Sendable, Hashable, Codable {
-    public var kb: String
-    public var installedOn: String?
-    public var source: String
-}
-
-/// Everything about one host: facts, files, hotfixes, latest verdicts and probe sessions.
-public struct HostDetail: Sendable {
-    public var summary: HostSummary
-    public var files: [FileFact]
-    public var hotfixes: [HotfixFact]
-    public var results: [AssessedResult]
-    public var probes: [ProbeEvidence]
-}
-
 extension AuditDatabase {
+    /// The host columns (``HostRecord``) with the counts and latest verdicts a summary shows.
     static let hostColumns = """
-        h.id, h.name, h.address, h.product, h.os_name, h.sp_level, h.sp_branch, h.platform, h.arch_text, h.sources, h.last_seen,
-        (SELECT count(*) FROM host_file f WHERE f.host_id = h.id),
-        (SELECT count(*) FROM installed_hotfix x WHERE x.host_id = h.id),
+        \(HostRecord.selection("h")),
+        (SELECT count(*) FROM host_file f WHERE f.host_id = h.id) AS file_count,
+        (SELECT count(*) FROM installed_hotfix x WHERE x.host_id = h.id) AS hotfix_count,
         (SELECT group_concat(r.kb_number || '=' || r.verdict, ',') FROM assessment_result r
-            WHERE r.host_id = h.id AND r.run_id = (SELECT max(id) FROM assessment_run))
+            WHERE r.host_id = h.id AND r.run_id = (SELECT max(id) FROM assessment_run)) AS verdicts
         """
 
-    static func hostSummary(_ row: Row) -> HostSummary {
-        let sources: String = row[9]
-        var verdicts: [String: String] = [:]
-        for pair in ((row[13] as String?) ?? "").split(separator: ",") {
+    static func hostSummary(_ row: Row) throws -> HostSummary {
+        let host = try HostRecord(row: row)
+        var verdicts: [KBNumber: Verdict] = [:]
+        for pair in ((row["verdicts"] as String?) ?? "").split(separator: ",") {
             let parts = pair.split(separator: "=", maxSplits: 1)
-            if parts.count == 2, let number = Int(parts[0]) { verdicts[KBNumber(number).description] = String(parts[1]) }
+            guard parts.count == 2, let number = Int(parts[0]), let verdict = Verdict(rawValue: String(parts[1])) else {
+                throw StoredValueError(description: "results of host '\(host.name)': bad verdict '\(pair)'")
+            }
+            verdicts[KBNumber(number)] = verdict
         }
-        return HostSummary(name: row[1], address: row[2], product: row[3], osName: row[4],
-                           servicePack: (row[5] as Int?).map { ServicePack(level: $0, branch: row[6]).description },
-                           platform: row[7], architectureText: row[8],
-                           sources: sources.split(separator: ",").map(String.init), lastSeen: row[10],
-                           fileCount: row[11], hotfixCount: row[12], verdicts: verdicts)
+        return HostSummary(host: host.stored, fileCount: row["file_count"], hotfixCount: row["hotfix_count"], verdicts: verdicts)
     }
 
     /// Every host in name order, one at a time.
     public func forEachHost(_ body: (HostSummary) throws -> Void) throws {
         try read { db in
             let cursor = try Row.fetchCursor(db, sql: "SELECT \(Self.hostColumns) FROM host h ORDER BY h.name_key")
-            while let row = try cursor.next() { try body(Self.hostSummary(row)) }
+            while let row = try cursor.next() { try body(try Self.hostSummary(row)) }
         }
     }
 
@@ -84,14 +44,14 @@ extension AuditDatabase {
                 if rows.count == 1 { row = rows[0] }
             }
             guard let row else { return nil }
-            let id: Int64 = row[0]
+            let id: Int64 = row["id"]
             let files = try Row.fetchAll(db, sql: """
                 SELECT path, file_name, version_text, size, source FROM installed_file WHERE host_id = ? ORDER BY file_key, path
                 """, arguments: [id]).map { FileFact(path: $0[0], fileName: $0[1], version: $0[2], size: $0[3], source: $0[4]) }
             let hotfixes = try Row.fetchAll(db, sql: """
                 SELECT kb_number, installed_on, source FROM installed_hotfix WHERE host_id = ? ORDER BY kb_number
                 """, arguments: [id]).map { HotfixFact(kb: KBNumber($0[0] as Int).description, installedOn: $0[1], source: $0[2]) }
-            let summary = Self.hostSummary(row)
+            let summary = try Self.hostSummary(row)
             var results: [AssessedResult] = []
             try Self.latestResults(db, nonCompliantOnly: false, kbs: [], host: summary.name) { results.append($0) }
             let probes = try Self.latestProbeSessions(db, hostID: id, hostName: summary.name)

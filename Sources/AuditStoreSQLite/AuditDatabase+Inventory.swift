@@ -1,23 +1,8 @@
 import AuditCore
 import Foundation
+import AuditStore
 import GRDB
 import GRDBSQLite
-
-/// What `import-inventory` wrote.
-public struct InventoryImportSummary: Sendable, Hashable {
-    public var files = 0
-    public var records = 0
-    public var hosts = 0
-    public var newHosts = 0
-    public var installedFiles = 0
-    public var hotfixes = 0
-    public var replacedFiles = 0
-    /// Hotfix-list entries that name no KB, kept as text (`File 1`).
-    public var rawHotfixEntries = 0
-    /// Warnings the readers reported (printed by the caller as they come).
-    public var warnings = 0
-    public init() {}
-}
 
 /// Receives the records of one import inside its transaction; hosts are resolved and merged
 /// (case-insensitive names, short name ↔ FQDN) and earlier facts from the same kind of source replaced.
@@ -344,39 +329,6 @@ public final class InventoryWriter {
     }
 
     private func step(_ statement: Statement) throws { try stepToDone(statement, db) }
-}
-
-/// Errors of the store itself (bad input is an ImportError from the readers).
-public enum StoreError: Error, CustomStringConvertible, Sendable {
-    case emptyHostName
-    case unknownHost(String)
-    case unknownKB(KBNumber)
-    case noManifests
-
-    public var description: String {
-        switch self {
-        case .emptyHostName: "a record has an empty host name"
-        case .unknownHost(let name): "no host named '\(name)' in the store"
-        case .unknownKB(let kb): "\(kb) is not in the store (import its manifest first)"
-        case .noManifests: "no manifests in the store: run `hotfix-audit import-manifest FILE` first"
-        }
-    }
-}
-
-/// One inventory input to import whose format and digest are known only once it is read (it is read
-/// once: a pipe cannot be opened again, and a file may change between two reads).
-public struct InventoryStream {
-    /// The input's path as recorded in `import_source`.
-    public var path: String
-    /// Streams the records into `sink` after calling `begin` with the format (before the first record),
-    /// and returns the SHA-256 (hex) of the bytes read.
-    public var read: (_ begin: (_ format: String) throws -> Void, _ sink: (InventoryRecord) throws -> Void) throws -> String
-
-    public init(path: String, read: @escaping (_ begin: (_ format: String) throws -> Void,
-                                               _ sink: (InventoryRecord) throws -> Void) throws -> String) {
-        self.path = path
-        self.read = read
-    }
 }
 
 /// A stream whose `read` ended without saying which format it read.

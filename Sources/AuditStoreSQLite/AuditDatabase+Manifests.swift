@@ -1,28 +1,6 @@
 import AuditCore
+import AuditStore
 import GRDB
-
-/// What `import-manifest` wrote for one KB.
-public struct ManifestImportSummary: Sendable, Hashable {
-    public var kb: KBNumber
-    public var title: String?
-    public var prerequisiteServicePack: Int?
-    public var products: [String]
-    public var platforms: [String]
-    public var rowCount: Int
-    /// Rows of an earlier import of this KB that were replaced.
-    public var replacedRows: Int
-}
-
-/// A KB as listed by `manifests`.
-public struct StoredKB: Sendable, Hashable, Codable {
-    public var kb: String
-    public var title: String?
-    public var prerequisiteServicePack: Int?
-    public var sourceFile: String
-    public var sourceSHA256: String
-    public var importedAt: String
-    public var rowCount: Int
-}
 
 extension AuditDatabase {
     /// Stores `manifests` (all or nothing); a KB imported before has its rows replaced.
@@ -37,8 +15,12 @@ extension AuditDatabase {
                 // Results against the replaced rows go with them (assessment_host has no foreign keys, see Schema).
                 if replaced > 0 {
                     let path = "$.\"\(number)\""
-                    try db.execute(sql: "UPDATE assessment_host SET results = json_remove(results, ?) WHERE json_type(results, ?) IS NOT NULL",
-                                   arguments: [path, path])
+                    try db.execute(sql: """
+                        UPDATE assessment_host SET results = json_remove(results, ?),
+                            compliant = NOT EXISTS (SELECT 1 FROM json_each(json_remove(results, ?)) j
+                                                    JOIN assessment_evidence e ON e.id = j.value WHERE e.compliant = 0)
+                        WHERE json_type(results, ?) IS NOT NULL
+                        """, arguments: [path, path, path])
                 }
                 try db.execute(sql: """
                     INSERT INTO kb (number, title, prerequisite_sp, source_file, source_sha256, imported_at)
@@ -103,7 +85,7 @@ extension AuditDatabase {
                    version_branch, version_text, size, file_time, source_line, directory
             FROM manifest_row WHERE kb_number = ? ORDER BY source_line, id
             """, arguments: [kb.number]).map { row -> ManifestRow in
-            ManifestRow(product: Product(name: row[0]), platform: Platform(rawValue: row[1]) ?? .x86, isWOW: row[2],
+            ManifestRow(product: Product(name: row[0]), platform: try Self.platform(row[1], table: "manifest_row"), isWOW: row[2],
                         servicePack: row[3], branch: row[4], fileName: row[5],
                         version: fileVersion(row, from: 6, branch: row[10]), versionText: row[11], size: row[12],
                         timestamp: (row[13] as String?).flatMap { UTCDateTime(iso8601: $0) }, line: row[14], directory: row[15])

@@ -1,21 +1,11 @@
 import AuditCore
+import AuditStore
 import GRDB
-
-/// A value in the store that its reader cannot take (a store written by a newer tool, or edited by hand).
-public struct StoredValueError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-}
 
 /// A stored check id, refused when it is not one.
 func checkID(_ text: String) throws -> CheckID {
     guard let id = CheckID(rawValue: text) else { throw StoredValueError(description: "probe_session: bad check id '\(text)'") }
     return id
-}
-
-/// A host the probe may trigger: its name and SMTP address from the inventory.
-public struct StoredProbeTarget: Sendable, Hashable {
-    public var host: String
-    public var address: String?
 }
 
 extension AuditDatabase {
@@ -176,9 +166,16 @@ extension AuditDatabase {
                 guard parts.count == 2, let ms = Int(parts[0]) else { return nil }
                 return ReplyLineTiming(text: String(parts[1]), offsetMilliseconds: ms)
             }
-            let profile = (try? ProbeProfile(parsing: row[1])) ?? ProbeProfile()
+            let profileText: String = row[1]
+            guard let profile = try? ProbeProfile(parsing: profileText) else {
+                throw StoredValueError(description: "probe_session of \(hostName): bad profile '\(profileText)'")
+            }
+            let verdict: String = row[2], detail: String? = row[3]
+            guard let outcome = ProbeOutcome(verdict: verdict, detail: detail) else {
+                throw StoredValueError(description: "probe_session of \(hostName): bad outcome '\(verdict)' / '\(detail ?? "")'")
+            }
             return ProbeEvidence(campaign: row[0], host: hostName, profile: profile,
-                                 outcome: ProbeOutcome(verdict: row[2], detail: row[3]) ?? .inconclusive(.noDelivery),
+                                 outcome: outcome,
                                  note: row[4], peer: row[5], token: row[6], startedAt: row[7], replyTimings: timings,
                                  prematureBytes: row[9], intact: row[10], endedBy: row[11], deliveries: row[12],
                                  transcript: row[13], triggerTranscript: row[14],

@@ -1,5 +1,6 @@
 import AuditCore
 import Foundation
+import AuditStore
 import GRDB
 import Logging
 
@@ -76,21 +77,22 @@ public final class AuditDatabase: Sendable {
     }
 }
 
-/// An input file as recorded in the store (path as given, its SHA-256, the format read).
-public struct SourceFile: Sendable, Hashable {
-    public var path: String
-    public var sha256: String
-    public var format: String
-    public init(path: String, sha256: String, format: String) {
-        self.path = path
-        self.sha256 = sha256
-        self.format = format
-    }
-}
-
 /// Builds a FileVersion from four nullable columns at `index` of `row`.
 func fileVersion(_ row: Row, from index: Int, branch: String?) -> FileVersion? {
     guard let major = row[index] as Int?, let minor = row[index + 1] as Int?,
           let build = row[index + 2] as Int?, let revision = row[index + 3] as Int? else { return nil }
     return FileVersion(major, minor, build, revision, branch: branch)
+}
+
+extension AuditDatabase: AuditStore {
+    /// The database file's path.
+    public var location: String { path }
+}
+
+extension AuditDatabase {
+    /// A stored platform name; one the store cannot take is an error naming the table, never a default.
+    static func platform(_ text: String, table: String) throws -> Platform {
+        guard let platform = Platform(rawValue: text) else { throw StoredValueError(description: "\(table): bad platform '\(text)'") }
+        return platform
+    }
 }

@@ -309,6 +309,7 @@ enum Schema {
                 ALTER TABLE assessment_host ADD COLUMN greeting_id INTEGER;
                 """)
         }
+        registerTypedResults(&migrator)
         registerSite(&migrator)
         return migrator
     }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import AuditCore
+import AuditEngine
+import AuditStore
 import AuditStoreSQLite
 import Foundation
 
@@ -23,6 +25,7 @@ struct AssessCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
     @Option(help: "List at most this many non-compliant results in text output (0 = all).") var limit = 50
     @OptionGroup var checks: CheckOptions
+    @OptionGroup var runs: RunOptions
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
@@ -32,7 +35,7 @@ struct AssessCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try database.open()
-        let summary = try store.assess(kbs: kb.compactMap { KBNumber($0) }, bindings: try checks.bindings())
+        let summary = try store.assess(kbs: kb.compactMap { KBNumber($0) }, bindings: try checks.bindings(), keepRuns: runs.keepRuns)
         try AssessmentPrinter(store: store, summary: summary, json: json, limit: limit).print()
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
     }
@@ -53,7 +56,7 @@ struct AssessmentJSON: Encodable {
 
 /// Prints an assessment summary: counts per verdict and platform, then the non-compliant results.
 struct AssessmentPrinter {
-    var store: AuditDatabase
+    var store: any AuditStore
     var summary: AssessmentSummary
     var json: Bool
     var limit: Int
@@ -86,8 +89,10 @@ struct AssessmentPrinter {
         var rows: [[String]] = []
         let nonCompliant = summary.byVerdict.filter { !$0.key.isCompliant }.values.reduce(0, +)
         try store.latestResults(nonCompliantOnly: true, limit: limit > 0 ? limit : nil) { result in
-            rows.append([result.host, result.kb, result.verdict, result.foundVersion ?? "-", result.requiredVersion ?? "-",
-                         result.reason + (result.anomalies.isEmpty ? "" : " [" + result.anomalies.joined(separator: "; ") + "]")])
+            let anomalies = result.anomalies.map(\.description).joined(separator: "; ")
+            let reason = result.reason + (anomalies.isEmpty ? "" : " [\(anomalies)]")
+            rows.append([result.host, result.kb.description, result.verdict.rawValue, result.foundVersion?.description ?? "-",
+                         result.requiredVersion?.description ?? "-", reason])
         }
         Swift.print(Output.table(["host", "KB", "verdict", "found", "required", "reason"], rows))
         let more = nonCompliant - rows.count

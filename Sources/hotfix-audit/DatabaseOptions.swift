@@ -1,6 +1,9 @@
 import ArgumentParser
 import AuditCore
+import AuditEngine
+import AuditStore
 import AuditStoreSQLite
+import AuditStorePostgres
 import Foundation
 import Logging
 
@@ -25,9 +28,11 @@ struct DatabaseOptions: ParsableArguments {
         if let refusal = DatabaseLocation.refusal(for: path, origin: origin) { throw ValidationError(refusal) }
     }
 
-    func open() throws -> AuditDatabase {
+    func open() throws -> any AuditStore {
         try validate()
-        if let refusal = DatabaseLocation.sqliteOnlyRefusal(for: path, origin: origin) { throw ValidationError(refusal) }
+        if let url = postgresURL {
+            do { return try PostgresStore(url: url) } catch { throw CommandFailure("cannot open database: \(error)") }
+        }
         do {
             return try AuditDatabase(path: path, logger: Logger(label: "hotfix-audit.store"))
         } catch {

@@ -1,5 +1,7 @@
 import ArgumentParser
 import AuditCore
+import AuditEngine
+import AuditStore
 import AuditStoreSQLite
 import Foundation
 
@@ -21,9 +23,9 @@ struct HostsCommand: AsyncParsableCommand {
         }
         var rows: [[String]] = []
         try store.forEachHost { host in
-            rows.append([host.name, host.address ?? "-", host.platform ?? host.architectureText.map { "?\($0)" } ?? "?",
-                         host.servicePack ?? "?", String(host.fileCount), String(host.hotfixCount),
-                         host.verdicts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "),
+            rows.append([host.name, host.address ?? "-", host.platform?.rawValue ?? host.architectureText.map { "?\($0)" } ?? "?",
+                         host.servicePack?.description ?? "?", String(host.fileCount), String(host.hotfixCount),
+                         host.verdicts.sorted { $0.key.number < $1.key.number }.map { "\($0.key)=\($0.value.rawValue)" }.joined(separator: " "),
                          host.sources.joined(separator: ",")])
         }
         if rows.isEmpty { return print("No hosts yet: run `hotfix-audit import-inventory FILE…`.") }
@@ -84,9 +86,9 @@ struct HostCommand: AsyncParsableCommand {
         let t = { (text: String) in TerminalText.escaped(text) }
         print("Host \(t(host.name))")
         print("  address:   \(t(host.address ?? "-"))")
-        print("  product:   \(t(host.product ?? "unknown"))\(host.osName.map { " (\(t($0)))" } ?? "")")
-        print("  service pack: \(t(host.servicePack ?? "unknown"))   platform: "
-              + t(host.platform ?? "unknown\(host.architectureText.map { " ('\($0)')" } ?? "")"))
+        print("  product:   \(t(host.product?.name ?? "unknown"))\(host.osName.map { " (\(t($0)))" } ?? "")")
+        print("  service pack: \(t(host.servicePack?.description ?? "unknown"))   platform: "
+              + t(host.platform?.rawValue ?? "unknown\(host.architectureText.map { " ('\($0)')" } ?? "")"))
         print("  sources:   \(t(host.sources.joined(separator: ", ")))   last seen: \(t(host.lastSeen))")
         if !detail.files.isEmpty {
             print("\nFiles:")
@@ -100,12 +102,12 @@ struct HostCommand: AsyncParsableCommand {
         print("\nVerdicts (latest assessment):")
         if detail.results.isEmpty { print("  none yet: run `hotfix-audit assess`") }
         for result in detail.results {
-            print("  \(t(result.kb)): \(t(result.verdict)) — \(t(result.reason))")
+            print("  \(t(result.kb.description)): \(t(result.verdict.rawValue)) — \(t(result.reason))")
             if let file = result.fileName {
-                print("    \(t(file)): found \(t(result.foundVersion ?? "-")), required \(t(result.requiredVersion ?? "-"))"
+                print("    \(t(file)): found \(t(result.foundVersion?.description ?? "-")), required \(t(result.requiredVersion?.description ?? "-"))"
                       + (result.path.map { " at \(t($0))" } ?? ""))
             }
-            for anomaly in result.anomalies { print("    anomaly: \(t(anomaly))") }
+            for anomaly in result.anomalies { print("    anomaly: \(t(anomaly.description))") }
         }
         for probe in probes {
             print("\nProbe \(t(probe.campaign)) [\(t(probe.profile))]: \(t(probe.outcome))\(probe.detail.map { "(\(t($0)))" } ?? "") — \(t(probe.note))")

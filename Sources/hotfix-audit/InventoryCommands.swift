@@ -1,5 +1,7 @@
 import ArgumentParser
 import AuditCore
+import AuditEngine
+import AuditStore
 import AuditStoreSQLite
 import Foundation
 import InventoryImport
@@ -32,8 +34,7 @@ struct ImportInventoryCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let run = InventoryImportRun(files: files, format: InventoryFormat(rawValue: format), host: host)
-        let summary = try database.postgresURL.map { try run.run(onPostgres: $0) } ?? run.run(on: database.open())
+        let summary = try InventoryImportRun(files: files, format: InventoryFormat(rawValue: format), host: host).run(on: database.open())
         print("Imported \(summary.records) records from \(summary.files) file(s): \(summary.hosts) host(s) "
               + "(\(summary.newHosts) new), \(summary.installedFiles) file versions, \(summary.hotfixes) hotfixes"
               + (summary.rawHotfixEntries > 0 ? ", \(summary.rawHotfixEntries) hotfix entries without a KB kept as text" : "")
@@ -50,12 +51,7 @@ struct InventoryImportRun {
     var format: InventoryFormat?
     var host: String?
 
-    func run(on store: AuditDatabase) throws -> InventoryImportSummary {
-        try store.importInventories(streams: streams())
-    }
-
-    /// One stream per input file (a directory stands for its files), each read once when imported.
-    func streams() throws -> [InventoryStream] {
+    func run(on store: any AuditStore) throws -> InventoryImportSummary {
         var streams: [InventoryStream] = []
         let showProgress = Output.stderrIsTerminal
         for file in try Self.expand(files) {
@@ -85,7 +81,7 @@ struct InventoryImportRun {
                 return result.sha256
             })
         }
-        return streams
+        return try store.importInventories(streams: streams)
     }
 
     /// The warning for an input that was read without error but held no record (a header without rows,

@@ -1,5 +1,7 @@
 import ArgumentParser
 import AuditCore
+import AuditEngine
+import AuditStore
 import AuditStoreSQLite
 import Foundation
 import ManifestImport
@@ -103,12 +105,12 @@ struct ManifestImportRun {
     var productsByFile: [String: Product] = [:]
 
     /// `store` is opened only after every file parsed, so bad input leaves no new database behind.
-    func run(on store: @autoclosure () throws -> AuditDatabase) throws -> [ManifestImportSummary] {
+    func run(on store: @autoclosure () throws -> any AuditStore) throws -> [ManifestImportSummary] {
         try runDetailed(on: try store()).summaries
     }
 
     /// Like ``run(on:)``, also returning, per file in order, the rows whose product was inferred.
-    func runDetailed(on store: @autoclosure () throws -> AuditDatabase) throws
+    func runDetailed(on store: @autoclosure () throws -> any AuditStore) throws
         -> (summaries: [ManifestImportSummary], inferred: [(file: String, rows: [InferredProduct])]) {
         var parsed: [(Manifest, SourceFile)] = []
         var inferred: [(file: String, rows: [InferredProduct])] = []

@@ -1,5 +1,7 @@
 import ArgumentParser
 import AuditCore
+import AuditEngine
+import AuditStore
 import AuditStoreSQLite
 import Foundation
 import Logging
@@ -168,7 +170,7 @@ struct GreetingRun {
         }
     }
 
-    func run(store: AuditDatabase) async throws -> Outcome {
+    func run(store: any AuditStore) async throws -> Outcome {
         let stored = try store.probeTargets(names: hosts)
         let targets = stored.compactMap { target in target.address.map { ProbeTarget(host: target.host, address: $0) } }
         let skipped = stored.filter { $0.address == nil }.map(\.host)

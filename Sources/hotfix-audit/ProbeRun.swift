@@ -1,4 +1,6 @@
 import AuditCore
+import AuditEngine
+import AuditStore
 import AuditStoreSQLite
 import Foundation
 import Logging
@@ -50,7 +52,7 @@ struct ProbeRun {
         }
     }
 
-    func run(store: AuditDatabase, logger: Logger = Logger(label: "hotfix-audit.probe")) async throws -> Outcome {
+    func run(store: any AuditStore, logger: Logger = Logger(label: "hotfix-audit.probe")) async throws -> Outcome {
         let stored = try store.probeTargets(names: hosts)
         let targets = stored.compactMap { target in target.address.map { ProbeTarget(host: target.host, address: $0) } }
         let skipped = stored.filter { $0.address == nil }.map(\.host)
@@ -125,9 +127,9 @@ struct ProbeRun {
 final class SessionRecorder: @unchecked Sendable {
     private let lock = NSLock()
     private let writer = DispatchQueue(label: "hotfix-audit.probe.sessions")
-    private let store: AuditDatabase
+    private let store: any AuditStore
     private let campaign: String
-    private let begin: (AuditDatabase) throws -> Void
+    private let begin: (any AuditStore) throws -> Void
     private let saved: (ProbeEvidence) -> Void
     private var pending: [ProbeEvidence] = []
     private var flushScheduled = false
@@ -137,7 +139,7 @@ final class SessionRecorder: @unchecked Sendable {
     /// Most sessions written in one transaction.
     static let batchLimit = 256
 
-    init(store: AuditDatabase, campaign: String, begin: @escaping (AuditDatabase) throws -> Void,
+    init(store: any AuditStore, campaign: String, begin: @escaping (any AuditStore) throws -> Void,
          saved: @escaping (ProbeEvidence) -> Void = { _ in }) {
         self.store = store
         self.campaign = campaign

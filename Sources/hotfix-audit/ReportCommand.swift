@@ -1,6 +1,8 @@
 import ArgumentParser
 import AuditCore
 import AuditReport
+import AuditEngine
+import AuditStore
 import AuditStoreSQLite
 import Foundation
 
@@ -71,13 +73,13 @@ struct ReportRun {
     }
 
     /// Writes the reports and returns their paths in the order asked.
-    func write(store: AuditDatabase) throws -> [String] {
+    func write(store: any AuditStore) throws -> [String] {
         let date = Date()
         let outputs = try outputs(at: date)
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
-        try store.snapshot { snapshot in
-            let source = try StoreReportSource(snapshot: snapshot, database: store.path, toolVersion: HotfixAudit.version,
+        try store.withSnapshot { snapshot in
+            let source = try StoreReportSource(snapshot: snapshot, database: store.location, toolVersion: HotfixAudit.version,
                                                generatedAt: formatter.string(from: date), kbs: kbs)
             _ = try ReportWriter.write(source: source, outputs: outputs)
         }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import AuditCore
+import AuditEngine
+import AuditStore
 import AuditStoreSQLite
 import Foundation
 import InventoryImport
@@ -28,6 +30,7 @@ struct ScanCommand: AsyncParsableCommand {
     var greetingOnly = false
     @OptionGroup var probeOptions: ProbeOptions
     @OptionGroup var checks: CheckOptions
+    @OptionGroup var runs: RunOptions
     @Option(help: "Report formats (html, xml, json, csv); 'none' for no report.") var report = "html,xml"
     @Option(help: "Report directory.") var out = "reports"
     @OptionGroup var database: DatabaseOptions
@@ -47,7 +50,7 @@ struct ScanCommand: AsyncParsableCommand {
         let pipeline = ScanPipeline(manifests: manifest, inventories: inventory,
                                     probe: probe ? ProbeRun(options: probeOptions, hosts: []) : nil,
                                     greetings: greetingOnly ? GreetingRun(options: probeOptions, hosts: []) : nil,
-                                    bindings: try checks.bindings(),
+                                    bindings: try checks.bindings(), keepRuns: runs.keepRuns,
                                     report: report == "none" ? nil : ReportRun(formats: try ReportRun.formats(report), out: out, kbs: []))
         let result = try await pipeline.run(store: database.open())
         if result.summary.exitCode != 0 { throw ExitCode(result.summary.exitCode) }
@@ -61,6 +64,7 @@ struct ScanPipeline {
     var probe: ProbeRun?
     var greetings: GreetingRun? = nil
     var bindings = CheckBindings()
+    var keepRuns = 30
     var report: ReportRun?
 
     struct Result {
@@ -69,7 +73,7 @@ struct ScanPipeline {
         var probe: ProbeRun.Outcome?
     }
 
-    func run(store: AuditDatabase) async throws -> Result {
+    func run(store: any AuditStore) async throws -> Result {
         let stages = 2 + (manifests.isEmpty ? 0 : 1) + (inventories.isEmpty ? 0 : 1) + (probe == nil ? 0 : 1) + (greetings == nil ? 0 : 1) + (report == nil ? 0 : 1)
         var stage = 0
         func begin(_ text: String) -> Date {
@@ -107,7 +111,7 @@ struct ScanPipeline {
             done(started, "scan \(outcome.scan): \(outcome.greeted) of \(outcome.results.count) greeted, \(outcome.versioned) with a version")
         }
         var started = begin("Assessing")
-        let summary = try store.assess(bindings: bindings)
+        let summary = try store.assess(bindings: bindings, keepRuns: keepRuns)
         done(started, "\(summary.hostCount) hosts × \(summary.kbs.count) KB(s)")
         var written: [String] = []
         if let report {

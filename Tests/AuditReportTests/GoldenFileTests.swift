@@ -24,12 +24,13 @@ import Testing
     @Test func xmlReportMatchesGoldenFile() throws { try compare(.xml) }
     @Test func jsonReportMatchesGoldenFile() throws { try compare(.json) }
     @Test func csvReportMatchesGoldenFile() throws { try compare(.csv) }
+    @Test func ndjsonReportMatchesGoldenFile() throws { try compare(.ndjson) }
 
     @Test func jsonReportParsesAndCarriesSchemaAndEveryHost() throws {
         let outputs = try TestSupport.writeAll(SampleFleet.source)
         let data = try Data(contentsOf: URL(fileURLWithPath: outputs[.json]!))
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(object["schema"] as? String == "hotfix-audit-report/1")
+        #expect(object["schema"] as? String == "hotfix-audit-report/2")
         let hosts = try #require(object["hosts"] as? [[String: Any]])
         #expect(hosts.map { $0["name"] as? String } == SampleFleet.hosts.map(\.name).sorted())
         let summary = try #require(object["summary"] as? [String: Any])
@@ -40,7 +41,7 @@ import Testing
     @Test func csvReportHasOneRowPerHostAndKB() throws {
         let outputs = try TestSupport.writeAll(SampleFleet.source)
         let lines = try TestSupport.read(outputs[.csv]!).components(separatedBy: "\r\n").filter { !$0.isEmpty }
-        #expect(lines.first == "host,address,product,service_pack,platform,kb,verdict,file_verdict,probe_outcome,file,required_version,found_version,path,reason,anomalies,check,running_version,greeting")
+        #expect(lines.first == "host,address,product,service_pack,platform,kb,verdict,file_verdict,probe_outcome,file,required_version,found_version,path,reason,anomalies,check,running_version,greeting,waiver_state,waiver_owner,waiver_expires,waiver_reason,change,previous_verdict")
         #expect(lines.count == 1 + SampleFleet.hosts.count)
     }
 

@@ -32,9 +32,10 @@ import Testing
         let paths = try TestSupport.writeAll(Self.source)
         let html = try TestSupport.read(paths[.html]!)
         #expect(!Self.containsBidi(html), "raw bidi control in the HTML")
-        #expect(html.contains("mail-\\u{202E}10txt.exe"))
-        #expect(html.contains("\\u{2067}isolated\\u{2069}"))
-        #expect(html.contains("c1\\x9B31m\\x7Fhost"))
+        // The visible text in the embedded JSON data (its backslash written as \\).
+        #expect(html.contains("mail-\\\\u{202E}10txt.exe"))
+        #expect(html.contains("\\\\u{2067}isolated\\\\u{2069}"))
+        #expect(html.contains("c1\\\\x9B31m\\\\x7Fhost"))
         #expect(!html.unicodeScalars.contains { (0x7F...0x9F).contains($0.value) })
     }
 

@@ -48,10 +48,14 @@ struct GeneratedFleetSource: ReportSource {
         let csv = try TestSupport.read(outputs[.csv]!)
         #expect(csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 20_001)
         let html = try TestSupport.read(outputs[.html]!)
-        #expect(html.components(separatedBy: "<tbody class=\"host\"").count == 20_001)
-        // Large fleet: full evidence only for the non-compliant hosts (400 of them here), a reason line for the rest.
-        #expect(html.components(separatedBy: "<summary>Evidence for").count - 1 == 400)
-        #expect(html.components(separatedBy: "<tr class=\"evidence brief\">").count - 1 == 19_600)
+        // Every host is in the embedded data set, one line each, with its evidence by reference: no
+        // host is cut to a one-line reason any more (the old page had full evidence for 400 of them).
+        let data = try #require(HTMLDataSetTests.hostLines(html))
+        #expect(data.count == 20_000)
+        #expect(data[0].hasPrefix("[\"HOST00000\",") && data[19_999].hasPrefix("[\"HOST19999\","))
+        let shared = try #require(HTMLDataSetTests.sharedTables(html))
+        #expect((shared["E"] as? [Any])?.count == 6, "3 platforms × patched/vulnerable")
+        #expect(html.utf8.count / 20_000 < 400, "HTML bytes per host: \(html.utf8.count / 20_000)")
         #expect(html.hasSuffix("</html>\n"))
     }
 }

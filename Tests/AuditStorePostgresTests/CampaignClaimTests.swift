@@ -1,4 +1,5 @@
 import AuditCore
+import AuditStore
 import AuditStorePostgres
 import AuditStoreSQLite
 import Foundation

@@ -4,6 +4,8 @@ import GRDB
 import InventoryImport
 import ManifestImport
 import Testing
+import AuditEngine
+import AuditStore
 @testable import AuditStoreSQLite
 
 /// The repository's bundled data (`data/…`), resolved from this file.
@@ -43,7 +45,7 @@ private func demoStore() throws -> TempStore {
 
 private func results(_ store: AuditDatabase, kb: String) throws -> [String: AssessedResult] {
     var byHost: [String: AssessedResult] = [:]
-    try store.latestResults { if $0.kb == kb { byHost[$0.host] = $0 } }
+    try store.latestResults { if $0.kb.description == kb { byHost[$0.host] = $0 } }
     return byHost
 }
 
@@ -64,12 +66,12 @@ private func results(_ store: AuditDatabase, kb: String) throws -> [String: Asse
     for (host, result) in kb935683 {
         #expect(result.probeOutcome == nil, "\(host): \(result.reason)")
         #expect(!result.reason.contains("probe"), "\(host): \(result.reason)")
-        #expect(!result.anomalies.contains { $0.hasPrefix(AnomalyKind.probeContradictsFile.rawValue) }, "\(host): \(result.anomalies)")
+        #expect(!result.anomalies.contains { $0.kind == .probeContradictsFile }, "\(host): \(result.anomalies)")
     }
-    #expect(kb935683["demo-rtm-x86"]?.verdict == "not-applicable")
+    #expect(kb935683["demo-rtm-x86"]?.verdict == Verdict(rawValue: "not-applicable"))
     // The probe still decides KB912341: the stale host is not reloaded, the legacy one confirmed.
-    #expect(before["demo-stale-x86"]?.verdict == "service-not-reloaded")
-    #expect(before["demo-stale-x86"]?.check == "smtp-data-multiline-354")
+    #expect(before["demo-stale-x86"]?.verdict == Verdict(rawValue: "service-not-reloaded"))
+    #expect(before["demo-stale-x86"]?.check == CheckID(rawValue: "smtp-data-multiline-354"))
     #expect(before["demo-legacy-x86-sp1"]?.reason.contains("probe confirms (premature-data)") == true)
 }
 
@@ -79,10 +81,10 @@ private func results(_ store: AuditDatabase, kb: String) throws -> [String: Asse
     try importManifest(temp.store, "KB935683.txt")
     _ = try temp.store.assess(bindings: CheckBindings(overrides: ["smtp-data-multiline-354=KB912341,KB935683"]))
     let kb935683 = try results(temp.store, kb: "KB935683")
-    #expect(kb935683["demo-legacy-x86-sp1"]?.probeOutcome == "vulnerable")
-    #expect(kb935683["demo-legacy-x86-sp1"]?.check == "smtp-data-multiline-354")
+    #expect(kb935683["demo-legacy-x86-sp1"]?.probeOutcome?.verdict == "vulnerable")
+    #expect(kb935683["demo-legacy-x86-sp1"]?.check == CheckID(rawValue: "smtp-data-multiline-354"))
     _ = try temp.store.assess(bindings: CheckBindings(overrides: ["smtp-data-multiline-354="]))
-    #expect(try results(temp.store, kb: "KB912341")["demo-stale-x86"]?.verdict == "patched")
+    #expect(try results(temp.store, kb: "KB912341")["demo-stale-x86"]?.verdict == Verdict(rawValue: "patched"))
 }
 
 /// A store probed before checks had ids: its sessions become sessions of the DATA-reply check when it is migrated.
@@ -130,17 +132,17 @@ private func results(_ store: AuditDatabase, kb: String) throws -> [String: Asse
     _ = try temp.store.assess()
     // 2668 satisfies KB912341 but not KB935683 (2912): the file says patched for both.
     let old = try results(temp.store, kb: "KB912341"), new = try results(temp.store, kb: "KB935683")
-    #expect(old["stale"]?.verdict == "patched")
-    #expect(old["stale"]?.runningVersion == "6.0.3790.2668")
-    #expect(new["stale"]?.verdict == "service-not-reloaded")
+    #expect(old["stale"]?.verdict == Verdict(rawValue: "patched"))
+    #expect(old["stale"]?.runningVersion?.numericString == "6.0.3790.2668")
+    #expect(new["stale"]?.verdict == Verdict(rawValue: "service-not-reloaded"))
     #expect(new["stale"]?.reason.contains("6.0.3790.2668 < 6.0.3790.2912") == true)
     #expect(new["stale"]?.greeting == text)
     // The file is older than both, the running service newer: anomaly, verdict stays file-based.
-    #expect(old["stale-inventory"]?.verdict == "vulnerable")
-    #expect(old["stale-inventory"]?.anomalies.contains { $0.hasPrefix("running-version-contradicts-file") } == true)
-    #expect(new["stale-inventory"]?.verdict == "vulnerable")
+    #expect(old["stale-inventory"]?.verdict == Verdict(rawValue: "vulnerable"))
+    #expect(old["stale-inventory"]?.anomalies.contains { $0.kind == .runningVersionContradictsFile } == true)
+    #expect(new["stale-inventory"]?.verdict == Verdict(rawValue: "vulnerable"))
     // No version announced: no running-version evidence, the greeting is still shown.
-    #expect(new["postfix"]?.verdict == "patched" && new["postfix"]?.runningVersion == nil)
+    #expect(new["postfix"]?.verdict == Verdict(rawValue: "patched") && new["postfix"]?.runningVersion == nil)
     #expect(new["postfix"]?.greeting == "220 mx ESMTP Postfix")
     let latest = try temp.store.latestGreeting(hostName: "postfix")
     #expect(latest?.greeting.version == nil && latest?.source == .greetingOnly)

@@ -3,6 +3,8 @@ import Foundation
 import GRDB
 import InventoryImport
 import Testing
+import AuditEngine
+import AuditStore
 @testable import AuditStoreSQLite
 
 /// The entries of a systeminfo hotfix list that name no KB, as they are in the store.

@@ -2,6 +2,8 @@ import AuditCore
 import Foundation
 import GRDB
 import Testing
+import AuditEngine
+import AuditStore
 @testable import AuditStoreSQLite
 
 /// A fresh database in a temp directory, removed when the test ends.
@@ -45,10 +47,11 @@ func feed(_ path: String, _ format: String, _ records: [InventoryRecord]) -> Aud
                                                    "2026-11-29-v2-narrow-files-and-results",
                                                    "2026-12-01-v3-raw-hotfix-entries",
                                                    "2026-12-01-v4-alpha-platform-and-row-directory",
-                                                   "2026-12-01-v5-checks-and-greetings"])
+                                                   "2026-12-01-v5-checks-and-greetings",
+                                                   "2026-12-01-v6-typed-results-and-runs"])
     let counts = try temp.store.tableCounts()
     for table in ["kb", "manifest_row", "host", "installed_file", "installed_hotfix", "probe_session", "assessment_result",
-                  "file_ref", "host_file", "assessment_evidence", "assessment_host", "raw_hotfix_entry"] {
+                  "file_ref", "host_file", "assessment_evidence", "assessment_host", "raw_hotfix_entry", "assessment_anomaly"] {
         #expect(counts[table] == 0, "\(table)")
     }
     #expect(try temp.store.integrityCheck() == "ok")
@@ -86,15 +89,25 @@ func feed(_ path: String, _ format: String, _ records: [InventoryRecord]) -> Aud
                       try Row.fetchAll(db, sql: "SELECT \(resultColumns) FROM assessment_result ORDER BY host_id"))
         }
     }
-    let store = try AuditDatabase(path: path)
-    let after = try store.read { db in
+    let untyped = try DatabaseQueue(path: path)
+    try Schema.migrator.migrate(untyped, upTo: "2026-12-01-v5-checks-and-greetings")
+    let after = try untyped.read { db in
         (files: try Row.fetchAll(db, sql: "SELECT \(fileColumns) FROM installed_file ORDER BY host_id, seq"),
          results: try Row.fetchAll(db, sql: "SELECT \(resultColumns) FROM assessment_result ORDER BY host_id"),
          plainTexts: try Int.fetchOne(db, sql: "SELECT count(*) FROM host_file WHERE version_text IS NULL"),
          refs: try Int.fetchOne(db, sql: "SELECT count(*) FROM file_ref"))
     }
+    try untyped.close()
     #expect(after.files == before.files)
     #expect(after.results == before.results)
+    // Typed results (v6): the text results of earlier runs are derived data and go with their runs; files stay.
+    let store = try AuditDatabase(path: path)
+    let typed = try store.read { db in
+        (files: try Row.fetchAll(db, sql: "SELECT \(fileColumns) FROM installed_file ORDER BY host_id, seq"),
+         runs: try Int.fetchOne(db, sql: "SELECT count(*) FROM assessment_run"))
+    }
+    #expect(typed.files == before.files)
+    #expect(typed.runs == 0)
     // Plain version texts are not stored twice; distinct (source, path, name) triples are stored once.
     #expect(after.plainTexts == 2)
     #expect(after.refs == 4)
@@ -154,7 +167,7 @@ func feed(_ path: String, _ format: String, _ records: [InventoryRecord]) -> Aud
     try temp.store.forEachHost { names.append($0.name) }
     #expect(names == ["web01.corp.example"])
     let detail = try #require(try temp.store.host(named: "WEB01"))
-    #expect(detail.summary.platform == "x86")
+    #expect(detail.summary.platform == .x86)
     #expect(detail.files.count == 1)
     #expect(detail.hotfixes.map(\.kb) == ["KB912341"])
     #expect(Set(detail.summary.sources) == ["fleet-csv", "osquery-json", "ps-hotfix-csv"])
@@ -189,14 +202,21 @@ func feed(_ path: String, _ format: String, _ records: [InventoryRecord]) -> Aud
     #expect(summary.exitCode == 3)
     var verdicts: [String: String] = [:]
     var anomalies: [String: [String]] = [:]
-    try temp.store.latestResults { verdicts[$0.host] = $0.verdict; anomalies[$0.host] = $0.anomalies }
+    try temp.store.latestResults { verdicts[$0.host] = $0.verdict.rawValue; anomalies[$0.host] = $0.anomalies.map { "\($0.kind.rawValue): \($0.detail)" } }
     #expect(verdicts == ["new": "patched", "nosmtp": "not-applicable", "noarch": "unknown", "old": "vulnerable",
                          "rtm": "prerequisite-missing", "sp2": "patched"])
     #expect(anomalies["old"]?.first?.hasPrefix("hotfix-recorded-file-older") == true)
-    // A second run replaces the results rather than adding to them.
+    // A second run is kept beside the first (reports compare them); the latest results are the second run's.
     _ = try temp.store.assess()
-    #expect(try temp.store.tableCounts()["assessment_result"] == 6)
+    #expect(try temp.store.tableCounts()["assessment_result"] == 12)
     #expect(try temp.store.tableCounts()["assessment_run"] == 2)
+    var latest = 0
+    try temp.store.latestResults { _ in latest += 1 }
+    #expect(latest == 6)
+    // Only the newest `keepRuns` runs stay; the results of pruned runs go with them.
+    _ = try temp.store.assess(keepRuns: 1)
+    #expect(try temp.store.tableCounts()["assessment_run"] == 1)
+    #expect(try temp.store.tableCounts()["assessment_result"] == 6)
 }
 
 @Test func probeEvidenceChangesTheCombinedVerdict() throws {
@@ -219,7 +239,7 @@ func feed(_ path: String, _ format: String, _ records: [InventoryRecord]) -> Aud
     let detail = try #require(try temp.store.host(named: "stale"))
     #expect(detail.probes.first?.replyTimings.last?.offsetMilliseconds == 300)
     #expect(detail.probes.first?.outcome == .vulnerable(.prematureData))
-    #expect(detail.results.first?.probeDetail == "premature-data")
+    #expect(detail.results.first?.probeOutcome?.detail == "premature-data")
     #expect(throws: StoreError.self) {
         try temp.store.recordCampaign(id: "c2", probeDomain: "p", listen: [], profiles: [], startedAt: "x",
                                       evidence: [ProbeEvidence(campaign: "c2", host: "ghost", profile: ProbeProfile(), outcome: .fixed,
