@@ -91,11 +91,13 @@ enum PGSchema {
         CREATE INDEX file_ref_by_key ON file_ref(file_key);
 
         -- seq numbers a host's files in import order; version_text is NULL when it is exactly
-        -- v_major.v_minor.v_build.v_revision (the view puts it back).
+        -- v_major.v_minor.v_build.v_revision (the view puts it back). ref_id has no foreign key, as in
+        -- the SQLite store: file_ref rows are never deleted and the import takes every ref_id from
+        -- file_ref in the same statement (a per-row check of a million rows would double the import).
         CREATE TABLE host_file (
             host_id bigint NOT NULL REFERENCES host(id) ON DELETE CASCADE,
             seq integer NOT NULL CHECK (seq >= 0),
-            ref_id bigint NOT NULL REFERENCES file_ref(id),
+            ref_id bigint NOT NULL,
             \(version)
             version_branch text,
             version_text text,

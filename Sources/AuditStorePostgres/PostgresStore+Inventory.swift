@@ -12,6 +12,8 @@ extension PostgresStore {
         let now = Self.now()
         return try write { db in
             try db.execute("LOCK TABLE host IN SHARE ROW EXCLUSIVE MODE")
+            // The merge sorts and hashes a million staged rows: in memory, not in temp files.
+            try db.execute("SET LOCAL work_mem = '256MB'")
             let hosts = try db.execute("SELECT id, name_key, short_key, sources FROM host")
             let maxID = try db.execute("SELECT COALESCE(max(id), 0) FROM host").int64(0, 0) ?? 0
             let writer = PGInventoryWriter(hosts: hosts, maxID: maxID)

@@ -48,7 +48,8 @@ struct CampaignScanner {
                       + (campaign.site.map { " (site \($0))" } ?? "") + ", \(campaign.claim) host(s) per claim, lease \(campaign.lease)s")
         var evidence: [ProbeEvidence] = []
         var batches = 0, takenOver = 0, discarded = 0
-        let poll = Duration.milliseconds(Int(min(max(campaign.lease / 4, 0.2), 5) * 1000))
+        // How often a scanner with nothing to claim looks again (two cheap queries): at most a second.
+        let poll = Duration.milliseconds(Int(min(max(campaign.lease / 10, 0.2), 1) * 1000))
         while true {
             let claims = try store.claimHosts(campaign: name, scanner: scanner, limit: campaign.claim, site: campaign.site,
                                               leaseSeconds: campaign.lease)

@@ -3,8 +3,7 @@ import AuditStorePostgres
 import Foundation
 
 /// What `--db` accepts: a SQLite file path, or a `postgresql://` (`postgres://`) URL naming a
-/// PostgreSQL database, which `probe --campaign` uses in this version (the other commands refuse it
-/// when they open the store). Any other value with a URL scheme (`scheme://…`, RFC 3986 scheme letters)
+/// PostgreSQL database (every command; `probe --campaign` needs one). Any other value with a URL scheme (`scheme://…`, RFC 3986 scheme letters)
 /// or a `postgres:`/`postgresql:` prefix without `//` is refused with a message saying so.
 enum DatabaseLocation {
     /// The URL scheme of `value` when it looks like a URL rather than a file path.
@@ -26,23 +25,14 @@ enum DatabaseLocation {
     static func refusal(for value: String, origin: String) -> String? {
         let shown = TerminalText.escaped(redactingPassword(value))
         if value.trimmingCharacters(in: .whitespaces).isEmpty {
-            return "\(origin) is empty: give a SQLite database file path (e.g. --db audit.sqlite)"
+            return "\(origin) is empty: give a SQLite database file path (e.g. --db audit.sqlite) or a postgresql:// URL"
         }
         guard let scheme = urlScheme(value) else { return nil }
         if PostgresURL.isPostgres(value) { return nil }
-        let kind = scheme.hasPrefix("postgres") ? "a PostgreSQL URL" : "a URL (\(TerminalText.escaped(scheme)):)"
-        return "\(origin) '\(shown)' is \(kind): only SQLite file paths are supported in this version "
-            + "(PostgreSQL support is planned); pass a file path such as --db audit.sqlite"
+        let kind = scheme.hasPrefix("postgres") ? "a PostgreSQL URL without '//'" : "a URL (\(TerminalText.escaped(scheme)):)"
+        return "\(origin) '\(shown)' is \(kind): only SQLite file paths and PostgreSQL URLs are supported "
+            + "(postgresql://USER@HOST:PORT/DB); pass a file path such as --db audit.sqlite or a PostgreSQL URL"
             + (origin == "--db" ? "" : " or set \(origin) to one")
-    }
-
-    /// Why a command that works on the SQLite store alone cannot use `value`, or nil when it is not a
-    /// PostgreSQL URL.
-    static func sqliteOnlyRefusal(for value: String, origin: String) -> String? {
-        guard PostgresURL.isPostgres(value) else { return nil }
-        return "\(origin) '\(TerminalText.escaped(redactingPassword(value)))' is a PostgreSQL URL: only SQLite file paths are supported "
-            + "in this version by this command (PostgreSQL serves `probe --campaign NAME`, shared by several scanners); "
-            + "pass a file path such as --db audit.sqlite" + (origin == "--db" ? "" : " or set \(origin) to one")
     }
 
     /// `scheme://user:secret@host/db?password=secret` shown as `scheme://user:***@host/db?password=***`:

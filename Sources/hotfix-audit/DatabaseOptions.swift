@@ -8,11 +8,11 @@ import Foundation
 import Logging
 
 /// `--db PATH`, shared by every command; `HOTFIX_AUDIT_DB` overrides the default `audit.sqlite`.
-/// Only SQLite file paths are supported: a URL-looking value (`postgresql://…`) is refused before
-/// anything runs, instead of becoming a SQLite file under a directory named `postgresql:`.
+/// A `postgresql://` URL opens the PostgreSQL store; any other URL-looking value is refused before
+/// anything runs, instead of becoming a SQLite file under a directory named `mysql:`.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("SQLite database file (default: $HOTFIX_AUDIT_DB or audit.sqlite). "
-                                            + "Only SQLite file paths are supported in this version; PostgreSQL URLs are refused.",
+    @Option(name: .long, help: ArgumentHelp("SQLite database file, or a PostgreSQL URL postgresql://USER@HOST:PORT/DB "
+                                            + "(default: $HOTFIX_AUDIT_DB or audit.sqlite; passwords from PGPASSWORD or ~/.pgpass).",
                                             valueName: "path"))
     var db: String?
 

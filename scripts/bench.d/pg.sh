@@ -1,8 +1,10 @@
 # PostgreSQL store (sourced by scripts/bench, `--only pg`): a private cluster in $WORK (scripts/pg-cluster),
 #  1. import of the generated fleet ($ROWS rows) vs `psql -c "\copy fleet FROM … CSV"` into one plain table;
 #  2. a campaign over $LAB_HOSTS lab hosts shared by two scanners vs the same campaign by one scanner.
-export PG_CLUSTER_DIR="$WORK/pg"
-PG_URL=$("$ROOT/scripts/pg-cluster" start) || { figure "pg" "-" "-" "-" "-" "SKIP (no PostgreSQL server binaries)"; return 0; }
+# Not under $WORK: the server runs as the 'postgres' user, which cannot enter a private (0700) temp directory.
+export PG_CLUSTER_DIR="$(mktemp -d /tmp/hotfix-bench-pg.XXXXXX)"
+PG_URL=$("$ROOT/scripts/pg-cluster" start 2>"$WORK/pg-cluster.err") \
+    || { figure "pg" "-" "-" "-" "-" "SKIP (no cluster: $(tail -1 "$WORK/pg-cluster.err"))"; return 0; }
 trap 'cleanup; "$ROOT/scripts/pg-cluster" stop >/dev/null 2>&1 || true' EXIT
 pg_db() { echo "${PG_URL%/postgres}/$1"; }
 pg_fresh() { psql -q "$PG_URL" -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null; }
@@ -27,7 +29,20 @@ r=$(ratio "$best_ours" "$best_ref")
 figure "pg.import.wall_s ($ROWS rows)" "$best_ours" "$best_ref" "$r" "<=1.0" "$(check_le "$r" 1.0)"
 figure "pg.import.rows_per_s" "$(rate "$ROWS" "$best_ours")" "$(rate "$ROWS" "$best_ref")" "-" "-" INFO
 figure "pg.import.client_peak_rss_mb" "$(mb "$peak_ours")" "-" "-" "-" INFO
-figure "pg.assess (vs SQLite)" "-" "-" "-" "-" "SKIP (assess on PostgreSQL needs the AuditStore protocol)"
+# ---- assess at $HOSTS hosts: PostgreSQL vs the same on SQLite (same fleet, same manifests)
+"$BIN" import-manifest --db "$(pg_db pgaudit)" "$FLEET"/manifests/*.txt >/dev/null
+rm -f "$WORK/pgcmp.sqlite"*
+"$BIN" import-inventory --db "$WORK/pgcmp.sqlite" "$FLEET/fleet.csv" >/dev/null
+"$BIN" import-manifest --db "$WORK/pgcmp.sqlite" "$FLEET"/manifests/*.txt >/dev/null
+measure pgass "$BIN" assess --db "$(pg_db pgaudit)" --limit 1
+measure sqass "$BIN" assess --db "$WORK/pgcmp.sqlite" --limit 1
+figure "pg.assess.wall_s ($HOSTS hosts x $KBS KBs)" "$pgass_wall" "$sqass_wall" "$(ratio "$pgass_wall" "$sqass_wall")" "-" INFO
+pg_counts=$(psql -tA "$(pg_db pgaudit)" -c "SELECT string_agg(verdict || '=' || n, ' ' ORDER BY verdict) FROM (SELECT e.verdict, count(*) n
+    FROM assessment_host a, unnest(a.results) r(id), assessment_evidence e WHERE e.id = r.id AND a.run_id = (SELECT max(id) FROM assessment_run) GROUP BY 1) x")
+sq_counts=$(sqlite3 "$WORK/pgcmp.sqlite" "SELECT group_concat(verdict || '=' || n, ' ') FROM (SELECT verdict, count(*) n FROM assessment_result
+    WHERE run_id = (SELECT max(id) FROM assessment_run) GROUP BY verdict ORDER BY verdict)")
+figure "pg.assess.same_verdict_counts" "$( [ "$pg_counts" = "$sq_counts" ] && echo yes || echo no)" "-" "-" "=" "$( [ "$pg_counts" = "$sq_counts" ] && echo PASS || echo MISS)"
+note "verdicts (PostgreSQL): $pg_counts"
 
 # ---- one campaign, two scanners vs one (each scanner its own responder; the lab routes each probe domain)
 LAB_DIR="$WORK/pglab"; mkdir -p "$LAB_DIR"
@@ -40,11 +55,15 @@ lab_pid=$!; PIDS+=("$lab_pid")
 for _ in $(seq 1 200); do grep -q "^Lab:" "$WORK/pglab.out" 2>/dev/null && break; sleep 0.1; done
 pg_fresh pglab
 "$BIN" import-inventory --db "$(pg_db pglab)" "$LAB_DIR/lab.csv" >/dev/null
-scan() { # scan CAMPAIGN SCANNER PORT DOMAIN
-    "$BIN" probe --db "$(pg_db pglab)" --campaign "$1" --scanner "$2" --claim "$claim" --listen "127.0.0.1:$3" \
-        --probe-domain "$4" --profile delay=2s,lines=1 --concurrency 10000 --rate 100000 --wait 30s
-}
-measure pgone scan one A "$port_a" a.bench.test
+# scan CAMPAIGN SCANNER PORT DOMAIN (a script: `measure` runs commands, not shell functions)
+cat >"$WORK/scan.sh" <<SCAN
+#!/usr/bin/env bash
+exec "$BIN" probe --db "$(pg_db pglab)" --campaign "\$1" --scanner "\$2" --claim "$claim" --listen "127.0.0.1:\$3" \\
+    --probe-domain "\$4" --profile delay=2s,lines=1 --concurrency 10000 --rate 100000 --wait 30s
+SCAN
+chmod +x "$WORK/scan.sh"
+scan() { "$WORK/scan.sh" "$@"; }
+measure pgone "$WORK/scan.sh" one A "$port_a" a.bench.test
 t0=$(now_ns)
 scan two A "$port_a" a.bench.test >"$WORK/pgtwo-a.out" 2>&1 & pa=$!
 scan two B "$port_b" b.bench.test >"$WORK/pgtwo-b.out" 2>&1 & pb=$!
