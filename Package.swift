@@ -42,6 +42,9 @@ let package = Package(
         .target(name: "AuditStore", dependencies: ["AuditCore", "AuditEngine"]),
         // The embedded default backend (SQLite through GRDB).
         .target(name: "AuditStoreSQLite", dependencies: ["AuditCore", "AuditEngine", "AuditStore", grdb, logging]),
+        // PostgreSQL through the system's libpq (no BoringSSL to compile on every clean build, unlike postgres-nio).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .target(name: "AuditStorePostgres", dependencies: ["AuditCore", "AuditEngine", "AuditStore", "CLibPQ"]),
         // SMTP protocol core against NIOCore alone: codecs, state machines, classifier, tokens, the responder handler.
         .target(name: "SMTPProbe", dependencies: ["AuditCore", nioCore, "Digest", logging]),
         // Sockets (NIOPosix): the responder server, the trigger, campaigns.
@@ -53,7 +56,7 @@ let package = Package(
         .target(name: "AuditReport", dependencies: ["AuditCore", "AuditEngine", "AuditStore", "CLibXML2", mustache]),
         .executableTarget(
             name: "hotfix-audit",
-            dependencies: ["AuditCore", "ManifestImport", "InventoryImport", "AuditEngine", "AuditStore", "AuditStoreSQLite", "SMTPProbe", "SMTPProbeServer", "SMTPLab", "FleetLab", "AuditReport", "FeedImport",
+            dependencies: ["AuditCore", "ManifestImport", "InventoryImport", "AuditEngine", "AuditStore", "AuditStoreSQLite", "AuditStorePostgres", "SMTPProbe", "SMTPProbeServer", "SMTPLab", "FleetLab", "AuditReport", "FeedImport",
                            argumentParser, logging, nioPosix, "Digest", "CStdio", "ImportSupport"]
         ),
 
@@ -75,6 +78,7 @@ let package = Package(
         .testTarget(name: "SMTPProbeTests", dependencies: ["TestHarness", "SMTPProbe", "SMTPProbeServer", "SMTPLab", nioCore, nioPosix, nioEmbedded], exclude: ["Fixtures"]),
         .testTarget(name: "AuditReportTests", dependencies: ["TestHarness", "AuditReport", "AuditEngine", "AuditStore", "AuditStoreSQLite", "ManifestImport", "InventoryImport"], exclude: ["Fixtures"]),
         .testTarget(name: "FleetLabTests", dependencies: ["FleetLab"]),
+        .testTarget(name: "AuditStorePostgresTests", dependencies: ["AuditStorePostgres", "AuditStore", "AuditEngine", "AuditStoreSQLite", "InventoryImport", "ManifestImport", "SMTPLab", "SMTPProbe", "hotfix-audit", grdb]),
         .testTarget(name: "CLITests", dependencies: ["TestHarness", "hotfix-audit"], exclude: ["Fixtures"]),
     ]
 )

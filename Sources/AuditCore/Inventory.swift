@@ -15,6 +15,8 @@ public struct HostFacts: Sendable, Hashable {
     public var platform: Platform?
     /// The architecture text as written, kept when it could not be recognised.
     public var architectureText: String?
+    /// The site the host belongs to (an inventory's `site` column): scanners claim only their site's hosts.
+    public var site: String?
 
     /// Facts from one source; every fact but the name is optional, since each source knows only some.
     public init(name: String, address: String? = nil, product: Product? = nil, osName: String? = nil,

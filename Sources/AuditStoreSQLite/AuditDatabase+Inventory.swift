@@ -92,12 +92,13 @@ public final class InventoryWriter {
                 UPDATE host SET address = COALESCE(?, address), product = COALESCE(?, product), os_name = COALESCE(?, os_name),
                     sp_level = COALESCE(?, sp_level), sp_branch = CASE WHEN ? IS NULL THEN sp_branch ELSE ? END,
                     platform = COALESCE(?, platform),
-                    arch_text = CASE WHEN ? IS NOT NULL THEN NULL WHEN ? IS NOT NULL THEN ? ELSE arch_text END
+                    arch_text = CASE WHEN ? IS NOT NULL THEN NULL WHEN ? IS NOT NULL THEN ? ELSE arch_text END,
+                    site = COALESCE(?, site)
                 WHERE id = ?
                 """).execute(arguments: [
                     facts.address, facts.product?.name, facts.osName, facts.servicePack?.level,
                     facts.servicePack?.level, facts.servicePack?.branch, facts.platform?.rawValue,
-                    facts.platform?.rawValue, facts.architectureText, facts.architectureText, id,
+                    facts.platform?.rawValue, facts.architectureText, facts.architectureText, facts.site, id,
                 ])
         case .file(let file):
             let id = try hostID(file.host)
@@ -191,7 +192,7 @@ public final class InventoryWriter {
         }
         let insert = try db.cachedStatement(sql: """
             INSERT INTO host (name, name_key, short_key, last_seen, sources, address, product, os_name, sp_level, sp_branch,
-                              platform, arch_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                              platform, arch_text, site) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let raw = insert.sqliteStatement
         sqlite3_reset(raw)
@@ -207,6 +208,7 @@ public final class InventoryWriter {
         bind(raw, 10, facts?.servicePack?.branch)
         bind(raw, 11, facts?.platform?.rawValue)
         bind(raw, 12, facts?.platform == nil ? facts?.architectureText : nil)
+        bind(raw, 13, facts?.site)
         try step(insert)
         let id = db.lastInsertedRowID
         nameKeys[key] = id

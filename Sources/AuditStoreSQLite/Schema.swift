@@ -312,6 +312,7 @@ enum Schema {
         registerTypedResults(&migrator)
         registerWaivers(&migrator)
         registerFeeds(&migrator)
+        registerSite(&migrator)
         return migrator
     }
 }

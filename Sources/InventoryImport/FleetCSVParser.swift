@@ -2,7 +2,7 @@ import AuditCore
 import ImportSupport
 
 /// Our own fleet CSV: `host,address,product,service_pack,arch,path,file,version,hotfix`
-/// (+ `size`, `installed_on`, `os_name`), one row per host × file or host × hotfix.
+/// (+ `size`, `installed_on`, `os_name`, `site`), one row per host × file or host × hotfix.
 enum FleetCSVParser {
     static func parse(_ input: TextInput, options: InventoryReadOptions, emitter: RecordEmitter) throws {
         let table = try CSVTable(input: input)
@@ -15,11 +15,12 @@ enum FleetCSVParser {
         let path = table.column("path"), fileName = table.column("file", "filename", "file_name")
         let version = table.column("version", "file_version"), size = table.column("size")
         let hotfix = table.column("hotfix", "hotfix_id", "kb"), installedOn = table.column("installed_on")
+        let site = table.column("site")
         /// Per host key, a digest of the facts last emitted (not a copy of them: memory per host stays small).
         var lastFacts: [String: Int] = [:]
         // Fleet CSVs repeat a host's facts on each of its rows: when the raw fact fields equal the
         // previous row's, the facts (and whether to emit them) are the same, so skip parsing them again.
-        let factColumns = [hostColumn, address, product, osName, servicePack, arch]
+        let factColumns = [hostColumn, address, product, osName, servicePack, arch, site]
         var previousFactFields: [String?] = []
         // Few distinct product and architecture spellings occur in a fleet: recognise each once.
         var products: [String: Product] = [:]
@@ -28,6 +29,7 @@ enum FleetCSVParser {
 
         func emitFacts(row: CSVRecord, host: String) throws {
             var facts = HostFacts(name: host, address: row.value(address), osName: row.value(osName))
+            facts.site = row.value(site)
             if let text = row.value(product) ?? facts.osName {
                 if let known = products[text] {
                     facts.product = known
@@ -53,7 +55,7 @@ enum FleetCSVParser {
             }
             let key = HostName.key(host)
             let hasFacts = facts.address != nil || facts.product != nil || facts.osName != nil
-                || facts.servicePack != nil || facts.platform != nil || facts.architectureText != nil
+                || facts.servicePack != nil || facts.platform != nil || facts.architectureText != nil || facts.site != nil
             var comparable = facts
             comparable.name = key
             let digest = comparable.hashValue

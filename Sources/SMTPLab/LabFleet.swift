@@ -14,6 +14,9 @@ public final class LabFleet: Sendable {
     public let port: Int
     /// Where hosts deliver (`HOST:PORT`), normally the probe responder.
     public let smarthost: String
+    /// Recipient domain (lowercased) → HOST:PORT it is delivered to instead of `smarthost`, as MX records
+    /// would route it: several scanners, each with its own probe domain and responder, share one lab.
+    public let routes: [String: String]
     /// Pause between a host's delivery attempts of one message.
     public let retryIntervalMilliseconds: Int
     /// Delivery attempts per message (legacy hosts use them all: duplicate copies).
@@ -23,12 +26,13 @@ public final class LabFleet: Sendable {
     private let channels = LockedBox<[any Channel]>([])
     private let deliveries = LockedBox<(next: Int, tasks: [Int: Task<Void, Never>], attempts: Int)>((0, [:], 0))
 
-    /// A fleet, not yet listening (see `start()`).
-    public init(hosts: [LabHostSpec], port: Int, smarthost: String, retryIntervalMilliseconds: Int = 300,
+    /// A fleet, not yet listening (see `start()`); `routes` sends some recipient domains elsewhere than `smarthost`.
+    public init(hosts: [LabHostSpec], port: Int, smarthost: String, routes: [String: String] = [:], retryIntervalMilliseconds: Int = 300,
                 maxAttempts: Int = 3, logger: Logger, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.hosts = hosts
         self.port = port
         self.smarthost = smarthost
+        self.routes = Dictionary(routes.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { _, last in last })
         self.retryIntervalMilliseconds = retryIntervalMilliseconds
         self.maxAttempts = maxAttempts
         self.logger = logger
@@ -51,6 +55,14 @@ public final class LabFleet: Sendable {
         guard let target = splitHostPort(smarthost, defaultPort: 25) else {
             throw LabHostSpec.ParseError(description: "bad smart host '\(smarthost)' (HOST:PORT)")
         }
+        var routed: [String: (String, Int)] = [:]
+        for (domain, address) in routes {
+            guard let route = splitHostPort(address, defaultPort: 25) else {
+                throw LabHostSpec.ParseError(description: "bad route '\(domain)=\(address)' (DOMAIN=HOST:PORT)")
+            }
+            routed[domain] = route
+        }
+        let table = routed
         for spec in hosts where spec.behaviour != .closed {
             let bootstrap = ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 256)
@@ -59,7 +71,8 @@ public final class LabFleet: Sendable {
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPLineDecoder(maximumLineLength: 2048)))
                         try channel.pipeline.syncOperations.addHandler(LabSubmissionHandler(spec: spec) { message in
-                            self.enqueue(message, spec: spec, smarthost: target)
+                            let domain = message.recipients.first.flatMap { $0.split(separator: "@").last }.map { $0.lowercased() }
+                            self.enqueue(message, spec: spec, smarthost: domain.flatMap { table[$0] } ?? target)
                         })
                     }
                 }

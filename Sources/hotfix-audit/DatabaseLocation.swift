@@ -1,9 +1,10 @@
 import AuditCore
+import AuditStorePostgres
 import Foundation
 
-/// What `--db` accepts in this version: a SQLite file path. A value with a URL scheme
-/// (`scheme://…`, RFC 3986 scheme letters) or a `postgres:`/`postgresql:` prefix names a server
-/// database, which a later version will support; it is refused with a message saying so.
+/// What `--db` accepts: a SQLite file path, or a `postgresql://` (`postgres://`) URL naming a
+/// PostgreSQL database (every command; `probe --campaign` needs one). Any other value with a URL scheme (`scheme://…`, RFC 3986 scheme letters)
+/// or a `postgres:`/`postgresql:` prefix without `//` is refused with a message saying so.
 enum DatabaseLocation {
     /// The URL scheme of `value` when it looks like a URL rather than a file path.
     static func urlScheme(_ value: String) -> String? {
@@ -24,27 +25,17 @@ enum DatabaseLocation {
     static func refusal(for value: String, origin: String) -> String? {
         let shown = TerminalText.escaped(redactingPassword(value))
         if value.trimmingCharacters(in: .whitespaces).isEmpty {
-            return "\(origin) is empty: give a SQLite database file path (e.g. --db audit.sqlite)"
+            return "\(origin) is empty: give a SQLite database file path (e.g. --db audit.sqlite) or a postgresql:// URL"
         }
         guard let scheme = urlScheme(value) else { return nil }
-        let kind = scheme.hasPrefix("postgres") ? "a PostgreSQL URL" : "a URL (\(TerminalText.escaped(scheme)):)"
-        return "\(origin) '\(shown)' is \(kind): only SQLite file paths are supported in this version "
-            + "(PostgreSQL support is planned); pass a file path such as --db audit.sqlite"
+        if PostgresURL.isPostgres(value) { return nil }
+        let kind = scheme.hasPrefix("postgres") ? "a PostgreSQL URL without '//'" : "a URL (\(TerminalText.escaped(scheme)):)"
+        return "\(origin) '\(shown)' is \(kind): only SQLite file paths and PostgreSQL URLs are supported "
+            + "(postgresql://USER@HOST:PORT/DB); pass a file path such as --db audit.sqlite or a PostgreSQL URL"
             + (origin == "--db" ? "" : " or set \(origin) to one")
     }
 
     /// `scheme://user:secret@host/db?password=secret` shown as `scheme://user:***@host/db?password=***`:
     /// a refusal message must not echo a password into terminals and logs.
-    static func redactingPassword(_ value: String) -> String {
-        var value = value
-        if let query = try? Regex("(?i)(password=)[^&#]*") {
-            value = value.replacing(query) { match in (match.output[1].substring ?? "") + "***" }
-        }
-        guard let schemeEnd = value.range(of: "://") else { return value }
-        let authorityStart = schemeEnd.upperBound
-        let authorityEnd = value[authorityStart...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? value.endIndex
-        let authority = value[authorityStart..<authorityEnd]
-        guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else { return value }
-        return String(value[..<authority.index(after: colon)]) + "***" + String(value[at...])
-    }
+    static func redactingPassword(_ value: String) -> String { PostgresURL.redactingPassword(value) }
 }

@@ -3,15 +3,16 @@ import AuditCore
 import AuditEngine
 import AuditStore
 import AuditStoreSQLite
+import AuditStorePostgres
 import Foundation
 import Logging
 
 /// `--db PATH`, shared by every command; `HOTFIX_AUDIT_DB` overrides the default `audit.sqlite`.
-/// Only SQLite file paths are supported: a URL-looking value (`postgresql://…`) is refused before
-/// anything runs, instead of becoming a SQLite file under a directory named `postgresql:`.
+/// A `postgresql://` URL opens the PostgreSQL store; any other URL-looking value is refused before
+/// anything runs, instead of becoming a SQLite file under a directory named `mysql:`.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("SQLite database file (default: $HOTFIX_AUDIT_DB or audit.sqlite). "
-                                            + "Only SQLite file paths are supported in this version; PostgreSQL URLs are refused.",
+    @Option(name: .long, help: ArgumentHelp("SQLite database file, or a PostgreSQL URL postgresql://USER@HOST:PORT/DB "
+                                            + "(default: $HOTFIX_AUDIT_DB or audit.sqlite; passwords from PGPASSWORD or ~/.pgpass).",
                                             valueName: "path"))
     var db: String?
 
@@ -20,7 +21,7 @@ struct DatabaseOptions: ParsableArguments {
     var path: String { db ?? ProcessInfo.processInfo.environment[Self.environmentKey] ?? "audit.sqlite" }
 
     /// Where the path came from, for messages: `--db` or `HOTFIX_AUDIT_DB`.
-    private var origin: String { db != nil ? "--db" : Self.environmentKey }
+    var origin: String { db != nil ? "--db" : Self.environmentKey }
 
     func validate() throws {
         if db == nil, ProcessInfo.processInfo.environment[Self.environmentKey] == nil { return }
@@ -29,6 +30,9 @@ struct DatabaseOptions: ParsableArguments {
 
     func open() throws -> any AuditStore {
         try validate()
+        if let url = postgresURL {
+            do { return try PostgresStore(url: url) } catch { throw CommandFailure("cannot open database: \(error)") }
+        }
         do {
             return try AuditDatabase(path: path, logger: Logger(label: "hotfix-audit.store"))
         } catch {

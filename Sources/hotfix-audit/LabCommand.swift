@@ -31,6 +31,8 @@ struct LabRunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Lab fleet, KIND=COUNT[:FACT…] comma-separated, e.g. fixed=3,legacy=2,legacy-quit=1,closed=1. "
                                + "Kinds: \(LabHostSpec.Behaviour.allCases.map(\.rawValue).joined(separator: ", ")).")) var hosts: String
     @Option(help: "Where lab hosts deliver (the responder), HOST:PORT on loopback.") var smarthost: String
+    @Option(help: ArgumentHelp("Deliver mail for DOMAIN to HOST:PORT instead (repeatable): one responder per scanner.",
+                               valueName: "domain=host:port")) var route: [String] = []
     @Option(help: "SMTP port every lab host listens on.") var port = 2525
     @Option(name: .customLong("first-address"), help: "First loopback address of the lab.") var firstAddress = "127.0.0.10"
     @Option(help: "Write the lab fleet as a fleet CSV inventory here.") var inventory = "lab-fleet.csv"
@@ -41,12 +43,23 @@ struct LabRunCommand: AsyncParsableCommand {
         guard let address = ListenAddress(parsing: smarthost, defaultPort: 25), address.host.hasPrefix("127.") || address.host == "localhost" else {
             throw ValidationError("--smarthost must be a loopback HOST:PORT (e.g. 127.0.0.1:2526)")
         }
+        for item in route {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, let address = ListenAddress(parsing: parts[1], defaultPort: 25),
+                  address.host.hasPrefix("127.") || address.host == "localhost" else {
+                throw ValidationError("--route '\(item)' must be DOMAIN=HOST:PORT on loopback (e.g. a.probe.test=127.0.0.1:2526)")
+            }
+        }
         if let duration, ProbeProfile.milliseconds(duration) == nil { throw ValidationError("--duration '\(duration)' is not a duration") }
     }
 
     func run() async throws {
         let specs = try LabFleet.parseSpec(hosts, firstAddress: firstAddress)
-        let fleet = LabFleet(hosts: specs, port: port, smarthost: smarthost, logger: Logger(label: "hotfix-audit.lab"))
+        let routes = Dictionary(route.map { item -> (String, String) in
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            return (parts[0], parts[1])
+        }, uniquingKeysWith: { _, last in last })
+        let fleet = LabFleet(hosts: specs, port: port, smarthost: smarthost, routes: routes, logger: Logger(label: "hotfix-audit.lab"))
         try fleet.inventoryCSV().write(toFile: inventory, atomically: true, encoding: .utf8)
         let stop = StopSignal(milliseconds: duration.flatMap(ProbeProfile.milliseconds))
         try await fleet.start()

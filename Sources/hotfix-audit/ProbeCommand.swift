@@ -97,9 +97,12 @@ struct ProbeCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object per line (recipients, then each outcome as it is decided) for scripts.")
     var json = false
     @OptionGroup var probe: ProbeOptions
+    @OptionGroup var shared: CampaignOptions
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
+        try shared.validate(hosts: host, all: all, listenOnly: listenOnly, greetingOnly: greetingOnly, database: database)
+        if shared.isCampaign { return try probe.validateAll() }
         if greetingOnly {
             if listenOnly { throw ValidationError("--greeting-only and --listen-only exclude each other") }
             try probe.validateBounds()
@@ -110,6 +113,11 @@ struct ProbeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if shared.isCampaign {
+            let outcome = try await CampaignScanner(options: probe, campaign: shared, url: database.path, json: json).run()
+            if json { try outcome.probe.printJSONSummary() } else { outcome.print() }
+            return
+        }
         let store = try database.open()
         if greetingOnly {
             let outcome = try await GreetingRun(options: probe, hosts: all ? [] : host).run(store: store)

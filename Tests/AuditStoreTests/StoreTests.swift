@@ -50,7 +50,8 @@ func feed(_ path: String, _ format: String, _ records: [InventoryRecord]) -> Aud
                                                    "2026-12-01-v5-checks-and-greetings",
                                                    "2026-12-01-v6-typed-results-and-runs",
                                                    "2026-12-01-v7-run-waivers",
-                                                   "2026-12-01-feeds"])
+                                                   "2026-12-01-feeds",
+                                                   "2026-12-01-site"])
     let counts = try temp.store.tableCounts()
     for table in ["kb", "manifest_row", "host", "installed_file", "installed_hotfix", "probe_session", "assessment_result",
                   "file_ref", "host_file", "assessment_evidence", "assessment_host", "raw_hotfix_entry", "assessment_anomaly"] {
