@@ -16,8 +16,10 @@ public struct Waiver: Sendable, Hashable {
     public var reason: String
     /// The waiver file and its 1-based line, for `file:line` in reports and errors.
     public var file: String
+    /// The 1-based line in ``file`` (0 when the waiver was not read from a file).
     public var line: Int
 
+    /// A waiver; `expires` is cut to its day (the waiver holds to the end of it, UTC).
     public init(hostPattern: String, kb: KBNumber?, expires: UTCDateTime, owner: String, reason: String,
                 file: String = "", line: Int = 0) {
         self.hostPattern = hostPattern

@@ -24,12 +24,14 @@ public enum WaiverDecision: Sendable, Hashable {
 /// naming the host exactly beats a pattern, a waiver naming the KB beats `*`, a later expiry
 /// beats an earlier one, and an earlier line beats a later one.
 public struct WaiverMatcher: Sendable {
+    /// Every waiver of the file, in file order (the line order decides ties).
     public let waivers: [Waiver]
     /// The moment the run is judged at.
     public let date: UTCDateTime
     private var applied: Set<Int> = []
     private var expiredHits: Set<Int> = []
 
+    /// A matcher for one run, judging expiry at `date` (the run's time, injected so tests control it).
     public init(waivers: [Waiver], at date: UTCDateTime) {
         self.waivers = waivers
         self.date = date

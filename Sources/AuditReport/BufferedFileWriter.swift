@@ -6,8 +6,11 @@ import Darwin
 
 /// Why a report file could not be written.
 public struct ReportWriteError: Error, CustomStringConvertible, Sendable {
+    /// The report file that could not be written (the final name, not the partial file).
     public var path: String
+    /// What the system said went wrong (for example the `strerror` text of a failed open or rename).
     public var reason: String
+    /// `PATH: reason`, as shown to the user on the command line.
     public var description: String { "\(path): \(reason)" }
 }
 

@@ -28,15 +28,22 @@ extension ReportSource {
 
 /// A report source over values held in memory: for tests, fixtures and small reports.
 public struct InMemoryReportSource: ReportSource, Sendable {
+    /// Returned by ``metadata()``: the header the renderers print.
     public var reportMetadata: ReportMetadata
+    /// Returned by ``kbs()``: the KBs the report covers, with their manifest rows.
     public var reportKBs: [ReportKB]
+    /// The hosts streamed by ``forEachHost(_:)``, kept sorted by name as the protocol promises.
     public var hosts: [HostReport]
     /// Counted from `hosts` unless given.
     public var reportSummary: ReportSummary
+    /// Returned by ``changes()``; nil for a report without a "what changed" section.
     public var reportChanges: ReportChanges?
+    /// Returned by ``trend()``: run points, oldest first; empty for no trend chart.
     public var reportTrend: [RunPoint]
+    /// Returned by ``waivers()``; nil when the run was assessed without waivers.
     public var reportWaivers: ReportWaivers?
 
+    /// A source over the given values; hosts are sorted by name and the summary is tallied from them when not given.
     public init(metadata: ReportMetadata, kbs: [ReportKB], hosts: [HostReport], summary: ReportSummary? = nil,
                 changes: ReportChanges? = nil, trend: [RunPoint] = [], waivers: ReportWaivers? = nil) {
         self.reportMetadata = metadata
@@ -48,13 +55,20 @@ public struct InMemoryReportSource: ReportSource, Sendable {
         self.reportWaivers = waivers
     }
 
+    /// The header given at creation; nothing is read or computed.
     public func metadata() throws -> ReportMetadata { reportMetadata }
+    /// The KBs given at creation, in the order given.
     public func kbs() throws -> [ReportKB] { reportKBs }
+    /// The fleet counts given at creation, or those tallied from ``hosts``.
     public func summary() throws -> ReportSummary { reportSummary }
+    /// Calls `body` for each held host in name order, stopping at the first error it throws.
     public func forEachHost(_ body: (HostReport) throws -> Void) throws {
         for host in hosts { try body(host) }
     }
+    /// The comparison given at creation; nil (no "what changed" section) unless one was given.
     public func changes() throws -> ReportChanges? { reportChanges }
+    /// The run history given at creation; empty (no trend chart) unless one was given.
     public func trend() throws -> [RunPoint] { reportTrend }
+    /// The waiver record given at creation; nil (no waiver section) unless one was given.
     public func waivers() throws -> ReportWaivers? { reportWaivers }
 }

@@ -5,6 +5,7 @@ import AuditCore
 public struct ReportWaivers: Sendable, Hashable {
     /// The waiver file as given (`--waivers FILE`), nil when not known.
     public var file: String?
+    /// Hex SHA-256 of the waiver file as applied, to tell which version of it was in force; nil when not known.
     public var sha256: String?
     /// When the waivers were applied (the run's time), ISO 8601 UTC.
     public var appliedAt: String?
@@ -17,6 +18,7 @@ public struct ReportWaivers: Sendable, Hashable {
     /// Waivers in force that covered no non-compliant result.
     public var unused: [Waiver]
 
+    /// A waiver record from stored values (the store source builds it from the run's saved waivers).
     public init(file: String? = nil, sha256: String? = nil, appliedAt: String? = nil, waivers: [Waiver] = [],
                 acceptedResults: Int = 0, expired: [Waiver] = [], unused: [Waiver] = []) {
         self.file = file

@@ -2,10 +2,14 @@ import AuditCore
 
 /// One host's results in one run, as the comparison needs them (a slice of ``HostReport``).
 public struct ComparedHost: Sendable, Hashable {
+    /// The host's name, the key both runs are merged on.
     public var name: String
+    /// The host's network address, carried into ``HostChange/address`` for display.
     public var address: String?
+    /// The host's verdicts in that run, one per assessed KB.
     public var results: [ComparedResult]
 
+    /// A host slice as the store cursor or a test provides it.
     public init(name: String, address: String? = nil, results: [ComparedResult]) {
         self.name = name
         self.address = address
@@ -23,10 +27,14 @@ public struct ComparedHost: Sendable, Hashable {
 
 /// One host × KB verdict of a run, with the version found (to show what a regression rolled back to).
 public struct ComparedResult: Sendable, Hashable {
+    /// The hotfix the verdict is for.
     public var kb: KBNumber
+    /// The verdict in that run; whether it moved between runs decides the ``ChangeKind``.
     public var verdict: Verdict
+    /// The file version the probe found; nil when none was found or the host was not probed.
     public var foundVersion: FileVersion?
 
+    /// A result as the store cursor or a test provides it.
     public init(kb: KBNumber, verdict: Verdict, foundVersion: FileVersion? = nil) {
         self.kb = kb
         self.verdict = verdict
@@ -36,6 +44,7 @@ public struct ComparedResult: Sendable, Hashable {
 
 /// Why two runs could not be compared.
 public struct RunComparisonError: Error, CustomStringConvertible, Sendable {
+    /// The message for the user: a `--since` naming no kept run (with the runs that are kept) or hosts out of order.
     public var description: String
 }
 
@@ -47,6 +56,7 @@ public struct RunComparison: Sendable {
     /// Most changes listed in ``ReportChanges/changes``; the rest are counted in ``ReportChanges/unlisted``.
     public var limit: Int
 
+    /// A comparison listing at most `limit` changes (the rest are only counted).
     public init(limit: Int = ReportLimits.listedChanges) { self.limit = limit }
 
     /// Compares two runs given as arrays or any sequences (sorted by name).

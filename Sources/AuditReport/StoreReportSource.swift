@@ -32,6 +32,7 @@ public struct StoreReportSource: ReportSource {
         self.manifests = assessed.isEmpty && kbs.isEmpty ? [] : try snapshot.manifests(wanted)
     }
 
+    /// The header: tool, time, database and imported inputs, with the latest run's time.
     public func metadata() throws -> ReportMetadata {
         ReportMetadata(toolVersion: toolVersion, generatedAt: generatedAt, database: database,
                        inputs: try snapshot.inputs().map {
@@ -40,11 +41,13 @@ public struct StoreReportSource: ReportSource {
                        assessedAt: try snapshot.latestRun()?.at, kbFilter: kbFilter)
     }
 
+    /// The covered KBs from their imported manifests, with risk from the vendor feeds when known.
     public func kbs() throws -> [ReportKB] {
         manifests.map { ReportKB(kb: $0.kb, title: $0.title, prerequisiteServicePack: $0.prerequisiteServicePack, rows: $0.rows,
                                  risk: feedKnowledge?.risk(of: $0.kb)) }
     }
 
+    /// Fleet counts computed in SQL, so that they are known before any host is streamed.
     public func summary() throws -> ReportSummary {
         var summary = ReportSummary()
         let counts = try snapshot.hostCounts(kbFilter)
@@ -58,6 +61,7 @@ public struct StoreReportSource: ReportSource {
         return summary
     }
 
+    /// Streams the latest run's hosts in name order, each result with the manifest rows that apply to the host.
     public func forEachHost(_ body: (HostReport) throws -> Void) throws {
         let byKB = Dictionary(uniqueKeysWithValues: manifests.map { ($0.kb, $0) })
         try snapshot.forEachAssessedHost(kbFilter) { host in
@@ -76,10 +80,12 @@ public struct StoreReportSource: ReportSource {
         }
     }
 
+    /// Compliance of every kept run, oldest first, for the trend chart.
     public func trend() throws -> [RunPoint] {
         try snapshot.runs().map { RunPoint(id: String($0.id), at: $0.at, hosts: $0.hosts, compliantHosts: $0.compliantHosts) }
     }
 
+    /// The latest run compared with `since` (or the run before it); nil when there is no earlier run.
     public func changes() throws -> ReportChanges? {
         let runs = try snapshot.runs()
         guard let current = runs.last else { return nil }
@@ -98,6 +104,7 @@ public struct StoreReportSource: ReportSource {
                                            kbs: manifests.map(\.kb))
     }
 
+    /// The waivers the latest run was assessed with, split into expired and unused; nil when it had none.
     public func waivers() throws -> ReportWaivers? {
         guard let stored = try snapshot.waivers(run: nil) else { return nil }
         return ReportWaivers(file: stored.file, sha256: stored.sha256, appliedAt: stored.appliedAt, waivers: stored.waivers.map(\.waiver),

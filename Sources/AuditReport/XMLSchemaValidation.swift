@@ -4,6 +4,7 @@ import CLibXML2
 public enum XMLSchemaValidation {
     /// Why validation could not run at all (unreadable or invalid schema).
     public struct Failure: Error, CustomStringConvertible, Sendable {
+        /// The message for the user: what stopped validation (usually the schema path and libxml2's errors).
         public var description: String
     }
 

@@ -13,6 +13,7 @@ import Darwin
 
 let fuzzTarget = FuzzTarget.selected
 
+/// Runs one input through the selected fuzz target; exported as libFuzzer's `LLVMFuzzerTestOneInput` (always returns 0).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = size == 0 || data == nil ? [] : Array(UnsafeBufferPointer(start: data, count: size))
