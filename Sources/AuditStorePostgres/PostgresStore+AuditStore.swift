@@ -2,14 +2,6 @@ import AuditCore
 import AuditEngine
 import AuditStore
 
-/// Reports read one consistent snapshot through ``StoreSnapshotReader``, which this version implements
-/// for SQLite only: `report` on a PostgreSQL store says so instead of writing a partial report.
-public struct PGReportsUnsupported: Error, CustomStringConvertible, Sendable {
-    public var description: String {
-        "`report` does not read a PostgreSQL store in this version: export with `assess --json`, or report from a SQLite store"
-    }
-}
-
 extension PostgresStore: AuditStore {
     /// The URL without its password.
     public var location: String { displayURL }
@@ -151,8 +143,16 @@ extension PostgresStore: AuditStore {
         }
     }
 
-    /// Reports need a snapshot reader, which this version has for SQLite only.
-    public func withSnapshot<T>(_ body: (any StoreSnapshotReader) throws -> T) throws -> T { throw PGReportsUnsupported() }
+    /// Runs `body` on one consistent snapshot: a REPEATABLE READ, READ ONLY transaction, so every read of
+    /// one report sees the same data while other processes import or assess.
+    public func withSnapshot<T>(_ body: (any StoreSnapshotReader) throws -> T) throws -> T {
+        try use { db in
+            try db.transaction {
+                try db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                return try body(PGSnapshot(db: db))
+            }
+        }
+    }
 
     static func hostID(_ db: PGConnection, _ name: String) throws -> Int64 {
         guard let id = try db.execute("SELECT id FROM host WHERE name_key = $1", [HostFacts.key(name)]).int64(0, 0) else {
@@ -179,8 +179,14 @@ extension PostgresStore: AuditStore {
             guard let check = CheckID(rawValue: rows.string(row, 15)!) else {
                 throw StoredValueError(description: "probe_session: bad check id '\(rows.string(row, 15)!)'")
             }
-            return ProbeEvidence(campaign: rows.string(row, 0)!, host: hostName, profile: (try? ProbeProfile(parsing: rows.string(row, 1)!)) ?? ProbeProfile(),
-                                 outcome: ProbeOutcome(verdict: rows.string(row, 2)!, detail: rows.string(row, 3)) ?? .inconclusive(.noDelivery),
+            guard let profile = try? ProbeProfile(parsing: rows.string(row, 1)!) else {
+                throw StoredValueError(description: "probe_session of \(hostName): bad profile '\(rows.string(row, 1)!)'")
+            }
+            guard let outcome = ProbeOutcome(verdict: rows.string(row, 2)!, detail: rows.string(row, 3)) else {
+                throw StoredValueError(description: "probe_session of \(hostName): bad outcome '\(rows.string(row, 2)!)'")
+            }
+            return ProbeEvidence(campaign: rows.string(row, 0)!, host: hostName, profile: profile,
+                                 outcome: outcome,
                                  note: rows.string(row, 4)!, peer: rows.string(row, 5), token: rows.string(row, 6), startedAt: rows.double(row, 7)!,
                                  replyTimings: timings, prematureBytes: rows.int(row, 9)!, intact: rows.bool(row, 10)!, endedBy: rows.string(row, 11)!,
                                  deliveries: rows.int(row, 12)!, transcript: rows.string(row, 13)!, triggerTranscript: rows.string(row, 14)!,

@@ -19,8 +19,14 @@ struct FeedAssessOptions: ParsableArguments {
     }
 
     /// The supersedence graph the policy trusts, from the store's feeds and manifests.
+    /// A backend that keeps no feeds (PostgreSQL in this version) gives no supersedence credit (and says so
+    /// on stderr) unless `--cve` asks for the feeds, which it refuses.
     func evidence(_ store: any AuditStore) throws -> SupersedenceEvidence {
-        let store = try Self.feeds(store)
+        guard cve.isEmpty || store is any FeedStore else { _ = try Self.feeds(store); return .none }
+        guard let store = store as? any FeedStore else {
+            FileHandle.standardError.write(Data("note: this database backend keeps no vendor feeds: no supersedence credit from feeds\n".utf8))
+            return .none
+        }
         let knowledge = try store.feedKnowledge()
         let manifests = try store.allManifests()
         let (graph, disagreements) = knowledge.supersedence(policy: supersedence, manifests: manifests)
@@ -43,7 +49,8 @@ struct FeedAssessOptions: ParsableArguments {
 
     /// Non-compliant hosts ranked by risk (highest severity × CVE count of the KBs they miss), when feeds are imported.
     func printRiskRanking(_ store: any AuditStore, limit: Int) throws {
-        let knowledge = try Self.feeds(store).feedKnowledge()
+        guard let feeds = store as? any FeedStore else { return }
+        let knowledge = try feeds.feedKnowledge()
         guard !knowledge.isEmpty else { return }
         var missing: [String: [KBNumber]] = [:]
         try store.latestResults(nonCompliantOnly: true) { missing[$0.host, default: []].append($0.kb) }

@@ -1,5 +1,6 @@
 import AuditCore
 import AuditEngine
+import AuditReport
 import AuditStore
 import AuditStorePostgres
 import AuditStoreSQLite
@@ -101,6 +102,23 @@ struct StoreConformanceTests {
         try sqlite.latestResults(nonCompliantOnly: true, kbs: kb, limit: 5) { a.append($0) }
         try postgres.latestResults(nonCompliantOnly: true, kbs: kb, limit: 5) { b.append($0) }
         #expect(a == b)
+
+        // Reports read both backends through the same snapshot protocol: the same summary, hosts with their
+        // evidence, run trend and "what changed" (two runs are kept on each).
+        func report(_ store: any AuditStore) throws -> (ReportSummary, [HostReport], [RunPoint], ReportChanges?) {
+            try store.withSnapshot { snapshot in
+                let source = try StoreReportSource(snapshot: snapshot, database: "db", toolVersion: "t", generatedAt: "g")
+                var hosts: [HostReport] = []
+                try source.forEachHost { hosts.append($0) }
+                return (try source.summary(), hosts, try source.trend(), try source.changes())
+            }
+        }
+        let fromSQLite = try report(sqlite), fromPostgres = try report(postgres)
+        #expect(fromPostgres.0 == fromSQLite.0)
+        #expect(fromPostgres.1.count == fromSQLite.1.count && fromSQLite.1.count == expectedHosts.count)
+        #expect(fromPostgres.1 == fromSQLite.1)
+        #expect(fromPostgres.2.map(\.compliantHosts) == fromSQLite.2.map(\.compliantHosts) && fromSQLite.2.count == 2)
+        #expect(fromPostgres.3?.byKB == fromSQLite.3?.byKB && fromSQLite.3 != nil)
     }
 
     @Test func reimportingAKBDropsItsLatestResultsOnBothStores() throws {
