@@ -109,6 +109,13 @@ final class HTMLReportRenderer: ReportRenderer {
         if !metadata.kbFilter.isEmpty { head["kbFilterText"] = metadata.kbFilter.map(\.description).joined(separator: ", ") }
         if let changes = header.changes { head["changes"] = Self.changesView(changes, trend: header.trend) }
         if let waivers = header.waivers { head["waivers"] = Self.waiversView(waivers) }
+        if !header.risks.isEmpty {
+            head["risks"] = ["hosts": header.risks.map { risk -> [String: Any] in
+                ["host": Self.text(risk.host), "score": String(risk.score), "severity": risk.highestSeverity?.rawValue ?? "-",
+                 "cves": String(risk.cves.count), "cvss": risk.maxCVSS.map { String($0) } ?? "-", "exploited": risk.exploited ? "yes" : "no",
+                 "kbs": risk.kbs.map(\.description).joined(separator: ", ")]
+            }]
+        }
         tail = [
             "toolVersion": head["toolVersion"]!, "generatedAt": head["generatedAt"]!, "verdictCards": verdictCards,
             "has_inputs": !metadata.inputs.isEmpty,

@@ -62,6 +62,12 @@ enum HTMLTemplates {
   </div>
 </section>
 {{#waivers}}{{> waivers}}{{/waivers}}
+{{#risks}}<section id="risk">
+  <h2>Non-compliant hosts by risk</h2>
+  <p class="facts">Riskiest first: the highest Microsoft severity × the number of CVEs fixed by the hotfixes each host is not compliant on (from the imported vendor feeds).</p>
+  <table class="grid"><thead><tr><th>Host</th><th>Score</th><th>Highest severity</th><th>CVEs</th><th>Max CVSS</th><th>Exploited</th><th>Hotfixes missing</th></tr></thead>
+  <tbody>{{#hosts}}<tr><td>{{host}}</td><td class="num">{{score}}</td><td>{{severity}}</td><td class="num">{{cves}}</td><td class="num">{{cvss}}</td><td>{{exploited}}</td><td class="mono">{{kbs}}</td></tr>{{/hosts}}</tbody></table>
+</section>{{/risks}}
 <section id="kbs">
   <h2>Hotfixes checked</h2>
   {{^kbs}}<p class="none">No hotfix manifests in the database.</p>{{/kbs}}

@@ -18,6 +18,7 @@ final class JSONReportRenderer: ReportRenderer {
         out += "  \"changes\": " + (header.changes.map { Self.changes($0).serialized(level: 1) } ?? "null") + ",\n"
         out += "  \"trend\": " + JSONValue.array(header.trend.map(Self.runPoint)).serialized(level: 1) + ",\n"
         out += "  \"waivers\": " + (header.waivers.map { Self.waivers($0).serialized(level: 1) } ?? "null") + ",\n"
+        out += "  \"riskRanking\": " + JSONValue.array(header.risks.map(Self.risk)).serialized(level: 1) + ",\n"
         out += "  \"kbs\": " + JSONValue.array(header.kbs.map(Self.kb)).serialized(level: 1) + ",\n"
         out += "  \"hosts\": ["
         try writer.write(out)
@@ -183,5 +184,14 @@ final class JSONReportRenderer: ReportRenderer {
             ])))
         }
         return .object(fields)
+    }
+}
+
+extension JSONReportRenderer {
+    /// One host of the risk ranking.
+    static func risk(_ risk: HostRisk) -> JSONValue {
+        .object([("host", .string(risk.host)), ("score", .int(risk.score)), ("highestSeverity", .optional(risk.highestSeverity?.rawValue)),
+                 ("cves", .int(risk.cves.count)), ("maxCVSS", risk.maxCVSS.map(JSONValue.double) ?? .null), ("exploited", .bool(risk.exploited)),
+                 ("kbs", .array(risk.kbs.map { .string($0.description) }))])
     }
 }

@@ -32,7 +32,8 @@ public enum ReportWriter {
             }
         }
         let header = ReportHeader(metadata: try source.metadata(), kbs: try source.kbs(), summary: try source.summary(),
-                                  changes: try source.changes(), trend: try source.trend(), waivers: try source.waivers())
+                                  changes: try source.changes(), trend: try source.trend(), waivers: try source.waivers(),
+                                  risks: try source.riskRanking())
         let changesByHost = header.changes?.changesByHost() ?? [:]
         let evidence = EvidenceTable(capacity: evidenceCapacity)
         var renderers: [any ReportRenderer] = []

@@ -8,6 +8,8 @@ struct ReportHeader {
     var changes: ReportChanges?
     var trend: [RunPoint]
     var waivers: ReportWaivers?
+    /// Non-compliant hosts riskiest first (highest severity × CVEs of the KBs they miss), when feeds know the KBs.
+    var risks: [HostRisk] = []
 }
 
 /// A format's renderer: told the header once, then each host as it streams, then the end with the

@@ -15,6 +15,8 @@ public protocol ReportSource {
     func trend() throws -> [RunPoint]
     /// The waivers the shown run was assessed with; nil when it had none.
     func waivers() throws -> ReportWaivers?
+    /// Non-compliant hosts riskiest first, from vendor-feed knowledge; empty without feeds.
+    func riskRanking() throws -> [HostRisk]
 }
 
 extension ReportSource {
@@ -24,6 +26,8 @@ extension ReportSource {
     public func trend() throws -> [RunPoint] { [] }
     /// No waivers.
     public func waivers() throws -> ReportWaivers? { nil }
+    /// No risk ranking unless the source has vendor-feed knowledge.
+    public func riskRanking() throws -> [HostRisk] { [] }
 }
 
 /// A report source over values held in memory: for tests, fixtures and small reports.

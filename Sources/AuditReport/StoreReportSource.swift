@@ -105,6 +105,28 @@ public struct StoreReportSource: ReportSource {
     }
 
     /// The waivers the latest run was assessed with, split into expired and unused; nil when it had none.
+    /// The `limit` riskiest non-compliant hosts of the latest run: a host's risk is the highest Microsoft
+    /// severity × the number of CVEs fixed by the KBs it is not compliant on (``HostRisk``). One extra pass
+    /// over the hosts (no probe sessions), only when the feeds know CVEs for the report's KBs; memory holds
+    /// at most twice `limit` hosts.
+    public func riskRanking() throws -> [HostRisk] {
+        try riskRanking(limit: 100)
+    }
+
+    /// See ``riskRanking()``.
+    public func riskRanking(limit: Int) throws -> [HostRisk] {
+        guard let knowledge = feedKnowledge, manifests.contains(where: { !knowledge.cves(fixedBy: $0.kb).isEmpty }) else { return [] }
+        let cursor = try snapshot.assessedHosts(kbFilter, run: nil, withProbes: false)
+        var ranked: [HostRisk] = []
+        while let host = try cursor.next() {
+            let missing = host.results.filter { !$0.verdict.isCompliant }.map(\.kb)
+            guard !missing.isEmpty else { continue }
+            ranked.append(HostRisk(host: host.name, kbs: missing, knowledge: knowledge))
+            if ranked.count >= 2 * limit { ranked = Array(HostRisk.ranked(ranked).prefix(limit)) }
+        }
+        return Array(HostRisk.ranked(ranked).prefix(limit))
+    }
+
     public func waivers() throws -> ReportWaivers? {
         guard let stored = try snapshot.waivers(run: nil) else { return nil }
         return ReportWaivers(file: stored.file, sha256: stored.sha256, appliedAt: stored.appliedAt, waivers: stored.waivers.map(\.waiver),

@@ -28,6 +28,21 @@ final class XMLReportRenderer: ReportRenderer {
             try xml.end()
         }
         if let waivers = header.waivers { try writeWaivers(waivers) }
+        if !header.risks.isEmpty {
+            try xml.start("risk-ranking")
+            for risk in header.risks {
+                try xml.start("host")
+                try xml.attribute("name", risk.host)
+                try xml.attribute("score", String(risk.score))
+                try xml.attribute("highest-severity", risk.highestSeverity?.rawValue)
+                try xml.attribute("cves", String(risk.cves.count))
+                try xml.attribute("max-cvss", risk.maxCVSS.map { String($0) })
+                try xml.attribute("exploited", risk.exploited ? "true" : "false")
+                try xml.attribute("kbs", risk.kbs.map(\.description).joined(separator: " "))
+                try xml.end()
+            }
+            try xml.end()
+        }
         try xml.start("kbs")
         for kb in header.kbs {
             try xml.start("kb")

@@ -175,6 +175,12 @@ import Testing
         #expect(try cli.run(["import-feed", march]).status == 0)
         let assessed = try cli.run(["assess", "--json"])
         #expect(assessed.status == 0, "record-only credit is compliant: \(assessed.stdout) \(assessed.stderr)")
+        // A second host whose Srv.sys is older: non-compliant, so it heads the report's risk ranking.
+        let fleet = cli.directory + "/fleet.csv"
+        try Data("host,address,product,service_pack,arch,path,file,version\nexposed,,Windows 7,SP1,x64,C:\\Windows\\System32\\drivers\\srv.sys,srv.sys,6.1.7601.17514\n".utf8)
+            .write(to: URL(fileURLWithPath: fleet))
+        #expect(try cli.run(["import-inventory", fleet]).status == 0)
+        #expect(try cli.run(["assess"]).status == 3)
         let out = cli.directory + "/out"
         let reported = try cli.run(["report", "--format", "html,json,xml", "--out", out])
         #expect(reported.status == 0, "\(reported.stderr)")
@@ -190,8 +196,14 @@ import Testing
         #expect(kb["maxCVSS"] as? Double == 8.8)
         #expect(kb["exploited"] as? Bool == true)
         #expect((kb["cves"] as? [[String: Any]])?.contains { $0["cve"] as? String == "CVE-2017-0005" && $0["exploited"] as? Bool == true } == true)
+        let ranking = try #require(json["riskRanking"] as? [[String: Any]])
+        #expect(ranking.map { $0["host"] as? String } == ["exposed"], "only the non-compliant host is ranked")
+        #expect(ranking.first?["highestSeverity"] as? String == "Critical" && ranking.first?["exploited"] as? Bool == true)
+        #expect((ranking.first?["score"] as? Int ?? 0) >= 4 * 2, "Critical (4) × the KB's CVEs")
+        #expect(html.contains("Non-compliant hosts by risk") && html.contains("<td>exposed</td>"))
         let xmlPath = out + "/" + (try #require(files.first { $0.hasSuffix(".xml") }))
         let xml = try String(contentsOfFile: xmlPath, encoding: .utf8)
+        #expect(xml.contains("<risk-ranking><host name=\"exposed\"") || xml.contains("<host name=\"exposed\" score="))
         #expect(xml.contains("highest-severity=\"Critical\""))
         #expect(xml.contains("<cve id=\"CVE-2017-0144\" severity=\"Critical\" cvss=\"8.1\""))
         #expect(xml.contains("kind=\"hotfix-record-only\""))
