@@ -26,47 +26,74 @@ struct EvidenceRecord: FetchableRecord {
         case runningRevision = "running_revision"
         case waiverLine = "waiver_line"
         case waiverExpired = "waiver_expired"
+
+        private static let order = Columns.allCases
+
+        /// The column's place in ``EvidenceRecord/selection(_:)``.
+        var position: Int { Columns.order.firstIndex(of: self)! }
     }
 
     var runID: Int64
     var result: HostKBResult
+    /// The line of the waiver that touched the result (read back; the result's own waiver is set by the reader).
+    var waiverLine: Int? = nil
+    var waiverExpired: Bool? = nil
 
     init(runID: Int64, _ result: HostKBResult) {
         self.runID = runID
         self.result = result
     }
 
-    /// Reads a row; a value the types cannot take is an error naming the row, never a default.
-    init(row: Row) throws {
-        let id: Int64 = row[Columns.id]
+    /// Every column in ``Columns`` order, for a SELECT list: a record is read by position from where
+    /// its selection starts (`alias.id` first).
+    static func selection(_ alias: String) -> String {
+        Columns.allCases.map { "\(alias).\($0.rawValue)" }.joined(separator: ", ")
+    }
+
+    /// The number of columns ``selection(_:)`` puts in a row.
+    static let width = Columns.allCases.count
+
+    /// Reads the record whose ``selection(_:)`` starts at column `o`; a value the types cannot take is an
+    /// error naming the row, never a default.
+    init(row: Row, at o: Int) throws {
+        func value<T: DatabaseValueConvertible>(_ column: Columns) -> T { row[o + column.position] }
+        func optional<T: DatabaseValueConvertible>(_ column: Columns) -> T? { row[o + column.position] }
+        let id: Int64 = value(.id)
         func fail(_ what: String) -> StoredValueError { StoredValueError(description: "assessment_evidence \(id): \(what)") }
-        let verdictText: String = row[Columns.verdict]
+        let verdictText: String = value(.verdict)
         guard let verdict = Verdict(rawValue: verdictText) else { throw fail("bad verdict '\(verdictText)'") }
-        let fileText: String = row[Columns.fileVerdict]
+        let fileText: String = value(.fileVerdict)
         guard let fileVerdict = FileVerdict(rawValue: fileText) else { throw fail("bad file verdict '\(fileText)'") }
         var probe: ProbeOutcome?
         var check: CheckID?
-        if let outcome: String = row[Columns.probeOutcome] {
-            let detail: String? = row[Columns.probeDetail]
+        if let outcome: String = optional(.probeOutcome) {
+            let detail: String? = optional(.probeDetail)
             guard let known = ProbeOutcome(verdict: outcome, detail: detail) else { throw fail("bad probe outcome '\(outcome)' / '\(detail ?? "")'") }
             probe = known
-            let checkText: String = row[Columns.check]
+            let checkText: String = value(.check)
             guard let id = CheckID(rawValue: checkText) else { throw fail("bad check id '\(checkText)'") }
             check = id
         }
         func version(_ major: Columns, _ minor: Columns, _ build: Columns, _ revision: Columns, branch: Columns?) -> FileVersion? {
-            guard let a: Int = row[major], let b: Int = row[minor], let c: Int = row[build], let d: Int = row[revision] else { return nil }
-            return FileVersion(a, b, c, d, branch: branch.flatMap { row[$0] })
+            guard let a: Int = optional(major), let b: Int = optional(minor), let c: Int = optional(build), let d: Int = optional(revision) else {
+                return nil
+            }
+            return FileVersion(a, b, c, d, branch: branch.flatMap { optional($0) })
         }
-        runID = row[Columns.runID]
+        runID = value(.runID)
+        waiverLine = optional(.waiverLine)
+        waiverExpired = optional(.waiverExpired)
         result = HostKBResult(
-            kb: KBNumber(row[Columns.kb] as Int), verdict: verdict, fileVerdict: fileVerdict, probeOutcome: probe,
-            reason: row[Columns.reason], fileName: row[Columns.fileName],
+            kb: KBNumber(value(.kb) as Int), verdict: verdict, fileVerdict: fileVerdict, probeOutcome: probe,
+            reason: value(.reason), fileName: optional(.fileName),
             requiredVersion: version(.requiredMajor, .requiredMinor, .requiredBuild, .requiredRevision, branch: .requiredBranch),
             foundVersion: version(.foundMajor, .foundMinor, .foundBuild, .foundRevision, branch: .foundBranch),
-            path: row[Columns.path], check: check,
+            path: optional(.path), check: check,
             runningVersion: version(.runningMajor, .runningMinor, .runningBuild, .runningRevision, branch: nil))
     }
+
+    /// Reads a row that starts with ``selection(_:)``.
+    init(row: Row) throws { try self.init(row: row, at: 0) }
 
     /// The values of every column but `id`, in ``Columns`` order.
     var insertArguments: StatementArguments {
@@ -95,28 +122,38 @@ struct EvidenceReader {
 
     mutating func result(_ id: Int64) throws -> HostKBResult {
         if let known = cache[id] { return known }
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM assessment_evidence WHERE id = ?"), arguments: [id]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(EvidenceRecord.selection("e")) FROM assessment_evidence e WHERE e.id = ?"),
+                                         arguments: [id]) else {
             throw StoredValueError(description: "assessment_host: result \(id) does not exist")
         }
-        let record = try EvidenceRecord(row: row)
+        return try result(id, from: row, at: 0, hasAnomalies: true)
+    }
+
+    /// The result `id`, decoded from the ``EvidenceRecord/selection(_:)`` columns of `row` at `offset`
+    /// unless already read; its anomalies are looked up only when `hasAnomalies`.
+    mutating func result(_ id: Int64, from row: Row, at offset: Int, hasAnomalies: Bool) throws -> HostKBResult {
+        if let known = cache[id] { return known }
+        let record = try EvidenceRecord(row: row, at: offset)
         var result = record.result
-        if let line: Int = row[EvidenceRecord.Columns.waiverLine] {
+        if let line = record.waiverLine {
             if waivers[record.runID] == nil {
                 waivers[record.runID] = Dictionary(uniqueKeysWithValues: try StoreSnapshot(db: db).waiverRows(run: record.runID).map { ($0.waiver.line, $0.waiver) })
             }
             guard let waiver = waivers[record.runID]?[line] else {
                 throw StoredValueError(description: "assessment_evidence \(id): waiver line \(line) is not stored with run \(record.runID)")
             }
-            result.waiver = ResultWaiver(waiver: waiver, expired: row[EvidenceRecord.Columns.waiverExpired])
+            result.waiver = ResultWaiver(waiver: waiver, expired: record.waiverExpired ?? false)
         }
-        let anomalies = try Row.fetchCursor(db.cachedStatement(sql: "SELECT kind, detail FROM assessment_anomaly WHERE evidence_id = ? ORDER BY seq"),
-                                            arguments: [id])
-        while let anomaly = try anomalies.next() {
-            let kindText: String = anomaly["kind"]
-            guard let kind = AnomalyKind(rawValue: kindText) else {
-                throw StoredValueError(description: "assessment_anomaly of result \(id): unknown kind '\(kindText)'")
+        if hasAnomalies {
+            let anomalies = try Row.fetchCursor(db.cachedStatement(sql: "SELECT kind, detail FROM assessment_anomaly WHERE evidence_id = ? ORDER BY seq"),
+                                                arguments: [id])
+            while let anomaly = try anomalies.next() {
+                let kindText: String = anomaly["kind"]
+                guard let kind = AnomalyKind(rawValue: kindText) else {
+                    throw StoredValueError(description: "assessment_anomaly of result \(id): unknown kind '\(kindText)'")
+                }
+                result.anomalies.append(Anomaly(kind: kind, detail: anomaly["detail"]))
             }
-            result.anomalies.append(Anomaly(kind: kind, detail: anomaly["detail"]))
         }
         if cache.count >= 100_000 { cache.removeAll(keepingCapacity: true) }
         cache[id] = result

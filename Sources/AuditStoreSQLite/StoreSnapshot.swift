@@ -129,6 +129,8 @@ final class SQLiteAssessedHostCursor: AssessedHostCursor {
     private var results: EvidenceReader
     private var pending: Row?
     private let greetingOffset = HostRecord.Columns.allCases.count + 2
+    /// Where the evidence record's columns start (after the greeting's eight and the anomaly flag).
+    private let recordColumn = HostRecord.Columns.allCases.count + 2 + 8 + 1
 
     init(db: Database, kbs: [KBNumber], run: Int64?, withProbes: Bool) throws {
         self.db = db
@@ -137,7 +139,9 @@ final class SQLiteAssessedHostCursor: AssessedHostCursor {
         rows = try Row.fetchCursor(db, sql: """
             SELECT \(HostRecord.selection("h")), e.id AS evidence_id,
                    EXISTS (SELECT 1 FROM probe_session s WHERE s.host_id = h.id) AS probed,
-                   g.seen_at, g.source, g.campaign_id, g.greeting, g.v_major, g.v_minor, g.v_build, g.v_revision
+                   g.seen_at, g.source, g.campaign_id, g.greeting, g.v_major, g.v_minor, g.v_build, g.v_revision,
+                   EXISTS (SELECT 1 FROM assessment_anomaly n WHERE n.evidence_id = e.id) AS has_anomalies,
+                   \(EvidenceRecord.selection("e"))
             FROM host h CROSS JOIN assessment_host a CROSS JOIN json_each(a.results) j CROSS JOIN assessment_evidence e
             LEFT JOIN smtp_greeting g ON g.id = a.greeting_id
             WHERE a.run_id = \(run.map(String.init) ?? "(SELECT max(id) FROM assessment_run)") AND a.host_id = h.id AND e.id = j.value\(kbCondition)
@@ -157,7 +161,7 @@ final class SQLiteAssessedHostCursor: AssessedHostCursor {
             probes: withProbes && probed ? try AuditDatabase.latestProbeSessions(db, hostID: host.id, hostName: host.name) : [],
             greeting: (first[greetingOffset + 3] as DatabaseValue).isNull ? nil
                 : try AuditDatabase.greetingObservation(first, offset: greetingOffset, hostName: host.name))
-        assessed.results.append(try results.result(first[evidence]))
+        assessed.results.append(try results.result(first[evidence], from: first, at: recordColumn, hasAnomalies: first[recordColumn - 1]))
         // The host's other rows follow; only the first row of the next host is kept (copied).
         pending = nil
         while let row = try rows.next() {
@@ -165,7 +169,7 @@ final class SQLiteAssessedHostCursor: AssessedHostCursor {
                 pending = row.copy()
                 break
             }
-            assessed.results.append(try results.result(row[evidence]))
+            assessed.results.append(try results.result(row[evidence], from: row, at: recordColumn, hasAnomalies: row[recordColumn - 1]))
         }
         return assessed
     }
