@@ -25,12 +25,11 @@ final class PGAssessmentSession: AssessmentSession {
 
     func forEachHost(relevantFileNames: Set<String>, _ body: (HostEvidence, Int64?) throws -> Void) throws {
         let kbList = manifests.map { String($0.kb.number) }.joined(separator: ",")
-        var hotfixes: [Int64: Set<KBNumber>] = [:]
+        var side = HostSideEvidence()
         try db.forEachRow("SELECT host_id, kb_number FROM installed_hotfix WHERE kb_number IN (\(kbList))") { rows, row in
-            hotfixes[rows.int64(row, 0)!, default: []].insert(KBNumber(rows.int(row, 1)!))
+            side.hotfixes[rows.int64(row, 0)!, default: []].insert(KBNumber(rows.int(row, 1)!))
         }
-        var behaviour: [Int64: [CheckID: [ProbeOutcome]]] = [:]
-        try db.forEachRow("""
+                try db.forEachRow("""
             SELECT s.host_id, s.check_id, s.outcome, s.detail FROM probe_session s
             WHERE s.campaign_id = (SELECT campaign_id FROM probe_session l
                                    WHERE l.host_id = s.host_id AND l.check_id = s.check_id ORDER BY l.id DESC LIMIT 1)
@@ -41,13 +40,12 @@ final class PGAssessmentSession: AssessmentSession {
             guard let outcome = ProbeOutcome(verdict: rows.string(row, 2)!, detail: rows.string(row, 3)) else {
                 throw StoredValueError(description: "probe_session: bad outcome '\(rows.string(row, 2)!)'")
             }
-            behaviour[rows.int64(row, 0)!, default: [:]][check, default: []].append(outcome)
+            side.behaviour[rows.int64(row, 0)!, default: [:]][check, default: []].append(outcome)
         }
-        var greetings: [Int64: (id: Int64, version: FileVersion?)] = [:]
-        try db.forEachRow("""
+                try db.forEachRow("""
             SELECT DISTINCT ON (host_id) host_id, id, v_major, v_minor, v_build, v_revision FROM smtp_greeting ORDER BY host_id, id DESC
             """) { rows, row in
-            greetings[rows.int64(row, 0)!] = (rows.int64(row, 1)!, PGRows.version(rows, row, 2, branch: nil))
+            side.greetings[rows.int64(row, 0)!] = (rows.int64(row, 1)!, PGRows.version(rows, row, 2, branch: nil))
         }
         var refs: [Int64: (path: String, fileName: String)] = [:]
         try db.forEachRow("""
@@ -57,11 +55,8 @@ final class PGAssessmentSession: AssessmentSession {
         var current: HostEvidence?
         func emit() throws {
             guard var host = current else { return }
-            host.recordedKBs = hotfixes[host.id] ?? []
-            host.behaviour = (behaviour[host.id] ?? [:]).sorted { $0.key < $1.key }.map { BehaviourEvidence(check: $0.key, outcomes: $0.value) }
-            let greeting = greetings[host.id]
-            host.runningVersion = greeting?.version
-            try body(host, greeting?.id)
+            let greeting = side.complete(&host)
+            try body(host, greeting)
         }
         try db.forEachRow("""
             SELECT h.id, h.product, h.platform, h.sp_level, h.sp_branch, h.arch_text,

@@ -22,14 +22,13 @@ struct HostEvidenceReader {
 
     func forEachHost(_ body: (HostEvidence, Int64?) throws -> Void) throws {
         let kbList = kbs.map { String($0.number) }.joined(separator: ",")
-        var hotfixes: [Int64: Set<KBNumber>] = [:]
+        var side = HostSideEvidence()
         let recordList = (kbs + alsoRecords).map { String($0.number) }.joined(separator: ",")
         let hotfixCursor = try Row.fetchCursor(db, sql: "SELECT host_id, kb_number FROM installed_hotfix WHERE kb_number IN (\(recordList))")
-        while let row = try hotfixCursor.next() { hotfixes[row["host_id"], default: []].insert(KBNumber(row["kb_number"] as Int)) }
+        while let row = try hotfixCursor.next() { side.hotfixes[row["host_id"], default: []].insert(KBNumber(row["kb_number"] as Int)) }
 
         // Each check's outcomes from its latest campaign per host.
-        var behaviour: [Int64: [CheckID: [ProbeOutcome]]] = [:]
-        let probeCursor = try Row.fetchCursor(db, sql: """
+                let probeCursor = try Row.fetchCursor(db, sql: """
             SELECT s.host_id, s.check_id, s.outcome, s.detail FROM probe_session s
             WHERE s.campaign_id = (SELECT campaign_id FROM probe_session l
                                    WHERE l.host_id = s.host_id AND l.check_id = s.check_id ORDER BY l.id DESC LIMIT 1)
@@ -42,17 +41,16 @@ struct HostEvidenceReader {
             guard let outcome = ProbeOutcome(verdict: verdict, detail: detail) else {
                 throw StoredValueError(description: "probe_session: bad outcome '\(verdict)' / '\(detail ?? "")'")
             }
-            behaviour[row["host_id"], default: [:]][check, default: []].append(outcome)
+            side.behaviour[row["host_id"], default: [:]][check, default: []].append(outcome)
         }
 
         // Each host's latest greeting and the version it announced.
-        var greetings: [Int64: (id: Int64, version: FileVersion?)] = [:]
-        let greetingCursor = try Row.fetchCursor(db, sql: """
+                let greetingCursor = try Row.fetchCursor(db, sql: """
             SELECT g.host_id, g.id, g.v_major, g.v_minor, g.v_build, g.v_revision FROM smtp_greeting g
             WHERE g.id = (SELECT max(l.id) FROM smtp_greeting l WHERE l.host_id = g.host_id)
             """)
         while let row = try greetingCursor.next() {
-            greetings[row["host_id"]] = (row["id"], fileVersion(row, from: 2, branch: nil))
+            side.greetings[row["host_id"]] = (row["id"], fileVersion(row, from: 2, branch: nil))
         }
 
         // The interned (path, file name) of every file whose name a manifest lists.
@@ -80,13 +78,8 @@ struct HostEvidenceReader {
         var products: [String: Product] = [:]
         func emit() throws {
             guard var host = current else { return }
-            host.recordedKBs = hotfixes[host.id] ?? []
-            if let checks = behaviour[host.id] {
-                host.behaviour = checks.sorted { $0.key < $1.key }.map { BehaviourEvidence(check: $0.key, outcomes: $0.value) }
-            }
-            let greeting = greetings[host.id]
-            host.runningVersion = greeting?.version
-            try body(host, greeting?.id)
+            let greeting = side.complete(&host)
+            try body(host, greeting)
         }
         while true {
             let code = sqlite3_step(raw)
