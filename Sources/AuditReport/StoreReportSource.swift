@@ -127,6 +127,7 @@ public struct StoreReportSource: ReportSource {
         return Array(HostRisk.ranked(ranked).prefix(limit))
     }
 
+    /// The waivers stored with the latest run, with the expired and the unused ones listed apart.
     public func waivers() throws -> ReportWaivers? {
         guard let stored = try snapshot.waivers(run: nil) else { return nil }
         return ReportWaivers(file: stored.file, sha256: stored.sha256, appliedAt: stored.appliedAt, waivers: stored.waivers.map(\.waiver),

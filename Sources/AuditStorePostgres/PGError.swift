@@ -8,6 +8,7 @@ public struct PGError: Error, Sendable, CustomStringConvertible {
     public var sqlState: String?
     /// The server's primary message.
     public var message: String
+    /// The server's DETAIL line, when it sent one.
     public var detail: String?
     /// The constraint that was violated, when the server names one.
     public var constraint: String?
@@ -52,6 +53,7 @@ public struct PGError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The message for the user: what failed, in plain words, with the SQLSTATE; never a password.
     public var description: String {
         var text = "PostgreSQL \(url): "
         if let meaning { text += meaning + ": " }

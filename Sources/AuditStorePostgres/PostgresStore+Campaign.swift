@@ -3,8 +3,11 @@ import Foundation
 
 /// A host one scanner has claimed in a shared campaign, until its lease passes.
 public struct CampaignClaim: Sendable, Hashable {
+    /// The host's id in the store.
     public var hostID: Int64
+    /// The host's name.
     public var host: String
+    /// The SMTP address the scanner triggers.
     public var address: String
     /// True when another scanner had claimed the host before and its lease passed (a dead or stalled scanner).
     public var takenOver: Bool
@@ -12,18 +15,25 @@ public struct CampaignClaim: Sendable, Hashable {
 
 /// How far a shared campaign has got (optionally for one site).
 public struct CampaignProgress: Sendable, Hashable {
+    /// Member hosts of the campaign (of the site, when asked).
     public var hosts: Int
+    /// Hosts whose sessions are all saved.
     public var done: Int
     /// Claimed, not done, lease still running.
     public var leased: Int
+    /// Hosts no scanner holds and none has finished: what is left to claim.
     public var open: Int { hosts - done - leased }
 }
 
 /// A scanner joining a campaign started with other profiles than the ones it was given.
 public struct CampaignProfileMismatch: Error, CustomStringConvertible, Sendable {
+    /// The campaign's name.
     public var campaign: String
+    /// The profiles the campaign was started with.
     public var stored: String
+    /// The profiles this scanner was given.
     public var given: String
+    /// What differs and how to join the campaign anyway.
     public var description: String {
         "campaign '\(campaign)' was started with --profile \(stored), not \(given): every scanner of a campaign probes with "
             + "the same profiles (omit --profile to use the campaign's)"
