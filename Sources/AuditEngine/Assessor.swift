@@ -66,8 +66,7 @@ public final class Assessor {
     /// No behaviour evidence for any KB (shared by every host that was not probed).
     private let notProbed: [AppliedBehaviour?]
 
-    private static let verdictOrder = Verdict.allCases
-    private let verdicts = Assessor.verdictOrder
+    private let verdicts = Verdict.order
     private let platformNames = Platform.allCases.map(\.rawValue) + ["unknown"]
     private var verdictCounts: [Int]
     private var platformCounts: [Int]
@@ -99,9 +98,6 @@ public final class Assessor {
         kbCounts = Array(repeating: 0, count: verdicts.count * manifests.count)
     }
 
-    /// The lowercased file names any manifest of the run lists: a store need only send a host's files
-    /// whose names are among them.
-    public var relevantFileNames: Set<String> { manifestKeys.reduce(into: []) { $0.formUnion($1) } }
 
     /// Decides one host against every KB. `persist` is called once per distinct result and returns
     /// the id the store keeps it under; the outcome lists (id, verdict) per KB in manifest order.
@@ -311,7 +307,8 @@ public struct HostOutcome: Sendable {
 }
 
 extension Verdict {
-    private static let order = Verdict.allCases
+    /// ``Verdict/allCases``, built once (the synthesized property makes a new array per call).
+    static let order = Verdict.allCases
 
     /// Position in ``Verdict/allCases`` (for flat count arrays); `allCases` is built once.
     var index: Int { Verdict.order.firstIndex(of: self)! }

@@ -19,7 +19,7 @@ public struct ComparedHost: Sendable, Hashable {
     /// The slice of a full host report.
     public init(_ host: HostReport) {
         self.init(name: host.name, address: host.address,
-                  results: host.results.map { ComparedResult(kb: $0.kb, verdict: $0.verdict, foundVersion: $0.foundVersion) })
+                  results: host.results.map(ComparedResult.init))
     }
 
     var isCompliant: Bool { results.allSatisfy { $0.verdict.isCompliant } }
@@ -27,6 +27,11 @@ public struct ComparedHost: Sendable, Hashable {
 
 /// One host × KB verdict of a run, with the version found (to show what a regression rolled back to).
 public struct ComparedResult: Sendable, Hashable {
+    /// The slice of a full result the comparison needs.
+    public init(_ result: HostKBResult) {
+        self.init(kb: result.kb, verdict: result.verdict, foundVersion: result.foundVersion)
+    }
+
     /// The hotfix the verdict is for.
     public var kb: KBNumber
     /// The verdict in that run; whether it moved between runs decides the ``ChangeKind``.

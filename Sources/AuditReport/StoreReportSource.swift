@@ -96,7 +96,7 @@ public struct StoreReportSource: ReportSource {
         func compared(_ host: AssessedHost?) -> ComparedHost? {
             host.map { host in
                 ComparedHost(name: host.name, address: host.address,
-                             results: host.results.map { ComparedResult(kb: $0.kb, verdict: $0.verdict, foundVersion: $0.foundVersion) })
+                             results: host.results.map(ComparedResult.init))
             }
         }
         return try RunComparison().compare(previous: point(previous), current: point(current),

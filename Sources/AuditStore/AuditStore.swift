@@ -61,9 +61,9 @@ public protocol AuditStore: AnyObject, Sendable {
 public protocol AssessmentSession: AnyObject {
     /// The manifests of the run, in KB order.
     var manifests: [Manifest] { get }
-    /// Streams every host's evidence (files whose lowercased names are in `relevantFileNames`).
+    /// Streams every host's evidence (its files whose names the session's manifests list).
     /// `greeting` is the backend's id of the greeting whose version is in the evidence, if any.
-    func forEachHost(relevantFileNames: Set<String>, _ body: (_ evidence: HostEvidence, _ greeting: Int64?) throws -> Void) throws
+    func forEachHost(_ body: (_ evidence: HostEvidence, _ greeting: Int64?) throws -> Void) throws
     /// Persists one distinct result of the run and returns its id.
     func storeResult(_ result: HostKBResult) throws -> Int64
     /// Persists one host's results (ids from ``storeResult(_:)``, in manifest order).
@@ -95,7 +95,7 @@ extension AuditStore {
             let engine = Assessor(manifests: session.manifests, bindings: bindings,
                                   waivers: waivers.map { WaiverMatcher(waivers: $0.waivers, at: date) }, supersedence: supersedence)
             session.includeRecords(of: supersedence.superseding(session.manifests.map(\.kb)))
-            try session.forEachHost(relevantFileNames: engine.relevantFileNames) { evidence, greeting in
+            try session.forEachHost { evidence, greeting in
                 let outcome = try engine.assess(evidence, persist: session.storeResult)
                 try session.storeHost(id: evidence.id, outcome: outcome, greeting: greeting)
             }

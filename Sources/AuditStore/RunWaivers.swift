@@ -39,12 +39,12 @@ public struct StoredWaivers: Sendable, Hashable {
     /// The run's time, ISO 8601 UTC: when the waivers were judged.
     public var appliedAt: String
     /// Every waiver in file order with what became of it.
-    public var waivers: [(waiver: Waiver, state: WaiverState)]
+    public var waivers: [StoredWaiver]
     /// Results the waivers turned into accepted risks.
     public var acceptedResults: Int
 
     /// A run's waivers.
-    public init(file: String?, sha256: String?, appliedAt: String, waivers: [(waiver: Waiver, state: WaiverState)], acceptedResults: Int) {
+    public init(file: String?, sha256: String?, appliedAt: String, waivers: [StoredWaiver], acceptedResults: Int) {
         self.file = file
         self.sha256 = sha256
         self.appliedAt = appliedAt
@@ -58,20 +58,19 @@ public struct StoredWaivers: Sendable, Hashable {
         self.init(file: file.path, sha256: file.sha256, appliedAt: matcher.date.iso8601, waivers: matcher.waivers.map { waiver in
             let state: WaiverState = needed.contains(waiver) ? .expiredNeeded : expired.contains(waiver) ? .expired
                 : used.contains(waiver) ? .applied : .unused
-            return (waiver, state)
+            return StoredWaiver(waiver: waiver, state: state)
         }, acceptedResults: acceptedResults)
     }
+}
 
-    /// Equal when every field and every waiver's state are.
-    public static func == (lhs: StoredWaivers, rhs: StoredWaivers) -> Bool {
-        lhs.file == rhs.file && lhs.sha256 == rhs.sha256 && lhs.appliedAt == rhs.appliedAt && lhs.acceptedResults == rhs.acceptedResults
-            && lhs.waivers.map(\.waiver) == rhs.waivers.map(\.waiver) && lhs.waivers.map(\.state) == rhs.waivers.map(\.state)
-    }
+/// One waiver of a run with what became of it.
+public struct StoredWaiver: Sendable, Hashable {
+    public var waiver: Waiver
+    public var state: WaiverState
 
-    /// Hashes the file, the time and the waivers.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(file)
-        hasher.combine(appliedAt)
-        hasher.combine(waivers.map(\.waiver))
+    /// A waiver and its state.
+    public init(waiver: Waiver, state: WaiverState) {
+        self.waiver = waiver
+        self.state = state
     }
 }

@@ -23,7 +23,7 @@ final class PGAssessmentSession: AssessmentSession {
                   manifests.reduce(0) { $0 + $1.rows.count }]).int64(0, 0)!
     }
 
-    func forEachHost(relevantFileNames: Set<String>, _ body: (HostEvidence, Int64?) throws -> Void) throws {
+    func forEachHost(_ body: (HostEvidence, Int64?) throws -> Void) throws {
         let kbList = manifests.map { String($0.kb.number) }.joined(separator: ",")
         var side = HostSideEvidence()
         try db.forEachRow("SELECT host_id, kb_number FROM installed_hotfix WHERE kb_number IN (\(kbList))") { rows, row in
@@ -128,7 +128,8 @@ final class PGAssessmentSession: AssessmentSession {
     func storeWaivers(_ waivers: StoredWaivers) throws {
         try db.execute("UPDATE assessment_run SET waiver_file = $1, waiver_sha256 = $2, accepted_results = $3 WHERE id = $4",
                        [waivers.file, waivers.sha256, waivers.acceptedResults, runID])
-        for (waiver, state) in waivers.waivers {
+        for item in waivers.waivers {
+            let (waiver, state) = (item.waiver, item.state)
             try db.execute("""
                 INSERT INTO assessment_waiver (run_id, line, host_pattern, kb_number, expires, owner, reason, state)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)

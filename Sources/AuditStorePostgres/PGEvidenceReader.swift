@@ -71,7 +71,7 @@ struct PGEvidenceReader {
 
 extension PGEvidenceReader {
     /// The waivers stored with run `run`, in line order, with their states.
-    static func waiverRows(_ db: PGConnection, run: Int64) throws -> [(waiver: Waiver, state: WaiverState)] {
+    static func waiverRows(_ db: PGConnection, run: Int64) throws -> [StoredWaiver] {
         let file = try db.execute("SELECT waiver_file FROM assessment_run WHERE id = $1", [run]).string(0, 0)
         let rows = try db.execute("""
             SELECT line, host_pattern, kb_number, expires, owner, reason, state FROM assessment_waiver WHERE run_id = $1 ORDER BY line
@@ -81,8 +81,8 @@ extension PGEvidenceReader {
             func fail(_ what: String) -> StoredValueError { StoredValueError(description: "assessment_waiver \(run):\(line): \(what)") }
             guard let state = WaiverState(rawValue: rows.string(row, 6)!) else { throw fail("bad state") }
             guard let expires = UTCDateTime(iso8601: rows.string(row, 3)!) else { throw fail("bad expiry") }
-            return (Waiver(hostPattern: rows.string(row, 1)!, kb: rows.int(row, 2).map(KBNumber.init), expires: expires,
-                           owner: rows.string(row, 4)!, reason: rows.string(row, 5)!, file: file ?? "", line: line), state)
+            return StoredWaiver(waiver: Waiver(hostPattern: rows.string(row, 1)!, kb: rows.int(row, 2).map(KBNumber.init), expires: expires,
+                           owner: rows.string(row, 4)!, reason: rows.string(row, 5)!, file: file ?? "", line: line), state: state)
         }
     }
 }

@@ -106,7 +106,7 @@ final class SQLiteAssessmentSession: AssessmentSession {
         kbKeys = manifests.map { "\"\($0.kb.number)\":" }
     }
 
-    func forEachHost(relevantFileNames: Set<String>, _ body: (HostEvidence, Int64?) throws -> Void) throws {
+    func forEachHost(_ body: (HostEvidence, Int64?) throws -> Void) throws {
         var reader = HostEvidenceReader(db: db, kbs: manifests.map(\.kb))
         reader.alsoRecords = recordsAlso.subtracting(manifests.map(\.kb)).sorted()
         try reader.forEachHost(body)
@@ -152,7 +152,8 @@ final class SQLiteAssessmentSession: AssessmentSession {
             INSERT INTO assessment_waiver (run_id, line, host_pattern, kb_number, expires, owner, reason, state)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        for (waiver, state) in waivers.waivers {
+        for item in waivers.waivers {
+            let (waiver, state) = (item.waiver, item.state)
             try insert.execute(arguments: [runID, waiver.line, waiver.hostPattern, waiver.kb?.number, waiver.expires.dateString,
                                            waiver.owner, waiver.reason, state.rawValue])
         }

@@ -87,7 +87,7 @@ public struct StoreSnapshot: StoreSnapshotReader {
     }
 
     /// The waivers stored with run `run`, in line order, with their states.
-    func waiverRows(run: Int64) throws -> [(waiver: Waiver, state: WaiverState)] {
+    func waiverRows(run: Int64) throws -> [StoredWaiver] {
         let file: String? = try String.fetchOne(db, sql: "SELECT waiver_file FROM assessment_run WHERE id = ?", arguments: [run])
         return try Row.fetchAll(db, sql: "SELECT * FROM assessment_waiver WHERE run_id = ? ORDER BY line", arguments: [run]).map { row in
             let line: Int = row["line"]
@@ -97,7 +97,7 @@ public struct StoreSnapshot: StoreSnapshotReader {
             guard let expires = UTCDateTime(iso8601: expiresText) else { throw fail("bad expiry '\(expiresText)'") }
             let waiver = Waiver(hostPattern: row["host_pattern"], kb: (row["kb_number"] as Int?).map(KBNumber.init), expires: expires,
                                 owner: row["owner"], reason: row["reason"], file: file ?? "", line: line)
-            return (waiver, state)
+            return StoredWaiver(waiver: waiver, state: state)
         }
     }
 

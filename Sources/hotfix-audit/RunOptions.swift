@@ -56,7 +56,8 @@ extension RunOptions {
     func printWaivers(store: any AuditStore) throws {
         guard waivers != nil, let stored = try store.withSnapshot({ try $0.waivers(run: nil) }) else { return }
         var lines = ["Waivers (\(TerminalText.escaped(stored.file ?? "-"))): \(stored.acceptedResults) result(s) accepted as risks"]
-        for (waiver, state) in stored.waivers where state != .applied {
+        for item in stored.waivers where item.state != .applied {
+            let (waiver, state) = (item.waiver, item.state)
             let what = switch state {
             case .expiredNeeded: "expired \(waiver.expires.dateString), no longer hides a non-compliant result"
             case .expired: "expired \(waiver.expires.dateString)"
