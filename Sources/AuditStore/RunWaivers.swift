@@ -65,7 +65,9 @@ public struct StoredWaivers: Sendable, Hashable {
 
 /// One waiver of a run with what became of it.
 public struct StoredWaiver: Sendable, Hashable {
+    /// The waiver as its file wrote it (with the file and line).
     public var waiver: Waiver
+    /// Applied, unused, expired, or expired while a result still needed it.
     public var state: WaiverState
 
     /// A waiver and its state.
