@@ -10,7 +10,7 @@ final class PGInventoryWriter {
     /// The staging table's columns, in COPY order.
     static let stageColumns = """
         ord, kind, host_id, source, address, product, os_name, sp_level, sp_branch, platform, arch_text, site,
-        path, file_name, file_key, v_major, v_minor, v_build, v_revision, version_branch, version_text, size, kb, note
+        path, file_name, file_key, v_major, v_minor, v_build, v_revision, version_branch, version_text, size, kb, note, file_seq
         """
     var source = "" {
         didSet { lastHostName = nil }
@@ -28,6 +28,8 @@ final class PGInventoryWriter {
     private var created: [Int64: (name: String, key: String, short: String)] = [:]
     private var renamed: [Int64: (name: String, key: String)] = [:]
     private var nextID: Int64
+    /// Files written so far per host id.
+    private var filesWritten: [Int64: Int32] = [:]
     private var ord: Int64 = 0
     var summary = InventoryImportSummary()
 
@@ -57,9 +59,10 @@ final class PGInventoryWriter {
             copy.field(facts.platform?.rawValue)
             copy.field(facts.architectureText)
             copy.field(facts.site)
-            for _ in 0..<12 { copy.field(nil as String?) }
+            for _ in 0..<13 { copy.field(nil as String?) }
         case .file(let file):
-            try begin(copy, kind: "f", host: hostID(file.host))
+            let host = try hostID(file.host)
+            try begin(copy, kind: "f", host: host)
             for _ in 0..<8 { copy.field(nil as String?) }
             let v = file.version
             copy.field(file.path)
@@ -74,18 +77,23 @@ final class PGInventoryWriter {
             copy.field(file.size)
             copy.field(nil as Int?)
             copy.field(nil as String?)
+            // The file's place among the host's files of this import (the merge adds the host's earlier count).
+            copy.field(filesWritten[host, default: 0])
+            filesWritten[host, default: 0] += 1
             summary.installedFiles += 1
         case .hotfix(let hotfix):
             try begin(copy, kind: "k", host: hostID(hotfix.host))
             for _ in 0..<18 { copy.field(nil as String?) }
             copy.field(hotfix.kb.number)
             copy.field(hotfix.installedOn)
+            copy.field(nil as Int?)
             summary.hotfixes += 1
         case .rawHotfix(let entry):
             try begin(copy, kind: "r", host: hostID(entry.host))
             for _ in 0..<18 { copy.field(nil as String?) }
             copy.field(nil as Int?)
             copy.field(entry.text)
+            copy.field(nil as Int?)
             summary.rawHotfixEntries += 1
         case .warning:
             summary.warnings += 1

@@ -22,7 +22,8 @@ extension PostgresStore {
                     ord bigint NOT NULL, kind "char" NOT NULL, host_id bigint NOT NULL, source text NOT NULL,
                     address text, product text, os_name text, sp_level integer, sp_branch text, platform text, arch_text text,
                     site text, path text, file_name text, file_key text, v_major integer, v_minor integer, v_build integer,
-                    v_revision integer, version_branch text, version_text text, size bigint, kb integer, note text
+                    v_revision integer, version_branch text, version_text text, size bigint, kb integer, note text,
+                    file_seq integer
                 ) ON COMMIT DROP;
                 CREATE TEMP TABLE stage_host (
                     host_id bigint PRIMARY KEY, is_new boolean NOT NULL, name text, name_key text, short_key text, sources text NOT NULL
@@ -61,16 +62,35 @@ extension PostgresStore {
     /// number of replaced files.
     private func merge(_ db: PGConnection, now: String) throws -> Int {
         try db.execute("ANALYZE stage")
+        func last(_ column: String, when condition: String? = nil) -> String {
+            "(array_agg(\(column) ORDER BY ord DESC) FILTER (WHERE \(condition ?? "\(column) IS NOT NULL")))[1]"
+        }
+        // Each touched host's facts in this import: the last value given wins.
         try db.execute("""
-            UPDATE host h SET name = s.name, name_key = s.name_key FROM stage_host s
-            WHERE s.host_id = h.id AND NOT s.is_new AND s.name IS NOT NULL
+            CREATE TEMP TABLE stage_facts ON COMMIT DROP AS
+            SELECT host_id, \(last("address")) AS address, \(last("product")) AS product, \(last("os_name")) AS os_name,
+                   \(last("sp_level")) AS sp_level, bool_or(sp_level IS NOT NULL) AS sp_given,
+                   \(last("sp_branch", when: "sp_level IS NOT NULL")) AS sp_branch, \(last("platform")) AS platform,
+                   bool_or(platform IS NOT NULL OR arch_text IS NOT NULL) AS arch_given,
+                   \(last("CASE WHEN platform IS NOT NULL THEN NULL ELSE arch_text END",
+                          when: "platform IS NOT NULL OR arch_text IS NOT NULL")) AS arch_text,
+                   \(last("site")) AS site
+            FROM stage WHERE kind = 'h' GROUP BY host_id
             """)
+        // Existing hosts are renamed (before a new host may take a freed name key) and marked seen;
+        // new hosts are written once, with their facts.
         try db.execute("""
-            INSERT INTO host (id, name, name_key, short_key, sources, last_seen)
-            SELECT host_id, name, name_key, short_key, sources, $1 FROM stage_host WHERE is_new ORDER BY host_id
+            UPDATE host h SET name = COALESCE(s.name, h.name), name_key = COALESCE(s.name_key, h.name_key),
+                sources = s.sources, last_seen = $1
+            FROM stage_host s WHERE s.host_id = h.id AND NOT s.is_new
             """, [now])
         try db.execute("""
-            UPDATE host h SET sources = s.sources, last_seen = $1 FROM stage_host s WHERE s.host_id = h.id AND NOT s.is_new
+            INSERT INTO host (id, name, name_key, short_key, sources, last_seen,
+                              address, product, os_name, sp_level, sp_branch, platform, arch_text, site)
+            SELECT s.host_id, s.name, s.name_key, s.short_key, s.sources, $1,
+                   f.address, f.product, f.os_name, f.sp_level, f.sp_branch, f.platform, f.arch_text, f.site
+            FROM stage_host s LEFT JOIN stage_facts f ON f.host_id = s.host_id
+            WHERE s.is_new ORDER BY s.host_id
             """, [now])
         try db.execute("""
             CREATE TEMP TABLE touched ON COMMIT DROP AS
@@ -82,9 +102,6 @@ extension PostgresStore {
             """).changes
         try db.execute("DELETE FROM installed_hotfix x USING touched t WHERE x.host_id = t.host_id AND x.source = t.source")
         try db.execute("DELETE FROM raw_hotfix_entry x USING touched t WHERE x.host_id = t.host_id AND x.source = t.source")
-        func last(_ column: String, when condition: String? = nil) -> String {
-            "(array_agg(\(column) ORDER BY ord DESC) FILTER (WHERE \(condition ?? "\(column) IS NOT NULL")))[1]"
-        }
         try db.execute("""
             UPDATE host h SET address = COALESCE(f.address, h.address), product = COALESCE(f.product, h.product),
                 os_name = COALESCE(f.os_name, h.os_name), sp_level = COALESCE(f.sp_level, h.sp_level),
@@ -92,14 +109,7 @@ extension PostgresStore {
                 platform = COALESCE(f.platform, h.platform),
                 arch_text = CASE WHEN f.arch_given THEN f.arch_text ELSE h.arch_text END,
                 site = COALESCE(f.site, h.site)
-            FROM (SELECT host_id, \(last("address")) AS address, \(last("product")) AS product, \(last("os_name")) AS os_name,
-                         \(last("sp_level")) AS sp_level, bool_or(sp_level IS NOT NULL) AS sp_given,
-                         \(last("sp_branch", when: "sp_level IS NOT NULL")) AS sp_branch, \(last("platform")) AS platform,
-                         bool_or(platform IS NOT NULL OR arch_text IS NOT NULL) AS arch_given,
-                         \(last("CASE WHEN platform IS NOT NULL THEN NULL ELSE arch_text END",
-                                when: "platform IS NOT NULL OR arch_text IS NOT NULL")) AS arch_text,
-                         \(last("site")) AS site
-                  FROM stage WHERE kind = 'h' GROUP BY host_id) f
+            FROM stage_facts f JOIN stage_host s ON s.host_id = f.host_id AND NOT s.is_new
             WHERE h.id = f.host_id
             """)
         try db.execute("""
@@ -111,7 +121,7 @@ extension PostgresStore {
         // the four parts is not stored (the view writes it back).
         try db.execute("""
             INSERT INTO host_file (host_id, seq, ref_id, v_major, v_minor, v_build, v_revision, version_branch, version_text, size)
-            SELECT s.host_id, COALESCE(b.next, 0) + row_number() OVER (PARTITION BY s.host_id ORDER BY s.ord) - 1, r.id,
+            SELECT s.host_id, COALESCE(b.next, 0) + s.file_seq, r.id,
                    s.v_major, s.v_minor, s.v_build, s.v_revision, s.version_branch,
                    CASE WHEN s.v_major IS NOT NULL AND s.version_branch IS NULL
                          AND s.version_text = s.v_major || '.' || s.v_minor || '.' || s.v_build || '.' || s.v_revision
