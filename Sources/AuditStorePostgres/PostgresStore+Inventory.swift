@@ -14,6 +14,9 @@ extension PostgresStore {
             try db.execute("LOCK TABLE host IN SHARE ROW EXCLUSIVE MODE")
             // The merge sorts and hashes a million staged rows: in memory, not in temp files.
             try db.execute("SET LOCAL work_mem = '256MB'")
+            // The staging tables are temporary: held in session memory instead of spilled through the kernel
+            // (a setting that only takes effect before the session's first temporary table).
+            try db.execute("SET LOCAL temp_buffers = '512MB'")
             let hosts = try db.execute("SELECT id, name_key, short_key, sources FROM host")
             let maxID = try db.execute("SELECT COALESCE(max(id), 0) FROM host").int64(0, 0) ?? 0
             let writer = PGInventoryWriter(hosts: hosts, maxID: maxID)

@@ -102,3 +102,33 @@ struct HostReferenceTests {
         #expect(try Self.count(inserter, "SELECT count(*) FROM installed_hotfix WHERE host_id = 2") == 2)
     }
 }
+
+extension HostReferenceTests {
+    /// A statement naming more than 10,000 hosts locks the host table instead of each row: deletes
+    /// still wait for it, and a missing host among them is still found.
+    @Test func anImportSizedStatementLocksTheHostTableAndStillFindsAMissingHost() throws {
+        let database = try PGTestDatabase()
+        defer { database.drop() }
+        let inserter = try Self.seeded(database)
+        _ = try inserter.execute("""
+            INSERT INTO host (id, name, name_key, short_key, last_seen)
+            SELECT g, 'h' || g, 'h' || g, 'h' || g, 'now' FROM generate_series(10, 10020) g
+            """)
+        let insertMany = """
+            INSERT INTO installed_hotfix (host_id, kb_number, source) SELECT g, 912341, 'big.csv' FROM generate_series(10, %d) g
+            """
+        Self.expectForeignKeyViolation(inserter, String(format: insertMany, 10021), naming: "10021")
+        let deleter = try PGConnection(url: database.url)
+        _ = try deleter.execute("SET lock_timeout = '300ms'")
+        try inserter.transaction {
+            _ = try inserter.execute(String(format: insertMany, 10020))
+            do {
+                _ = try deleter.execute("DELETE FROM host WHERE id = 1")
+                Issue.record("a host was deleted while an import-sized insert was open")
+            } catch let error as PGError {
+                #expect(error.sqlState == "55P03", "\(error)")
+            }
+        }
+        #expect(try Self.count(inserter, "SELECT count(*) FROM installed_hotfix WHERE source = 'big.csv'") == 10011)
+    }
+}
