@@ -25,13 +25,15 @@ struct FeedStoreConformanceTests {
     }
 
     /// A WES-NG definitions CSV built here: KB5000001 replaces KB912341 (the sample manifests' KB) on
-    /// Windows Server 2003 SP1, KB5000002 replaces KB5000001 and a bulletin; one CVE on two rows.
+    /// Windows Server 2003 SP1, KB5000002 replaces KB5000001 and a bulletin; one CVE on two rows; a CVE
+    /// KB912341 fixes (what reports rank hosts by).
     static let wesng = """
         "DatePosted","CVE","BulletinKB","Title","AffectedProduct","AffectedComponent","Severity","Impact","Supersedes","Exploits"\r
         "20990110","CVE-2099-1000","5000001","Test flaw","Windows Server 2003 Service Pack 1","","Critical","Remote Code Execution","912341","http://127.0.0.1/x"\r
         "20990110","CVE-2099-1000","5000001","Test flaw","Windows Server 2003 x64 Edition Service Pack 1","","Important","Remote Code Execution","912341",""\r
         "20990214","CVE-2099-1001","5000002","Other flaw","Windows Server 2003 Service Pack 1","","Moderate","Elevation of Privilege","5000001;MS99-001",""\r
         "20990214","CVE-2099-1002","4012215","Third flaw","Windows 7 for x64-based Systems Service Pack 1","","Low","Spoofing","",""\r
+        "20060314","CVE-2099-0912","912341","SMTP flaw","Windows Server 2003 Service Pack 1","","Critical","Remote Code Execution","",""\r
 
         """
 
@@ -49,9 +51,14 @@ struct FeedStoreConformanceTests {
         sources.map { var source = $0; source.importedAt = ""; return source }
     }
 
-    @Test func theSameFeedsGiveTheSameSummariesSourcesKnowledgeAndKBRows() throws {
+    /// Databases the comparisons run in: the server's default collation, and an ICU `en-US` one (where
+    /// text sorts unlike SQLite's byte order unless a query says `COLLATE "C"`).
+    static let collations: [String?] = [nil, "en-US"]
+
+    @Test(arguments: collations)
+    func theSameFeedsGiveTheSameSummariesSourcesKnowledgeAndKBRows(collation: String?) throws {
         guard let march = Self.marchPath else { return }
-        let database = try PGTestDatabase()
+        let database = try PGCollatedDatabase(icuLocale: collation)
         defer { database.drop() }
         let directory = NSTemporaryDirectory() + "feed-conformance-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -119,9 +126,10 @@ struct FeedStoreConformanceTests {
         return SupersedenceEvidence(graph: graph, manifests: manifests, disagreements: disagreements)
     }
 
-    @Test func assessWithFeedSupersedenceGivesTheSameResultsAndCVEHostsOnBoth() throws {
+    @Test(arguments: collations)
+    func assessWithFeedSupersedenceGivesTheSameResultsAndCVEHostsOnBoth(collation: String?) throws {
         guard let march = Self.marchPath else { return }
-        let database = try PGTestDatabase()
+        let database = try PGCollatedDatabase(icuLocale: collation)
         defer { database.drop() }
         let directory = NSTemporaryDirectory() + "feed-conformance-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -155,5 +163,29 @@ struct FeedStoreConformanceTests {
         #expect(hosts.map(\.name) == hosts.map(\.name).sorted { Array($0.lowercased().utf8).lexicographicallyPrecedes(Array($1.lowercased().utf8)) })
         #expect(hosts.first { $0.name == "record-only-x86" }?.recordedKBs == [KBNumber(5000001)])
         #expect(hosts.contains { !$0.patchedKBs.isEmpty })
+    }
+}
+
+/// A fresh database like ``PGTestDatabase``, optionally with an ICU collation (`en-US`) as its default.
+struct PGCollatedDatabase {
+    let name: String
+    let url: String
+
+    init(icuLocale: String?) throws {
+        struct NoServer: Error {}
+        guard let server = PGTestDatabase.serverURL else { throw NoServer() }
+        name = "hfa_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        let admin = try PGConnection(url: server)
+        if let icuLocale {
+            try admin.execute("CREATE DATABASE \(name) TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '\(icuLocale)'")
+        } else {
+            try admin.execute("CREATE DATABASE \(name)")
+        }
+        url = PGTestDatabase.replacingDatabase(in: server, with: name)
+    }
+
+    func drop() {
+        guard let server = PGTestDatabase.serverURL, let admin = try? PGConnection(url: server) else { return }
+        _ = try? admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
     }
 }

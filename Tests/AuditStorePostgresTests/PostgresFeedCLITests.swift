@@ -39,11 +39,13 @@ struct PostgresFeedCLITests {
             ("cve", ["assess", "--cve", "CVE-2017-0144"]),
             ("cve-json", ["assess", "--cve", "CVE-2099-1000", "--json"]),
             ("assess", ["assess", "--supersedence", "feed"]),
+            ("report", ["report", "--format", "json", "--out", "report-{store}.json"]),
         ]
         var outputs: [String: [Run]] = [:]
-        for db in [directory + "/audit.sqlite", database.url] {
+        for (store, db) in [directory + "/audit.sqlite", database.url].enumerated() {
             for (name, arguments) in steps {
-                outputs[name, default: []].append(try Self.run(arguments, db: db, in: directory, name + "-\(outputs[name]?.count ?? 0)"))
+                outputs[name, default: []].append(try Self.run(arguments.map { $0.replacingOccurrences(of: "{store}", with: "\(store)") },
+                                                               db: db, in: directory, name + "-\(store)"))
             }
         }
         for (name, _) in steps {
@@ -51,7 +53,7 @@ struct PostgresFeedCLITests {
             let (sqlite, postgres) = (runs[0], runs[1])
             #expect(postgres.status == sqlite.status, "\(name): \(postgres.err)")
             #expect(!postgres.err.contains("SQLite") && !postgres.err.contains("keeps no vendor feeds"), "\(name): \(postgres.err)")
-            if name != "assess" {
+            if name != "assess" && name != "report" {
                 #expect(postgres.out == sqlite.out, "\(name)")
             }
         }
@@ -71,6 +73,19 @@ struct PostgresFeedCLITests {
         let assess = try #require(outputs["assess"])
         #expect(Self.withoutTimes(assess[1].out) == Self.withoutTimes(assess[0].out))
         #expect(assess[1].out.contains("vulnerable"))
+        #expect(assess[1].out.contains("Non-compliant hosts by risk"), "the risk ranking reads the PostgreSQL feeds")
+        // The report's KB section and risk ranking carry the feed's CVEs on both stores, identically.
+        var reports: [[String: Any]] = []
+        for (store, run) in try #require(outputs["report"]).enumerated() {
+            #expect(run.status == 0, "\(run.err)")
+            let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/report-\(store).json"))
+            reports.append(try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any]))
+        }
+        let kbs = try #require(reports[1]["kbs"] as? [[String: Any]])
+        #expect((kbs.first?["cves"] as? [[String: Any]])?.first?["cve"] as? String == "CVE-2099-0912")
+        #expect((reports[1]["riskRanking"] as? [Any])?.isEmpty == false)
+        #expect(NSArray(array: kbs).isEqual(reports[0]["kbs"] as? [Any] ?? []))
+        #expect(NSArray(array: reports[1]["riskRanking"] as? [Any] ?? []).isEqual(reports[0]["riskRanking"] as? [Any] ?? []))
     }
 
     /// Lines that name a time or a run id differ between two runs; the rest of `assess` output does not.
