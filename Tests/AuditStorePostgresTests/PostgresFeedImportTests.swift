@@ -98,6 +98,32 @@ struct PostgresFeedImportTests {
         for table in Self.tables { #expect(try postgres.tableCounts()[table] == 0, "\(table)") }
     }
 
+    @Test func twoImportsOfTheSameFilesAtOnceEndAsOne() throws {
+        guard let march = FeedStoreConformanceTests.marchPath else { return }
+        let database = try PGTestDatabase()
+        defer { database.drop() }
+        let feeds = try FeedStoreConformanceTests.feeds(march)
+        let stores = [try PostgresStore(url: database.url), try PostgresStore(url: database.url)]
+        let outcomes = Outcomes()
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            outcomes.add(Result { try stores[index].importFeeds(feeds) })
+        }
+        let summaries = try outcomes.all.map { try $0.get() }
+        #expect(summaries.count == 2)
+        #expect(summaries.filter { $0.allSatisfy(\.replaced) }.count == 1, "one import went first, the other replaced it")
+        let counts = try stores[0].tableCounts()
+        #expect(counts["feed_source"] == 2)
+        #expect(counts["feed_update"] == summaries[0].reduce(0) { $0 + $1.updateCount })
+    }
+
+    /// Results collected from several threads.
+    final class Outcomes: @unchecked Sendable {
+        private let lock = NSLock()
+        private var results: [Result<[FeedImportSummary], any Error>] = []
+        func add(_ result: Result<[FeedImportSummary], any Error>) { lock.withLock { results.append(result) } }
+        var all: [Result<[FeedImportSummary], any Error>] { lock.withLock { results } }
+    }
+
     @Test func feedsAreTheSixthMigration() throws {
         let database = try PGTestDatabase()
         defer { database.drop() }
