@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "SMTPProbeTests", dependencies: ["TestHarness", "SMTPProbe", "SMTPProbeServer", "SMTPLab", nioCore, nioPosix, nioEmbedded], exclude: ["Fixtures"]),
         .testTarget(name: "AuditReportTests", dependencies: ["TestHarness", "AuditReport", "AuditEngine", "AuditStore", "AuditStoreSQLite", "ManifestImport", "InventoryImport"], exclude: ["Fixtures"]),
         .testTarget(name: "FleetLabTests", dependencies: ["FleetLab"]),
-        .testTarget(name: "AuditStorePostgresTests", dependencies: ["AuditStorePostgres", "AuditReport", "AuditStore", "AuditEngine", "AuditStoreSQLite", "InventoryImport", "ManifestImport", "SMTPLab", "SMTPProbe", "hotfix-audit", grdb]),
+        .testTarget(name: "AuditStorePostgresTests", dependencies: ["AuditStorePostgres", "AuditReport", "AuditStore", "AuditEngine", "AuditStoreSQLite", "FeedImport", "InventoryImport", "ManifestImport", "SMTPLab", "SMTPProbe", "hotfix-audit", grdb]),
         .testTarget(name: "CLITests", dependencies: ["TestHarness", "hotfix-audit"], exclude: ["Fixtures"]),
     ]
 )

@@ -11,6 +11,8 @@ final class PGAssessmentSession: AssessmentSession {
     private let runID: Int64
     let at: String
     private var hostRows: [(host: Int64, results: [Int64], compliant: Bool, greeting: Int64?)] = []
+    /// KBs superseding the run's, whose hotfix records are read too (supersedence credit); their files are not.
+    private var recordsAlso: Set<KBNumber> = []
 
     init(db: PGConnection, manifests: [Manifest], at: String) throws {
         self.db = db
@@ -26,7 +28,9 @@ final class PGAssessmentSession: AssessmentSession {
     func forEachHost(_ body: (HostEvidence, Int64?) throws -> Void) throws {
         let kbList = manifests.map { String($0.kb.number) }.joined(separator: ",")
         var side = HostSideEvidence()
-        try db.forEachRow("SELECT host_id, kb_number FROM installed_hotfix WHERE kb_number IN (\(kbList))") { rows, row in
+        let recordList = (manifests.map(\.kb) + recordsAlso.subtracting(manifests.map(\.kb)).sorted())
+            .map { String($0.number) }.joined(separator: ",")
+        try db.forEachRow("SELECT host_id, kb_number FROM installed_hotfix WHERE kb_number IN (\(recordList))") { rows, row in
             side.hotfixes[rows.int64(row, 0)!, default: []].insert(KBNumber(rows.int(row, 1)!))
         }
                 try db.forEachRow("""
@@ -91,6 +95,8 @@ final class PGAssessmentSession: AssessmentSession {
         try emit()
         try flushHosts()
     }
+
+    func includeRecords(of kbs: Set<KBNumber>) { recordsAlso = kbs }
 
     func storeResult(_ result: HostKBResult) throws -> Int64 {
         let id = try db.execute("""

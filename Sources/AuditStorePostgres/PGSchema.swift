@@ -11,6 +11,7 @@ enum PGSchema {
         ("2026-12-01-pg-v3-campaign-claims", v3),
         ("2026-12-01-pg-v4-typed-results-and-runs", v4),
         ("2026-12-01-pg-v5-run-waivers", v5),
+        ("2026-12-01-pg-v6-feeds", v6),
         ("2026-12-01-pg-v7-host-references-per-statement", v7),
     ]
 

@@ -28,7 +28,8 @@ struct DatabaseOptions: ParsableArguments {
         if let refusal = DatabaseLocation.refusal(for: path, origin: origin) { throw ValidationError(refusal) }
     }
 
-    func open() throws -> any AuditStore {
+    /// The store `--db` names; every backend keeps vendor feeds too (`import-feed`, `kb`, `--cve`, supersedence).
+    func open() throws -> any AuditStore & FeedStore {
         try validate()
         if let url = postgresURL {
             do { return try PostgresStore(url: url) } catch { throw CommandFailure("cannot open database: \(error)") }

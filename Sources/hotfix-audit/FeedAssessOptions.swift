@@ -18,27 +18,12 @@ struct FeedAssessOptions: ParsableArguments {
         }
     }
 
-    /// The supersedence graph the policy trusts, from the store's feeds and manifests.
-    /// A backend that keeps no feeds (PostgreSQL in this version) gives no supersedence credit (and says so
-    /// on stderr) unless `--cve` asks for the feeds, which it refuses.
-    func evidence(_ store: any AuditStore) throws -> SupersedenceEvidence {
-        guard cve.isEmpty || store is any FeedStore else { _ = try Self.feeds(store); return .none }
-        guard let store = store as? any FeedStore else {
-            FileHandle.standardError.write(Data("note: this database backend keeps no vendor feeds: no supersedence credit from feeds\n".utf8))
-            return .none
-        }
+    /// The supersedence graph the policy trusts, from the store's feeds and manifests (SQLite or PostgreSQL alike).
+    func evidence(_ store: any FeedStore) throws -> SupersedenceEvidence {
         let knowledge = try store.feedKnowledge()
         let manifests = try store.allManifests()
         let (graph, disagreements) = knowledge.supersedence(policy: supersedence, manifests: manifests)
         return SupersedenceEvidence(graph: graph, manifests: manifests, disagreements: disagreements)
-    }
-
-    /// The store's feed side; a backend without one is refused with the reason.
-    static func feeds(_ store: any AuditStore) throws -> any FeedStore {
-        guard let feeds = store as? any FeedStore else {
-            throw CommandFailure("this database backend keeps no vendor feeds (use a SQLite --db for import-feed, kb, --cve)")
-        }
-        return feeds
     }
 
     func printDisagreements(_ evidence: SupersedenceEvidence) {
@@ -48,9 +33,8 @@ struct FeedAssessOptions: ParsableArguments {
     }
 
     /// Non-compliant hosts ranked by risk (highest severity × CVE count of the KBs they miss), when feeds are imported.
-    func printRiskRanking(_ store: any AuditStore, limit: Int) throws {
-        guard let feeds = store as? any FeedStore else { return }
-        let knowledge = try feeds.feedKnowledge()
+    func printRiskRanking(_ store: any AuditStore & FeedStore, limit: Int) throws {
+        let knowledge = try store.feedKnowledge()
         guard !knowledge.isEmpty else { return }
         var missing: [String: [KBNumber]] = [:]
         try store.latestResults(nonCompliantOnly: true) { missing[$0.host, default: []].append($0.kb) }
@@ -90,8 +74,7 @@ struct FeedAssessOptions: ParsableArguments {
 
     /// Per CVE and host: protected or not (a KB in place that fixes it or supersedes a fix), and the per-KB view
     /// (which of the feed's fixes is in place, superseded or missing). Exit 3 when a host is vulnerable.
-    func reportCVEs(_ store: any AuditStore, supersedence evidence: SupersedenceEvidence, json: Bool) throws {
-        let store = try Self.feeds(store)
+    func reportCVEs(_ store: any FeedStore, supersedence evidence: SupersedenceEvidence, json: Bool) throws {
         let knowledge = try store.feedKnowledge()
         guard !knowledge.isEmpty else { throw CommandFailure("no vendor feed in the store: run `hotfix-audit import-feed FILE` first") }
         let hosts = try store.cveHosts()

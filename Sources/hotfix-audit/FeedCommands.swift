@@ -38,7 +38,7 @@ struct ImportFeedCommand: AsyncParsableCommand {
             for warning in feed.document.warnings { Output.status(warning.description) }
             parsed.append((feed.document, SourceFile(path: file, sha256: feed.sha256, format: feed.document.format.rawValue)))
         }
-        let summaries = try FeedAssessOptions.feeds(try database.open()).importFeeds(parsed)
+        let summaries = try database.open().importFeeds(parsed)
         for summary in summaries {
             let document = [summary.documentID, summary.released.map { "released \($0)" }].compactMap { $0 }.joined(separator: ", ")
             print("\(TerminalText.escaped(summary.path)): \(summary.format)\(document.isEmpty ? "" : " (\(TerminalText.escaped(document)))"): "
@@ -72,7 +72,7 @@ struct KBCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try FeedAssessOptions.feeds(try database.open())
+        let store = try database.open()
         let knowledge = try store.feedKnowledge()
         let manifests = try store.allManifests()
         let (graph, disagreements) = knowledge.supersedence(policy: supersedence, manifests: manifests)

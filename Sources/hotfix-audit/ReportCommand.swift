@@ -65,16 +65,16 @@ struct ReportRun {
     }
 
     /// Writes the reports and returns their paths in the order asked.
-    func write(store: any AuditStore) throws -> [String] {
+    func write(store: any AuditStore & FeedStore) throws -> [String] {
         let date = Date()
         let outputs = try outputs(at: date)
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
-        let feeds = try (store as? any FeedStore)?.feedKnowledge()
+        let feeds = try store.feedKnowledge()
         try store.withSnapshot { snapshot in
             var source = try StoreReportSource(snapshot: snapshot, database: store.location, toolVersion: HotfixAudit.version,
                                                generatedAt: formatter.string(from: date), kbs: kbs, since: since)
-            source.feedKnowledge = feeds.flatMap { $0.isEmpty ? nil : $0 }
+            source.feedKnowledge = feeds.isEmpty ? nil : feeds
             _ = try ReportWriter.write(source: source, outputs: outputs)
         }
         return formats.compactMap { outputs[$0] }

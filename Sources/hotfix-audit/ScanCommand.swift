@@ -76,7 +76,7 @@ struct ScanPipeline {
         var probe: ProbeRun.Outcome?
     }
 
-    func run(store: any AuditStore) async throws -> Result {
+    func run(store: any AuditStore & FeedStore) async throws -> Result {
         let stages = 2 + (manifests.isEmpty ? 0 : 1) + (inventories.isEmpty ? 0 : 1) + (probe == nil ? 0 : 1) + (greetings == nil ? 0 : 1) + (report == nil ? 0 : 1)
         var stage = 0
         func begin(_ text: String) -> Date {
