@@ -20,9 +20,14 @@ struct FeedAssessOptions: ParsableArguments {
 
     /// The supersedence graph the policy trusts, from the store's feeds and manifests (SQLite or PostgreSQL alike).
     func evidence(_ store: any FeedStore) throws -> SupersedenceEvidence {
+        try Self.evidence(store, policy: supersedence)
+    }
+
+    /// The supersedence graph `policy` trusts, from the store's feeds and manifests (`assess` and `scan` alike).
+    static func evidence(_ store: any FeedStore, policy: SupersedencePolicy) throws -> SupersedenceEvidence {
         let knowledge = try store.feedKnowledge()
         let manifests = try store.allManifests()
-        let (graph, disagreements) = knowledge.supersedence(policy: supersedence, manifests: manifests)
+        let (graph, disagreements) = knowledge.supersedence(policy: policy, manifests: manifests)
         return SupersedenceEvidence(graph: graph, manifests: manifests, disagreements: disagreements)
     }
 

@@ -31,6 +31,8 @@ struct ScanCommand: AsyncParsableCommand {
     @OptionGroup var probeOptions: ProbeOptions
     @OptionGroup var checks: CheckOptions
     @OptionGroup var runs: RunOptions
+    @Option(help: "Which supersedence credits a host that records a later KB, as for assess: feed, files or both.")
+    var supersedence: SupersedencePolicy = .both
     @Option(help: "Report formats, comma-separated; 'none' for no report.") var report = ScanReportChoice.formats(ReportFormatList([.html, .xml])!)
     @Option(help: "Report directory.") var out = "reports"
     @OptionGroup var database: DatabaseOptions
@@ -50,6 +52,7 @@ struct ScanCommand: AsyncParsableCommand {
                                     probe: probe ? ProbeRun(options: probeOptions, hosts: []) : nil,
                                     greetings: greetingOnly ? GreetingRun(options: probeOptions, hosts: []) : nil,
                                     bindings: try checks.bindings(), keepRuns: runs.keepRuns, waivers: try runs.waiverFile(),
+                                    supersedence: supersedence,
                                     report: report == .noReport ? nil : ReportRun(formats: report.formats, out: out, kbs: []))
         let store = try database.open()
         let result = try await pipeline.run(store: store)
@@ -68,6 +71,8 @@ struct ScanPipeline {
     var bindings = CheckBindings()
     var keepRuns = 30
     var waivers: WaiverFile? = nil
+    /// The supersedence `assess` would trust on the same store: vendor feeds already imported and the manifests.
+    var supersedence = SupersedencePolicy.both
     var report: ReportRun?
 
     struct Result {
@@ -114,7 +119,8 @@ struct ScanPipeline {
             done(started, "scan \(outcome.scan): \(outcome.greeted) of \(outcome.results.count) greeted, \(outcome.versioned) with a version")
         }
         var started = begin("Assessing")
-        let summary = try store.assess(bindings: bindings, keepRuns: keepRuns, waivers: waivers)
+        let evidence = try FeedAssessOptions.evidence(store, policy: supersedence)
+        let summary = try store.assess(bindings: bindings, keepRuns: keepRuns, waivers: waivers, supersedence: evidence)
         done(started, "\(summary.hostCount) hosts × \(summary.kbs.count) KB(s)")
         var written: [String] = []
         if let report {

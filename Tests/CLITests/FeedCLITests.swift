@@ -270,5 +270,15 @@ import Testing
         let bothJSON = try cli.run(["assess", "--kb", "KB5000001", "--json"])
         let bothResults = try #require((try JSONSerialization.jsonObject(with: Data(bothJSON.stdout.utf8)) as? [String: Any])?["byVerdict"] as? [String: Int])
         #expect(bothResults["patched"] == nil, "files refute the edge, so no credit under both: \(bothJSON.stdout)")
+
+        // `scan` assesses with the same supersedence as `assess`: the trusted feed's edge credits KB5000001 too.
+        func patchedCount(_ output: String) -> Int? {
+            output.split(separator: "\n").first { $0.hasPrefix("patched ") }.flatMap { Int($0.split(separator: " ").last ?? "") }
+        }
+        let scanFeed = try cli.run(["scan", "--inventory", inventory, "--supersedence", "feed", "--report", "none"])
+        #expect(scanFeed.status == 0, "\(scanFeed.stdout)\(scanFeed.stderr)")
+        #expect(patchedCount(scanFeed.stdout) == 2, "\(scanFeed.stdout)")
+        let scanBoth = try cli.run(["scan", "--inventory", inventory, "--report", "none"])
+        #expect(patchedCount(scanBoth.stdout) == 1, "files refute the edge under both, as for assess: \(scanBoth.stdout)")
     }
 }
