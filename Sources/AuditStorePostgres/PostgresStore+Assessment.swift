@@ -9,6 +9,10 @@ extension PostgresStore {
     public func withAssessmentSession<T>(kbs requested: [KBNumber], keepRuns: Int, _ body: (any AssessmentSession) throws -> T) throws -> T {
         let now = Self.now()
         return try write { db in
+            // The evidence query sorts a million host × file rows by host: in memory (the default 4 MB spills
+            // it to disk), planned for reading every row rather than the first ones.
+            try db.execute("SET LOCAL work_mem = '256MB'")
+            try db.execute("SET LOCAL cursor_tuple_fraction = 1.0")
             let numbers: [KBNumber]
             if requested.isEmpty {
                 let rows = try db.execute("SELECT number FROM kb ORDER BY number")
