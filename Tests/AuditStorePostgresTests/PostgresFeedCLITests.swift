@@ -12,6 +12,14 @@ struct PostgresFeedCLITests {
         var err: String
     }
 
+    /// A fresh database and a fresh temporary directory, for one test to remove.
+    static func scratch() throws -> (PGTestDatabase, String) {
+        let database = try PGTestDatabase()
+        let directory = NSTemporaryDirectory() + "pg-feed-cli-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return (database, directory)
+    }
+
     /// Runs `arguments` against `db` in `directory`.
     static func run(_ arguments: [String], db: String, in directory: String, _ name: String) throws -> Run {
         let process = try ScannerProcess(arguments + ["--db", db], directory: directory, name: name)
@@ -21,11 +29,8 @@ struct PostgresFeedCLITests {
 
     @Test func importFeedKBAndAssessCVEPrintTheSameOnPostgreSQLAsOnSQLite() throws {
         guard let march = FeedStoreConformanceTests.marchPath else { return }
-        let database = try PGTestDatabase()
-        defer { database.drop() }
-        let directory = NSTemporaryDirectory() + "pg-feed-cli-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (database, directory) = try Self.scratch()
+        defer { database.drop(); try? FileManager.default.removeItem(atPath: directory) }
         let csv = directory + "/wesng-test.csv"
         try FeedStoreConformanceTests.wesng.write(toFile: csv, atomically: true, encoding: .utf8)
         let root = StoreConformanceTests.root
@@ -97,11 +102,8 @@ struct PostgresFeedCLITests {
 
     @Test func aCorruptFileAmongGoodOnesLeavesThePostgreSQLStoreWithoutFeedRows() throws {
         guard let march = FeedStoreConformanceTests.marchPath else { return }
-        let database = try PGTestDatabase()
-        defer { database.drop() }
-        let directory = NSTemporaryDirectory() + "pg-feed-cli-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (database, directory) = try Self.scratch()
+        defer { database.drop(); try? FileManager.default.removeItem(atPath: directory) }
         let good = directory + "/good.csv", corrupt = directory + "/corrupt.csv"
         try FeedStoreConformanceTests.wesng.write(toFile: good, atomically: true, encoding: .utf8)
         // A header and then a row whose quote never closes.
