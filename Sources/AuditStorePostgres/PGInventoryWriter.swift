@@ -73,7 +73,8 @@ final class PGInventoryWriter {
             copy.field(v?.build)
             copy.field(v?.revision)
             copy.field(v?.branch)
-            copy.field(file.versionText)
+            // A text that is exactly the four parts is not stored (the view writes it back).
+            copy.field(v.map { $0.isWrittenPlainly(as: file.versionText) } == true ? nil : file.versionText)
             copy.field(file.size)
             copy.field(nil as Int?)
             copy.field(nil as String?)
@@ -155,6 +156,9 @@ final class PGInventoryWriter {
         summary.newHosts += 1
         return id
     }
+
+    /// Whether the import touched a host stored before it (whose earlier files it may replace or follow).
+    var touchedStoredHosts: Bool { sources.count > created.count }
 
     /// The largest host id in use after the import.
     var maxID: Int64 { nextID - 1 }

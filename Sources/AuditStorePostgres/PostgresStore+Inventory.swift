@@ -50,7 +50,7 @@ extension PostgresStore {
                 try writer.writeHosts(to: copy)
             }
             var summary = writer.summary
-            summary.replacedFiles = try merge(db, now: now)
+            summary.replacedFiles = try merge(db, now: now, touchedStoredHosts: writer.touchedStoredHosts)
             try db.execute("SELECT setval(pg_get_serial_sequence('host', 'id'), $1)", [max(writer.maxID, 1)])
             for item in sourcesRead {
                 try recordSource(db, kind: "inventory", path: item.path, sha256: item.sha256, format: item.format, count: item.count, at: now)
@@ -63,7 +63,7 @@ extension PostgresStore {
     /// (host, source) pair's earlier files, hotfixes and raw entries removed; facts merged (the last
     /// value given wins, a missing one keeps the stored value); the new rows inserted. Returns the
     /// number of replaced files.
-    private func merge(_ db: PGConnection, now: String) throws -> Int {
+    private func merge(_ db: PGConnection, now: String, touchedStoredHosts: Bool) throws -> Int {
         try db.execute("ANALYZE stage")
         func last(_ column: String, when condition: String? = nil) -> String {
             "(array_agg(\(column) ORDER BY ord DESC) FILTER (WHERE \(condition ?? "\(column) IS NOT NULL")))[1]"
@@ -120,20 +120,20 @@ extension PostgresStore {
             SELECT DISTINCT source, path, file_name, file_key FROM stage WHERE kind = 'f'
             ON CONFLICT (source, path, file_name) DO NOTHING
             """)
-        // A host's new files follow its remaining ones, in import order; a version text that is exactly
-        // the four parts is not stored (the view writes it back).
-        try db.execute("""
-            INSERT INTO host_file (host_id, seq, ref_id, v_major, v_minor, v_build, v_revision, version_branch, version_text, size)
-            SELECT s.host_id, COALESCE(b.next, 0) + s.file_seq, r.id,
-                   s.v_major, s.v_minor, s.v_build, s.v_revision, s.version_branch,
-                   CASE WHEN s.v_major IS NOT NULL AND s.version_branch IS NULL
-                         AND s.version_text = s.v_major || '.' || s.v_minor || '.' || s.v_build || '.' || s.v_revision
-                        THEN NULL ELSE s.version_text END,
-                   s.size
-            FROM stage s
-            JOIN file_ref r ON r.source = s.source AND r.path = s.path AND r.file_name = s.file_name
+        // A host's new files follow its remaining ones, in import order (the writer numbered them per host);
+        // an import of new hosts only has no earlier files to follow. The writer sent no version text that
+        // is exactly the four parts.
+        let after = touchedStoredHosts ? """
             LEFT JOIN (SELECT f.host_id, max(f.seq) + 1 AS next FROM host_file f JOIN stage_host h ON h.host_id = f.host_id
                        GROUP BY f.host_id) b ON b.host_id = s.host_id
+            """ : ""
+        try db.execute("""
+            INSERT INTO host_file (host_id, seq, ref_id, v_major, v_minor, v_build, v_revision, version_branch, version_text, size)
+            SELECT s.host_id, \(touchedStoredHosts ? "COALESCE(b.next, 0) + " : "")s.file_seq, r.id,
+                   s.v_major, s.v_minor, s.v_build, s.v_revision, s.version_branch, s.version_text, s.size
+            FROM stage s
+            JOIN file_ref r ON r.source = s.source AND r.path = s.path AND r.file_name = s.file_name
+            \(after)
             WHERE s.kind = 'f'
             """)
         try db.execute("""
