@@ -4,13 +4,14 @@ import AuditStore
 /// Turns the records of one inventory import into rows of a `COPY` stream (staging table `stage`),
 /// resolving host names on the way exactly as the SQLite store does (case-insensitive names, a short
 /// name ↔ its FQDN, the first time a host is seen from a source its earlier facts of that source are
-/// replaced). Host ids are allocated here, under the table lock the import holds, so that the merge
-/// after the copy is set-based: see ``PostgresStore/importInventories(streams:)``.
+/// replaced). Host ids and file path ids (`file_ref`) are allocated here, under the table lock the import
+/// holds, so that the merge after the copy is set-based and joins nothing to place a million file rows:
+/// a new path is one `p` row ahead of the first file row naming it. See ``PostgresStore/importInventories(streams:)``.
 final class PGInventoryWriter {
     /// The staging table's columns, in COPY order.
     static let stageColumns = """
         ord, kind, host_id, source, address, product, os_name, sp_level, sp_branch, platform, arch_text, site,
-        path, file_name, file_key, v_major, v_minor, v_build, v_revision, version_branch, version_text, size, kb, note, file_seq
+        path, file_name, file_key, v_major, v_minor, v_build, v_revision, version_branch, version_text, size, kb, note, file_seq, ref_id
         """
     var source = "" {
         didSet { lastHostName = nil }
@@ -30,12 +31,25 @@ final class PGInventoryWriter {
     private var nextID: Int64
     /// Files written so far per host id.
     private var filesWritten: [Int64: Int32] = [:]
+    private struct RefKey: Hashable {
+        var source: String
+        var path: String
+        var fileName: String
+    }
+    /// Every file path id, stored or allocated by this import, and the next one to allocate.
+    private var refIDs: [RefKey: Int64] = [:]
+    private var nextRefID: Int64
     private var ord: Int64 = 0
     var summary = InventoryImportSummary()
 
-    /// `hosts` is every stored host (id, name key, short key, sources); `maxID` the largest id.
-    init(hosts: PGResult, maxID: Int64) {
+    /// `hosts` is every stored host (id, name key, short key, sources), `maxID` the largest host id;
+    /// `refs` every stored file path (id, source, path, file name), `maxRefID` the largest path id.
+    init(hosts: PGResult, maxID: Int64, refs: PGResult, maxRefID: Int64) {
         nextID = maxID + 1
+        nextRefID = maxRefID + 1
+        for row in 0..<refs.count {
+            refIDs[RefKey(source: refs.string(row, 1)!, path: refs.string(row, 2)!, fileName: refs.string(row, 3)!)] = refs.int64(row, 0)!
+        }
         for row in 0..<hosts.count {
             let id = hosts.int64(row, 0)!
             nameKeys[hosts.string(row, 1)!] = id
@@ -59,15 +73,13 @@ final class PGInventoryWriter {
             copy.field(facts.platform?.rawValue)
             copy.field(facts.architectureText)
             copy.field(facts.site)
-            for _ in 0..<13 { copy.field(nil as String?) }
+            for _ in 0..<14 { copy.field(nil as String?) }
         case .file(let file):
             let host = try hostID(file.host)
+            let ref = try refID(path: file.path, fileName: file.fileName, to: copy)
             try begin(copy, kind: "f", host: host)
-            for _ in 0..<8 { copy.field(nil as String?) }
+            for _ in 0..<11 { copy.field(nil as String?) }
             let v = file.version
-            copy.field(file.path)
-            copy.field(file.fileName)
-            copy.field(file.fileName.lowercased())
             copy.field(v?.major)
             copy.field(v?.minor)
             copy.field(v?.build)
@@ -81,12 +93,14 @@ final class PGInventoryWriter {
             // The file's place among the host's files of this import (the merge adds the host's earlier count).
             copy.field(filesWritten[host, default: 0])
             filesWritten[host, default: 0] += 1
+            copy.field(ref)
             summary.installedFiles += 1
         case .hotfix(let hotfix):
             try begin(copy, kind: "k", host: hostID(hotfix.host))
             for _ in 0..<18 { copy.field(nil as String?) }
             copy.field(hotfix.kb.number)
             copy.field(hotfix.installedOn)
+            copy.field(nil as Int?)
             copy.field(nil as Int?)
             summary.hotfixes += 1
         case .rawHotfix(let entry):
@@ -95,6 +109,7 @@ final class PGInventoryWriter {
             copy.field(nil as Int?)
             copy.field(entry.text)
             copy.field(nil as Int?)
+            copy.field(nil as Int?)
             summary.rawHotfixEntries += 1
         case .warning:
             summary.warnings += 1
@@ -102,6 +117,27 @@ final class PGInventoryWriter {
         }
         try copy.endRow()
     }
+
+    /// The id of the file path (this source, `path`, `fileName`); a new one is written as a `p` row first.
+    private func refID(path: String, fileName: String, to copy: PGCopyWriter) throws -> Int64 {
+        let key = RefKey(source: source, path: path, fileName: fileName)
+        if let id = refIDs[key] { return id }
+        let id = nextRefID
+        nextRefID += 1
+        refIDs[key] = id
+        try begin(copy, kind: "p", host: 0)
+        for _ in 0..<8 { copy.field(nil as String?) }
+        copy.field(path)
+        copy.field(fileName)
+        copy.field(fileName.lowercased())
+        for _ in 0..<10 { copy.field(nil as String?) }
+        copy.field(id)
+        try copy.endRow()
+        return id
+    }
+
+    /// The largest file path id in use after the import.
+    var maxRefID: Int64 { nextRefID - 1 }
 
     private func begin(_ copy: PGCopyWriter, kind: String, host: Int64) throws {
         ord += 1

@@ -15,6 +15,11 @@ extension PGSchema {
     /// - deleting hosts deletes their rows (`ON DELETE CASCADE`), truncating `host` truncates both
     ///   tables, and a host id never changes.
     ///
+    /// `host_file.ref_id` had no foreign key (the import took every id from `file_ref` in the statement
+    /// that inserted the rows); the import now allocates path ids itself, so the same kind of check is
+    /// added for it: a row naming a path id `file_ref` lacks fails with 23503, and a referenced path
+    /// cannot be deleted.
+    ///
     /// The other tables keep their foreign keys: none of them takes rows in such numbers.
     static let v7 = """
         ALTER TABLE host_file DROP CONSTRAINT host_file_host_id_fkey;
@@ -55,6 +60,43 @@ extension PGSchema {
             REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION host_reference_check();
         CREATE TRIGGER installed_hotfix_host_updated AFTER UPDATE ON installed_hotfix
             REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION host_reference_check();
+
+        CREATE FUNCTION file_ref_reference_check() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            wanted bigint;
+            found bigint;
+            missing bigint;
+        BEGIN
+            SELECT count(*) INTO wanted FROM (SELECT DISTINCT ref_id FROM new_rows) d;
+            SELECT count(*) INTO found
+            FROM (SELECT 1 FROM file_ref r WHERE r.id IN (SELECT ref_id FROM new_rows) FOR KEY SHARE OF r) l;
+            IF found <> wanted THEN
+                SELECT min(n.ref_id) INTO missing FROM new_rows n WHERE NOT EXISTS (SELECT 1 FROM file_ref r WHERE r.id = n.ref_id);
+                RAISE EXCEPTION 'insert or update on table "host_file" names file path % that does not exist', missing
+                    USING ERRCODE = 'foreign_key_violation', TABLE = 'host_file', COLUMN = 'ref_id';
+            END IF;
+            RETURN NULL;
+        END
+        $$;
+        CREATE TRIGGER host_file_ref_inserted AFTER INSERT ON host_file
+            REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION file_ref_reference_check();
+        CREATE TRIGGER host_file_ref_updated AFTER UPDATE ON host_file
+            REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION file_ref_reference_check();
+
+        CREATE FUNCTION file_ref_deleted_restrict() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            used bigint;
+        BEGIN
+            SELECT min(f.ref_id) INTO used FROM host_file f WHERE f.ref_id IN (SELECT id FROM old_rows);
+            IF used IS NOT NULL THEN
+                RAISE EXCEPTION 'file path % is still named by host_file rows', used
+                    USING ERRCODE = 'foreign_key_violation', TABLE = 'file_ref', COLUMN = 'id';
+            END IF;
+            RETURN NULL;
+        END
+        $$;
+        CREATE TRIGGER file_ref_deleted AFTER DELETE ON file_ref
+            REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION file_ref_deleted_restrict();
 
         CREATE FUNCTION host_deleted_cascade() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN

@@ -19,14 +19,16 @@ extension PostgresStore {
             try db.execute("SET LOCAL temp_buffers = '512MB'")
             let hosts = try db.execute("SELECT id, name_key, short_key, sources FROM host")
             let maxID = try db.execute("SELECT COALESCE(max(id), 0) FROM host").int64(0, 0) ?? 0
-            let writer = PGInventoryWriter(hosts: hosts, maxID: maxID)
+            let refs = try db.execute("SELECT id, source, path, file_name FROM file_ref")
+            let maxRefID = try db.execute("SELECT COALESCE(max(id), 0) FROM file_ref").int64(0, 0) ?? 0
+            let writer = PGInventoryWriter(hosts: hosts, maxID: maxID, refs: refs, maxRefID: maxRefID)
             try db.executeScript("""
                 CREATE TEMP TABLE stage (
                     ord bigint NOT NULL, kind "char" NOT NULL, host_id bigint NOT NULL, source text NOT NULL,
                     address text, product text, os_name text, sp_level integer, sp_branch text, platform text, arch_text text,
                     site text, path text, file_name text, file_key text, v_major integer, v_minor integer, v_build integer,
                     v_revision integer, version_branch text, version_text text, size bigint, kb integer, note text,
-                    file_seq integer
+                    file_seq integer, ref_id bigint
                 ) ON COMMIT DROP;
                 CREATE TEMP TABLE stage_host (
                     host_id bigint PRIMARY KEY, is_new boolean NOT NULL, name text, name_key text, short_key text, sources text NOT NULL
@@ -52,6 +54,9 @@ extension PostgresStore {
             var summary = writer.summary
             summary.replacedFiles = try merge(db, now: now, touchedStoredHosts: writer.touchedStoredHosts)
             try db.execute("SELECT setval(pg_get_serial_sequence('host', 'id'), $1)", [max(writer.maxID, 1)])
+            if writer.maxRefID > maxRefID {
+                try db.execute("SELECT setval(pg_get_serial_sequence('file_ref', 'id'), $1)", [writer.maxRefID])
+            }
             for item in sourcesRead {
                 try recordSource(db, kind: "inventory", path: item.path, sha256: item.sha256, format: item.format, count: item.count, at: now)
             }
@@ -115,10 +120,10 @@ extension PostgresStore {
             FROM stage_facts f JOIN stage_host s ON s.host_id = f.host_id AND NOT s.is_new
             WHERE h.id = f.host_id
             """)
+        // The paths this import met first, with the ids the writer gave them.
         try db.execute("""
-            INSERT INTO file_ref (source, path, file_name, file_key)
-            SELECT DISTINCT source, path, file_name, file_key FROM stage WHERE kind = 'f'
-            ON CONFLICT (source, path, file_name) DO NOTHING
+            INSERT INTO file_ref (id, source, path, file_name, file_key) OVERRIDING SYSTEM VALUE
+            SELECT ref_id, source, path, file_name, file_key FROM stage WHERE kind = 'p' ORDER BY ref_id
             """)
         // A host's new files follow its remaining ones, in import order (the writer numbered them per host);
         // an import of new hosts only has no earlier files to follow. The writer sent no version text that
@@ -129,10 +134,9 @@ extension PostgresStore {
             """ : ""
         try db.execute("""
             INSERT INTO host_file (host_id, seq, ref_id, v_major, v_minor, v_build, v_revision, version_branch, version_text, size)
-            SELECT s.host_id, \(touchedStoredHosts ? "COALESCE(b.next, 0) + " : "")s.file_seq, r.id,
+            SELECT s.host_id, \(touchedStoredHosts ? "COALESCE(b.next, 0) + " : "")s.file_seq, s.ref_id,
                    s.v_major, s.v_minor, s.v_build, s.v_revision, s.version_branch, s.version_text, s.size
             FROM stage s
-            JOIN file_ref r ON r.source = s.source AND r.path = s.path AND r.file_name = s.file_name
             \(after)
             WHERE s.kind = 'f'
             """)

@@ -132,3 +132,30 @@ extension HostReferenceTests {
         #expect(try Self.count(inserter, "SELECT count(*) FROM installed_hotfix WHERE source = 'big.csv'") == 10011)
     }
 }
+
+extension HostReferenceTests {
+    /// File rows name their path (`file_ref`) through the same kind of check: an unknown path id is
+    /// refused, and a path still named cannot be deleted.
+    @Test func fileRowsNamingAMissingPathAreRefusedAndANamedPathIsNotDeleted() throws {
+        let database = try PGTestDatabase()
+        defer { database.drop() }
+        let db = try Self.seeded(database)
+        let ref = try Self.count(db, "SELECT id FROM file_ref")
+        do {
+            _ = try db.execute("INSERT INTO host_file (host_id, seq, ref_id, v_major, v_minor, v_build, v_revision) VALUES (1, 5, \(ref + 40), 1, 2, 3, 4)")
+            Issue.record("a file row naming an unknown path was accepted")
+        } catch let error as PGError {
+            #expect(error.sqlState == "23503", "\(error)")
+            #expect(error.message.contains("file path \(ref + 40)"), "\(error)")
+        }
+        do {
+            _ = try db.execute("DELETE FROM file_ref")
+            Issue.record("a path named by file rows was deleted")
+        } catch let error as PGError {
+            #expect(error.sqlState == "23503", "\(error)")
+        }
+        _ = try db.execute("DELETE FROM host")
+        _ = try db.execute("DELETE FROM file_ref")
+        #expect(try Self.count(db, "SELECT count(*) FROM file_ref") == 0)
+    }
+}
