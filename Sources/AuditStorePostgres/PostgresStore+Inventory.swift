@@ -3,11 +3,11 @@ import AuditStore
 
 extension PostgresStore {
     /// Imports every stream in one transaction, all of them or nothing, with the SQLite store's merge
-    /// rules. The records stream through one `COPY … FROM STDIN` into a staging table (host names are
-    /// resolved on the way, with the host table locked against concurrent imports), then set-based
-    /// statements replace each touched host's facts of each source and merge the new ones: memory stays
-    /// flat whatever the size of the inputs. Each input's `import_source` row gets the format and digest
-    /// its reader reported.
+    /// rules. The records stream through one `COPY … FROM STDIN` into a staging table (host names and
+    /// file paths are resolved to ids on the way, with the host table locked against concurrent imports),
+    /// then set-based statements replace each touched host's facts of each source and merge the new ones.
+    /// The client's memory grows with the distinct hosts and paths (about 1 KB per host), not with rows.
+    /// Each input's `import_source` row gets the format and digest its reader reported.
     public func importInventories(streams: [InventoryStream]) throws -> InventoryImportSummary {
         let now = Self.now()
         return try write { db in
