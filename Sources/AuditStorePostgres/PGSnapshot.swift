@@ -115,6 +115,8 @@ final class PGAssessedHostCursor: AssessedHostCursor {
     private var batch: PGResult?
     private var index = 0
     private var open = true
+    /// The probe sessions of the hosts in `batch` (when the cursor reads them).
+    private var batchProbes: [Int64: [ProbeEvidence]] = [:]
     /// Columns after the host's (``PGRows/hostColumns(_:)``, 12 of them).
     private let evidenceColumn = 12, greetingColumn = 13
 
@@ -148,6 +150,12 @@ final class PGAssessedHostCursor: AssessedHostCursor {
         }
         batch = next
         index = 0
+        if withProbes {
+            // The probe sessions of every host of the batch, in one query instead of one per host.
+            var hosts: [Int64: String] = [:]
+            for row in 0..<next.count { hosts[next.int64(row, 0)!] = next.string(row, 1)! }
+            batchProbes = try PostgresStore.latestProbeSessions(db, hosts: hosts)
+        }
         return (next, 0)
     }
 
@@ -155,6 +163,8 @@ final class PGAssessedHostCursor: AssessedHostCursor {
         guard let (rows, first) = try row() else { return nil }
         let id = rows.int64(first, 0)!
         let stored = try PGRows.storedHost(rows, first)
+        // Taken while the host's first row is in the current batch (reading its rows may fetch the next one).
+        let probes = withProbes ? batchProbes[id] ?? [] : []
         var greeting: GreetingObservation?
         if let text = rows.string(first, greetingColumn + 3) {
             guard let source = GreetingObservation.Source(rawValue: rows.string(first, greetingColumn + 1)!) else {
@@ -172,7 +182,7 @@ final class PGAssessedHostCursor: AssessedHostCursor {
         // Between two fetches the connection is free for the result and probe reads.
         var host = AssessedHost(host: stored, greeting: greeting)
         host.results = try ids.map { try evidence.result($0) }
-        if withProbes { host.probes = try PostgresStore.latestProbeSessions(db, hostID: id, hostName: stored.name) }
+        host.probes = probes
         return host
     }
 }

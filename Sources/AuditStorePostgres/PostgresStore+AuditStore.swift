@@ -162,15 +162,25 @@ extension PostgresStore: AuditStore {
     }
 
     static func latestProbeSessions(_ db: PGConnection, hostID: Int64, hostName: String) throws -> [ProbeEvidence] {
+        try latestProbeSessions(db, hosts: [hostID: hostName])[hostID] ?? []
+    }
+
+    /// The sessions of each check's latest campaign on each of `hosts` (id → name), in one query: a report
+    /// asks this once per fetched batch of hosts, not once per host.
+    static func latestProbeSessions(_ db: PGConnection, hosts: [Int64: String]) throws -> [Int64: [ProbeEvidence]] {
+        guard !hosts.isEmpty else { return [:] }
         let rows = try db.execute("""
             SELECT campaign_id, profile, outcome, detail, note, peer, token, started_at, reply_timings, premature_bytes, intact,
-                   ended_by, deliveries, transcript, trigger_transcript, check_id
+                   ended_by, deliveries, transcript, trigger_transcript, check_id, host_id
             FROM probe_session s
-            WHERE host_id = $1 AND campaign_id = (SELECT campaign_id FROM probe_session l
+            WHERE host_id = ANY($1::bigint[]) AND campaign_id = (SELECT campaign_id FROM probe_session l
                                                   WHERE l.host_id = s.host_id AND l.check_id = s.check_id ORDER BY l.id DESC LIMIT 1)
-            ORDER BY check_id COLLATE "C", id
-            """, [hostID])
-        return try (0..<rows.count).map { row in
+            ORDER BY host_id, check_id COLLATE "C", id
+            """, ["{" + hosts.keys.map(String.init).joined(separator: ",") + "}"])
+        var sessions: [Int64: [ProbeEvidence]] = [:]
+        for row in 0..<rows.count {
+            let hostID = rows.int64(row, 16)!
+            let hostName = hosts[hostID] ?? ""
             let timings = (rows.string(row, 8) ?? "").split(separator: "\n").compactMap { line -> ReplyLineTiming? in
                 let parts = line.split(separator: "\t", maxSplits: 1)
                 guard parts.count == 2, let ms = Int(parts[0]) else { return nil }
@@ -185,12 +195,13 @@ extension PostgresStore: AuditStore {
             guard let outcome = ProbeOutcome(verdict: rows.string(row, 2)!, detail: rows.string(row, 3)) else {
                 throw StoredValueError(description: "probe_session of \(hostName): bad outcome '\(rows.string(row, 2)!)'")
             }
-            return ProbeEvidence(campaign: rows.string(row, 0)!, host: hostName, profile: profile,
+            sessions[hostID, default: []].append(ProbeEvidence(campaign: rows.string(row, 0)!, host: hostName, profile: profile,
                                  outcome: outcome,
                                  note: rows.string(row, 4)!, peer: rows.string(row, 5), token: rows.string(row, 6), startedAt: rows.double(row, 7)!,
                                  replyTimings: timings, prematureBytes: rows.int(row, 9)!, intact: rows.bool(row, 10)!, endedBy: rows.string(row, 11)!,
                                  deliveries: rows.int(row, 12)!, transcript: rows.string(row, 13)!, triggerTranscript: rows.string(row, 14)!,
-                                 check: check)
+                                 check: check))
         }
+        return sessions
     }
 }
