@@ -10,7 +10,13 @@ public final class InventoryWriter {
     let db: Database
     let now: String
     var source = "" {
-        didSet { lastHostName = nil }
+        didSet {
+            lastHostName = nil
+            if source != oldValue {
+                clearedBySource[oldValue] = cleared
+                cleared = clearedBySource.removeValue(forKey: source) ?? []
+            }
+        }
     }
     /// The last name `hostID` resolved in the current source and its id: inventories list a host's
     /// records together, so consecutive records skip the key, dictionary and clearing work.
@@ -30,7 +36,9 @@ public final class InventoryWriter {
     /// A digest of the facts last written per host (8 bytes a host instead of a copy of its facts):
     /// the same facts again are skipped. Equal digests of different facts are vanishingly unlikely (64 bits).
     private var lastFacts: [Int64: Int] = [:]
-    private var cleared: Set<String> = []
+    /// Hosts whose earlier facts from the current source were cleared in this import (other sources' sets aside).
+    private var cleared: Set<Int64> = []
+    private var clearedBySource: [String: Set<Int64>] = [:]
     private var touched: Set<Int64> = []
     private let insertFiles: Statement
     private let insertHotfix: Statement
@@ -54,6 +62,11 @@ public final class InventoryWriter {
     private var refIDs: [RefKey: Int64] = [:]
     private var refSource = ""
     private static let refCacheLimit = 100_000
+    /// The file_ref id of the file at each position of the last host's run of files (current source).
+    private var refsByPosition: [(path: String, fileName: String, id: Int64)] = []
+    private static let positionCacheLimit = 256
+    /// Where the current file is in its host's run of consecutive files.
+    private var positionInHost = 0
     /// The next `seq` of each host this import has written files for (but `seqHost`'s, which is `seqNext`).
     private var nextSeq: [Int64: Int64] = [:]
     private var seqHost: Int64 = -1
@@ -148,9 +161,8 @@ public final class InventoryWriter {
         }
         touched.insert(id)
         createdWithFacts = isNew && facts != nil ? id : nil
-        let clearKey = "\(id)|\(source)"
         // A host inserted just now already has last_seen and sources set, and nothing to clear.
-        if cleared.insert(clearKey).inserted && !isNew {
+        if cleared.insert(id).inserted && !isNew {
             try db.cachedStatement(sql: """
                 UPDATE host SET last_seen = ?,
                     sources = CASE WHEN instr(',' || sources || ',', ',' || ? || ',') > 0 THEN sources
@@ -221,11 +233,28 @@ public final class InventoryWriter {
     var hostCount: Int { touched.count }
 
     /// The file_ref id of (current source, path, file name), interning it on first sight.
-    private func refID(path: String, fileName: String) throws -> Int64 {
+    private func refID(path: String, fileName: String, position: Int) throws -> Int64 {
         if refSource != source {
             refIDs.removeAll(keepingCapacity: true)
+            refsByPosition.removeAll(keepingCapacity: true)
             refSource = source
         }
+        // Hosts list the same files in the same order: the previous host's file at this position is
+        // usually this one, and comparing two strings costs less than hashing them.
+        if position < refsByPosition.count {
+            let recent = refsByPosition[position]
+            if recent.path == path && recent.fileName == fileName { return recent.id }
+        }
+        let id = try internedRefID(path: path, fileName: fileName)
+        if position < refsByPosition.count {
+            refsByPosition[position] = (path, fileName, id)
+        } else if position == refsByPosition.count && position < Self.positionCacheLimit {
+            refsByPosition.append((path, fileName, id))
+        }
+        return id
+    }
+
+    private func internedRefID(path: String, fileName: String) throws -> Int64 {
         let key = RefKey(path: path, fileName: fileName)
         if let id = refIDs[key] { return id }
         let id: Int64
@@ -252,13 +281,15 @@ public final class InventoryWriter {
     /// Queues one installed file for the next multi-row INSERT (raw sqlite3 binds, no argument arrays).
     /// Only a version text that differs from the four parts is stored.
     private func insertInstalledFile(hostID: Int64, _ file: InstalledFile) throws {
-        let ref = try refID(path: file.path, fileName: file.fileName)
         // A host's files come together: the current host's counter lives outside the dictionary meanwhile.
         if hostID != seqHost {
             if seqHost >= 0 { nextSeq[seqHost] = seqNext }
             seqHost = hostID
             seqNext = nextSeq[hostID] ?? 0
+            positionInHost = 0
         }
+        let ref = try refID(path: file.path, fileName: file.fileName, position: positionInHost)
+        positionInHost += 1
         let seq = seqNext
         seqNext += 1
         let plain = file.version.map { Self.isPlain(file.versionText, $0) } ?? false
@@ -296,25 +327,36 @@ public final class InventoryWriter {
     /// True when `text` is exactly "major.minor.build.revision" of `version` (then the text is not stored).
     static func isPlain(_ text: String, _ version: FileVersion) -> Bool {
         guard version.branch == nil else { return false }
-        var utf8 = text.utf8[...]
-        for (index, part) in [version.major, version.minor, version.build, version.revision].enumerated() {
-            var value = 0
-            var digits = 0
-            let leadingZero = utf8.first == UInt8(ascii: "0")
-            while let byte = utf8.first, byte >= 0x30, byte <= 0x39 {
-                value = value * 10 + Int(byte - 0x30)
-                digits += 1
-                utf8 = utf8.dropFirst()
-                if digits > 5 { return false }
+        var text = text
+        // One pass over the bytes, without allocating (this runs once per installed file).
+        return text.withUTF8 { bytes in
+            var offset = 0
+            for index in 0..<4 {
+                let part: Int
+                switch index {
+                case 0: part = Int(version.major)
+                case 1: part = Int(version.minor)
+                case 2: part = Int(version.build)
+                default: part = Int(version.revision)
+                }
+                var value = 0
+                var digits = 0
+                let leadingZero = offset < bytes.count && bytes[offset] == UInt8(ascii: "0")
+                while offset < bytes.count, bytes[offset] >= 0x30, bytes[offset] <= 0x39 {
+                    value = value * 10 + Int(bytes[offset] - 0x30)
+                    digits += 1
+                    offset += 1
+                    if digits > 5 { return false }
+                }
+                // No leading zeros: "6.00.3790.1830" must keep its text.
+                guard digits > 0, value == part, !(leadingZero && digits > 1) else { return false }
+                if index < 3 {
+                    guard offset < bytes.count, bytes[offset] == UInt8(ascii: ".") else { return false }
+                    offset += 1
+                }
             }
-            // No leading zeros: "6.00.3790.1830" must keep its text.
-            guard digits > 0, value == part, !(leadingZero && digits > 1) else { return false }
-            if index < 3 {
-                guard utf8.first == UInt8(ascii: ".") else { return false }
-                utf8 = utf8.dropFirst()
-            }
+            return offset == bytes.count
         }
-        return utf8.isEmpty
     }
 
     /// Same for one hotfix row (upsert on host, KB, source).
