@@ -445,7 +445,10 @@ extension AuditDatabase {
                         format = name
                         writer.source = name
                     case .records(let records):
-                        for record in records { try writer.write(record) }
+                        // Borrowed from the batch, not copied out of it (a record holds several strings).
+                        try records.withUnsafeBufferPointer { batch in
+                            for index in batch.indices { try writer.write(batch[index]) }
+                        }
                     case .endOfFeed(let sha256):
                         digest = sha256
                         break feedLoop
