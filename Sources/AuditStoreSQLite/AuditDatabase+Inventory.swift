@@ -41,7 +41,16 @@ public final class InventoryWriter {
     private var clearedBySource: [String: Set<Int64>] = [:]
     private var touched: Set<Int64> = []
     private let insertFiles: Statement
-    private let insertHotfix: Statement
+    private let insertHotfixes: Statement
+    /// Installed hotfixes waiting for the next multi-row upsert.
+    private struct PendingHotfix {
+        var host: Int64
+        var kb: Int
+        var source: String
+        var installedOn: String?
+    }
+    private var pendingHotfixes: [PendingHotfix] = []
+    private static let hotfixBatch = 100
     /// Installed files waiting for the next multi-row INSERT (the bulk of a large import).
     private struct PendingFile {
         var host: Int64
@@ -84,8 +93,16 @@ public final class InventoryWriter {
         }
         insertFiles = try Self.fileInsert(db, rows: Self.fileBatch)
         pendingFiles.reserveCapacity(Self.fileBatch)
-        insertHotfix = try db.makeStatement(sql: """
-            INSERT INTO installed_hotfix (host_id, kb_number, source, installed_on) VALUES (?, ?, ?, ?)
+        insertHotfixes = try Self.hotfixUpsert(db, rows: Self.hotfixBatch)
+        pendingHotfixes.reserveCapacity(Self.hotfixBatch)
+    }
+
+    /// An upsert of `rows` hotfix rows: SQLite applies the rows in order, so a KB listed twice for a host
+    /// within one batch ends as it would row by row (the later `installed_on` wins unless it is NULL).
+    private static func hotfixUpsert(_ db: Database, rows: Int) throws -> Statement {
+        try db.makeStatement(sql: """
+            INSERT INTO installed_hotfix (host_id, kb_number, source, installed_on)
+            VALUES \(Array(repeating: "(?, ?, ?, ?)", count: rows).joined(separator: ", "))
             ON CONFLICT (host_id, kb_number, source) DO UPDATE SET installed_on = COALESCE(excluded.installed_on, installed_on)
             """)
     }
@@ -301,6 +318,7 @@ public final class InventoryWriter {
     /// Writes the queued files; called when a batch is full and before the import's transaction ends.
     func finish() throws {
         if !pendingFiles.isEmpty { try flushFiles(Self.fileInsert(db, rows: pendingFiles.count)) }
+        if !pendingHotfixes.isEmpty { try flushHotfixes(Self.hotfixUpsert(db, rows: pendingHotfixes.count)) }
     }
 
     private func flushFiles(_ insert: Statement) throws {
@@ -359,15 +377,26 @@ public final class InventoryWriter {
         }
     }
 
-    /// Same for one hotfix row (upsert on host, KB, source).
+    /// Same for one hotfix row (upsert on host, KB, source), queued for the next multi-row upsert. Nothing
+    /// reads or clears a queued row's (host, source) before it is written: a host's rows of a source are
+    /// cleared once, when it is first seen from that source, before any of them is queued.
     private func insertHotfixRow(hostID: Int64, _ hotfix: InstalledHotfix) throws {
-        let statement = insertHotfix.sqliteStatement
+        pendingHotfixes.append(PendingHotfix(host: hostID, kb: hotfix.kb.number, source: source, installedOn: hotfix.installedOn))
+        if pendingHotfixes.count == Self.hotfixBatch { try flushHotfixes(insertHotfixes) }
+    }
+
+    private func flushHotfixes(_ upsert: Statement) throws {
+        let statement = upsert.sqliteStatement
         sqlite3_reset(statement)
-        sqlite3_bind_int64(statement, 1, hostID)
-        bind(statement, 2, hotfix.kb.number)
-        bind(statement, 3, source)
-        bind(statement, 4, hotfix.installedOn)
-        try step(insertHotfix)
+        for (index, hotfix) in pendingHotfixes.enumerated() {
+            let base = Int32(index * 4)
+            sqlite3_bind_int64(statement, base + 1, hotfix.host)
+            bind(statement, base + 2, hotfix.kb)
+            bind(statement, base + 3, hotfix.source)
+            bind(statement, base + 4, hotfix.installedOn)
+        }
+        pendingHotfixes.removeAll(keepingCapacity: true)
+        try step(upsert)
     }
 
     private func step(_ statement: Statement) throws { try stepToDone(statement, db) }

@@ -36,22 +36,22 @@ public final class CSVReader {
     public let fileName: String
     /// The next chunk of UTF-8 text; empty at the end.
     private let pull: () throws(ImportError) -> [UInt8]
-    private var chunk: [UInt8] = []
-    private var chunkIndex = 0
+    @exclusivity(unchecked) private var chunk: [UInt8] = []
+    @exclusivity(unchecked) private var chunkIndex = 0
     private var exhausted = false
     /// Told the first line of each record as it is returned (the inventory's raw-entry bookkeeping).
     public var onRecord: ((Int) -> Void)?
     /// The physical line the next byte belongs to.
-    public private(set) var line = 1
+    @exclusivity(unchecked) public private(set) var line = 1
     /// The line ending learnt from the first line end outside quotes; `unknown` until one is seen.
-    public private(set) var lineEnding = LineEnding.unknown
+    @exclusivity(unchecked) public private(set) var lineEnding = LineEnding.unknown
     /// Fields in the previous record: the next one reserves as many.
-    private var lastFieldCount = 0
+    @exclusivity(unchecked) private var lastFieldCount = 0
     /// Bytes of the current field kept from an earlier chunk (a field cut by a chunk boundary, or one
     /// holding a doubled quote); empty while the field is one run of the current chunk.
-    private var scratch: [UInt8] = []
+    @exclusivity(unchecked) private var scratch: [UInt8] = []
     /// The fields of the record returned last, reused for a field that repeats it byte for byte.
-    private var previousFields: [String] = []
+    @exclusivity(unchecked) private var previousFields: [String] = []
 
     /// A reader that pulls UTF-8 text chunk by chunk from `pull` (an empty chunk ends the text).
     public init(fileName: String, pull: @escaping () throws(ImportError) -> [UInt8]) {
@@ -322,7 +322,15 @@ public final class CSVReader {
     private static func same(_ text: String, _ bytes: ArraySlice<UInt8>) -> Bool {
         guard text.utf8.count == bytes.count else { return false }
         return text.utf8.withContiguousStorageIfAvailable { stored in
-            bytes.withUnsafeBufferPointer { stored.elementsEqual($0) }
+            bytes.withUnsafeBufferPointer { fresh in
+                // From the end: fields that repeat a column's previous value with a change (paths) differ there.
+                var index = fresh.count
+                while index > 0 {
+                    index -= 1
+                    if stored[index] != fresh[index] { return false }
+                }
+                return true
+            }
         } ?? false
     }
 
