@@ -6,6 +6,8 @@ import GRDBSQLite
 
 /// Receives the records of one import inside its transaction; hosts are resolved and merged
 /// (case-insensitive names, short name ↔ FQDN) and earlier facts from the same kind of source replaced.
+/// One thread uses a writer at a time (the import's writing thread), so the state touched per record
+/// is declared without dynamic exclusivity checks.
 public final class InventoryWriter {
     let db: Database
     let now: String
@@ -20,26 +22,26 @@ public final class InventoryWriter {
     }
     /// The last name `hostID` resolved in the current source and its id: inventories list a host's
     /// records together, so consecutive records skip the key, dictionary and clearing work.
-    private var lastHostName: String?
-    private var lastHostID: Int64 = 0
+    @exclusivity(unchecked) private var lastHostName: String?
+    @exclusivity(unchecked) private var lastHostID: Int64 = 0
     /// The id `resolve` just inserted (nil when it found an existing host).
-    private var createdHost: Int64?
+    @exclusivity(unchecked) private var createdHost: Int64?
     /// The id of the host the last `hostID(_:facts:)` call inserted with those facts.
-    private var createdWithFacts: Int64?
-    var summary = InventoryImportSummary()
+    @exclusivity(unchecked) private var createdWithFacts: Int64?
+    @exclusivity(unchecked) var summary = InventoryImportSummary()
     /// Every host of the store by name key, and how many hosts have each short key: loaded once, kept
     /// current by this writer, so that resolving a name is a dictionary lookup and not three queries.
-    private var nameKeys: [String: Int64] = [:]
-    private var shortKeys: [String: (id: Int64, count: Int)] = [:]
+    @exclusivity(unchecked) private var nameKeys: [String: Int64] = [:]
+    @exclusivity(unchecked) private var shortKeys: [String: (id: Int64, count: Int)] = [:]
     /// Names resolved in this import (a short name may resolve to its FQDN host).
-    private var hostIDs: [String: Int64] = [:]
+    @exclusivity(unchecked) private var hostIDs: [String: Int64] = [:]
     /// A digest of the facts last written per host (8 bytes a host instead of a copy of its facts):
     /// the same facts again are skipped. Equal digests of different facts are vanishingly unlikely (64 bits).
-    private var lastFacts: [Int64: Int] = [:]
+    @exclusivity(unchecked) private var lastFacts: [Int64: Int] = [:]
     /// Hosts whose earlier facts from the current source were cleared in this import (other sources' sets aside).
-    private var cleared: Set<Int64> = []
+    @exclusivity(unchecked) private var cleared: Set<Int64> = []
     private var clearedBySource: [String: Set<Int64>] = [:]
-    private var touched: Set<Int64> = []
+    @exclusivity(unchecked) private var touched: Set<Int64> = []
     private let insertFiles: Statement
     private let insertHotfixes: Statement
     /// Installed hotfixes waiting for the next multi-row upsert.
@@ -49,7 +51,7 @@ public final class InventoryWriter {
         var source: String
         var installedOn: String?
     }
-    private var pendingHotfixes: [PendingHotfix] = []
+    @exclusivity(unchecked) private var pendingHotfixes: [PendingHotfix] = []
     private static let hotfixBatch = 100
     /// Installed files waiting for the next multi-row INSERT (the bulk of a large import).
     private struct PendingFile {
@@ -60,7 +62,7 @@ public final class InventoryWriter {
         var storedText: String?
         var size: Int?
     }
-    private var pendingFiles: [PendingFile] = []
+    @exclusivity(unchecked) private var pendingFiles: [PendingFile] = []
     private static let fileBatch = 100
     /// Interned (path, file name) → file_ref id for the current source; bounded (cleared when full and
     /// when the source changes: then looked up again).
@@ -68,18 +70,18 @@ public final class InventoryWriter {
         var path: String
         var fileName: String
     }
-    private var refIDs: [RefKey: Int64] = [:]
-    private var refSource = ""
+    @exclusivity(unchecked) private var refIDs: [RefKey: Int64] = [:]
+    @exclusivity(unchecked) private var refSource = ""
     private static let refCacheLimit = 100_000
     /// The file_ref id of the file at each position of the last host's run of files (current source).
-    private var refsByPosition: [(path: String, fileName: String, id: Int64)] = []
+    @exclusivity(unchecked) private var refsByPosition: [(path: String, fileName: String, id: Int64)] = []
     private static let positionCacheLimit = 256
     /// Where the current file is in its host's run of consecutive files.
-    private var positionInHost = 0
+    @exclusivity(unchecked) private var positionInHost = 0
     /// The next `seq` of each host this import has written files for (but `seqHost`'s, which is `seqNext`).
-    private var nextSeq: [Int64: Int64] = [:]
-    private var seqHost: Int64 = -1
-    private var seqNext: Int64 = 0
+    @exclusivity(unchecked) private var nextSeq: [Int64: Int64] = [:]
+    @exclusivity(unchecked) private var seqHost: Int64 = -1
+    @exclusivity(unchecked) private var seqNext: Int64 = 0
 
     init(db: Database, now: String) throws {
         self.db = db

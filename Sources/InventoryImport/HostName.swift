@@ -58,7 +58,7 @@ public enum HostName {
 final class RecordEmitter {
     private let sink: (InventoryRecord) throws -> Void
     private let source: RawSource?
-    private var announced: Set<String> = []
+    @exclusivity(unchecked) private var announced: Set<String> = []
 
     init(sink: @escaping (InventoryRecord) throws -> Void, source: RawSource? = nil) {
         self.sink = sink
@@ -101,7 +101,7 @@ final class RecordEmitter {
     }
 
     /// The name of the last file/hotfix host announced: consecutive records of one host skip the key and set work.
-    private var lastAnnounced: String?
+    @exclusivity(unchecked) private var lastAnnounced: String?
 
     private func announce(_ name: String) throws {
         if name == lastAnnounced { return }
