@@ -6,34 +6,53 @@ import GRDBSQLite
 
 /// Receives the records of one import inside its transaction; hosts are resolved and merged
 /// (case-insensitive names, short name ↔ FQDN) and earlier facts from the same kind of source replaced.
+/// One thread uses a writer at a time (the import's writing thread), so the state touched per record
+/// is declared without dynamic exclusivity checks.
 public final class InventoryWriter {
     let db: Database
     let now: String
     var source = "" {
-        didSet { lastHostName = nil }
+        didSet {
+            lastHostName = nil
+            if source != oldValue {
+                clearedBySource[oldValue] = cleared
+                cleared = clearedBySource.removeValue(forKey: source) ?? []
+            }
+        }
     }
     /// The last name `hostID` resolved in the current source and its id: inventories list a host's
     /// records together, so consecutive records skip the key, dictionary and clearing work.
-    private var lastHostName: String?
-    private var lastHostID: Int64 = 0
+    @exclusivity(unchecked) private var lastHostName: String?
+    @exclusivity(unchecked) private var lastHostID: Int64 = 0
     /// The id `resolve` just inserted (nil when it found an existing host).
-    private var createdHost: Int64?
+    @exclusivity(unchecked) private var createdHost: Int64?
     /// The id of the host the last `hostID(_:facts:)` call inserted with those facts.
-    private var createdWithFacts: Int64?
-    var summary = InventoryImportSummary()
+    @exclusivity(unchecked) private var createdWithFacts: Int64?
+    @exclusivity(unchecked) var summary = InventoryImportSummary()
     /// Every host of the store by name key, and how many hosts have each short key: loaded once, kept
     /// current by this writer, so that resolving a name is a dictionary lookup and not three queries.
-    private var nameKeys: [String: Int64] = [:]
-    private var shortKeys: [String: (id: Int64, count: Int)] = [:]
+    @exclusivity(unchecked) private var nameKeys: [String: Int64] = [:]
+    @exclusivity(unchecked) private var shortKeys: [String: (id: Int64, count: Int)] = [:]
     /// Names resolved in this import (a short name may resolve to its FQDN host).
-    private var hostIDs: [String: Int64] = [:]
+    @exclusivity(unchecked) private var hostIDs: [String: Int64] = [:]
     /// A digest of the facts last written per host (8 bytes a host instead of a copy of its facts):
     /// the same facts again are skipped. Equal digests of different facts are vanishingly unlikely (64 bits).
-    private var lastFacts: [Int64: Int] = [:]
-    private var cleared: Set<String> = []
-    private var touched: Set<Int64> = []
+    @exclusivity(unchecked) private var lastFacts: [Int64: Int] = [:]
+    /// Hosts whose earlier facts from the current source were cleared in this import (other sources' sets aside).
+    @exclusivity(unchecked) private var cleared: Set<Int64> = []
+    private var clearedBySource: [String: Set<Int64>] = [:]
+    @exclusivity(unchecked) private var touched: Set<Int64> = []
     private let insertFiles: Statement
-    private let insertHotfix: Statement
+    private let insertHotfixes: Statement
+    /// Installed hotfixes waiting for the next multi-row upsert.
+    private struct PendingHotfix {
+        var host: Int64
+        var kb: Int
+        var source: String
+        var installedOn: String?
+    }
+    @exclusivity(unchecked) private var pendingHotfixes: [PendingHotfix] = []
+    private static let hotfixBatch = 100
     /// Installed files waiting for the next multi-row INSERT (the bulk of a large import).
     private struct PendingFile {
         var host: Int64
@@ -43,7 +62,7 @@ public final class InventoryWriter {
         var storedText: String?
         var size: Int?
     }
-    private var pendingFiles: [PendingFile] = []
+    @exclusivity(unchecked) private var pendingFiles: [PendingFile] = []
     private static let fileBatch = 100
     /// Interned (path, file name) → file_ref id for the current source; bounded (cleared when full and
     /// when the source changes: then looked up again).
@@ -51,13 +70,18 @@ public final class InventoryWriter {
         var path: String
         var fileName: String
     }
-    private var refIDs: [RefKey: Int64] = [:]
-    private var refSource = ""
+    @exclusivity(unchecked) private var refIDs: [RefKey: Int64] = [:]
+    @exclusivity(unchecked) private var refSource = ""
     private static let refCacheLimit = 100_000
+    /// The file_ref id of the file at each position of the last host's run of files (current source).
+    @exclusivity(unchecked) private var refsByPosition: [(path: String, fileName: String, id: Int64)] = []
+    private static let positionCacheLimit = 256
+    /// Where the current file is in its host's run of consecutive files.
+    @exclusivity(unchecked) private var positionInHost = 0
     /// The next `seq` of each host this import has written files for (but `seqHost`'s, which is `seqNext`).
-    private var nextSeq: [Int64: Int64] = [:]
-    private var seqHost: Int64 = -1
-    private var seqNext: Int64 = 0
+    @exclusivity(unchecked) private var nextSeq: [Int64: Int64] = [:]
+    @exclusivity(unchecked) private var seqHost: Int64 = -1
+    @exclusivity(unchecked) private var seqNext: Int64 = 0
 
     init(db: Database, now: String) throws {
         self.db = db
@@ -71,8 +95,16 @@ public final class InventoryWriter {
         }
         insertFiles = try Self.fileInsert(db, rows: Self.fileBatch)
         pendingFiles.reserveCapacity(Self.fileBatch)
-        insertHotfix = try db.makeStatement(sql: """
-            INSERT INTO installed_hotfix (host_id, kb_number, source, installed_on) VALUES (?, ?, ?, ?)
+        insertHotfixes = try Self.hotfixUpsert(db, rows: Self.hotfixBatch)
+        pendingHotfixes.reserveCapacity(Self.hotfixBatch)
+    }
+
+    /// An upsert of `rows` hotfix rows: SQLite applies the rows in order, so a KB listed twice for a host
+    /// within one batch ends as it would row by row (the later `installed_on` wins unless it is NULL).
+    private static func hotfixUpsert(_ db: Database, rows: Int) throws -> Statement {
+        try db.makeStatement(sql: """
+            INSERT INTO installed_hotfix (host_id, kb_number, source, installed_on)
+            VALUES \(Array(repeating: "(?, ?, ?, ?)", count: rows).joined(separator: ", "))
             ON CONFLICT (host_id, kb_number, source) DO UPDATE SET installed_on = COALESCE(excluded.installed_on, installed_on)
             """)
     }
@@ -148,9 +180,8 @@ public final class InventoryWriter {
         }
         touched.insert(id)
         createdWithFacts = isNew && facts != nil ? id : nil
-        let clearKey = "\(id)|\(source)"
         // A host inserted just now already has last_seen and sources set, and nothing to clear.
-        if cleared.insert(clearKey).inserted && !isNew {
+        if cleared.insert(id).inserted && !isNew {
             try db.cachedStatement(sql: """
                 UPDATE host SET last_seen = ?,
                     sources = CASE WHEN instr(',' || sources || ',', ',' || ? || ',') > 0 THEN sources
@@ -221,11 +252,28 @@ public final class InventoryWriter {
     var hostCount: Int { touched.count }
 
     /// The file_ref id of (current source, path, file name), interning it on first sight.
-    private func refID(path: String, fileName: String) throws -> Int64 {
+    private func refID(path: String, fileName: String, position: Int) throws -> Int64 {
         if refSource != source {
             refIDs.removeAll(keepingCapacity: true)
+            refsByPosition.removeAll(keepingCapacity: true)
             refSource = source
         }
+        // Hosts list the same files in the same order: the previous host's file at this position is
+        // usually this one, and comparing two strings costs less than hashing them.
+        if position < refsByPosition.count {
+            let recent = refsByPosition[position]
+            if recent.path == path && recent.fileName == fileName { return recent.id }
+        }
+        let id = try internedRefID(path: path, fileName: fileName)
+        if position < refsByPosition.count {
+            refsByPosition[position] = (path, fileName, id)
+        } else if position == refsByPosition.count && position < Self.positionCacheLimit {
+            refsByPosition.append((path, fileName, id))
+        }
+        return id
+    }
+
+    private func internedRefID(path: String, fileName: String) throws -> Int64 {
         let key = RefKey(path: path, fileName: fileName)
         if let id = refIDs[key] { return id }
         let id: Int64
@@ -252,13 +300,15 @@ public final class InventoryWriter {
     /// Queues one installed file for the next multi-row INSERT (raw sqlite3 binds, no argument arrays).
     /// Only a version text that differs from the four parts is stored.
     private func insertInstalledFile(hostID: Int64, _ file: InstalledFile) throws {
-        let ref = try refID(path: file.path, fileName: file.fileName)
         // A host's files come together: the current host's counter lives outside the dictionary meanwhile.
         if hostID != seqHost {
             if seqHost >= 0 { nextSeq[seqHost] = seqNext }
             seqHost = hostID
             seqNext = nextSeq[hostID] ?? 0
+            positionInHost = 0
         }
+        let ref = try refID(path: file.path, fileName: file.fileName, position: positionInHost)
+        positionInHost += 1
         let seq = seqNext
         seqNext += 1
         let plain = file.version.map { Self.isPlain(file.versionText, $0) } ?? false
@@ -270,6 +320,7 @@ public final class InventoryWriter {
     /// Writes the queued files; called when a batch is full and before the import's transaction ends.
     func finish() throws {
         if !pendingFiles.isEmpty { try flushFiles(Self.fileInsert(db, rows: pendingFiles.count)) }
+        if !pendingHotfixes.isEmpty { try flushHotfixes(Self.hotfixUpsert(db, rows: pendingHotfixes.count)) }
     }
 
     private func flushFiles(_ insert: Statement) throws {
@@ -296,36 +347,58 @@ public final class InventoryWriter {
     /// True when `text` is exactly "major.minor.build.revision" of `version` (then the text is not stored).
     static func isPlain(_ text: String, _ version: FileVersion) -> Bool {
         guard version.branch == nil else { return false }
-        var utf8 = text.utf8[...]
-        for (index, part) in [version.major, version.minor, version.build, version.revision].enumerated() {
-            var value = 0
-            var digits = 0
-            let leadingZero = utf8.first == UInt8(ascii: "0")
-            while let byte = utf8.first, byte >= 0x30, byte <= 0x39 {
-                value = value * 10 + Int(byte - 0x30)
-                digits += 1
-                utf8 = utf8.dropFirst()
-                if digits > 5 { return false }
+        var text = text
+        // One pass over the bytes, without allocating (this runs once per installed file).
+        return text.withUTF8 { bytes in
+            var offset = 0
+            for index in 0..<4 {
+                let part: Int
+                switch index {
+                case 0: part = Int(version.major)
+                case 1: part = Int(version.minor)
+                case 2: part = Int(version.build)
+                default: part = Int(version.revision)
+                }
+                var value = 0
+                var digits = 0
+                let leadingZero = offset < bytes.count && bytes[offset] == UInt8(ascii: "0")
+                while offset < bytes.count, bytes[offset] >= 0x30, bytes[offset] <= 0x39 {
+                    value = value * 10 + Int(bytes[offset] - 0x30)
+                    digits += 1
+                    offset += 1
+                    if digits > 5 { return false }
+                }
+                // No leading zeros: "6.00.3790.1830" must keep its text.
+                guard digits > 0, value == part, !(leadingZero && digits > 1) else { return false }
+                if index < 3 {
+                    guard offset < bytes.count, bytes[offset] == UInt8(ascii: ".") else { return false }
+                    offset += 1
+                }
             }
-            // No leading zeros: "6.00.3790.1830" must keep its text.
-            guard digits > 0, value == part, !(leadingZero && digits > 1) else { return false }
-            if index < 3 {
-                guard utf8.first == UInt8(ascii: ".") else { return false }
-                utf8 = utf8.dropFirst()
-            }
+            return offset == bytes.count
         }
-        return utf8.isEmpty
     }
 
-    /// Same for one hotfix row (upsert on host, KB, source).
+    /// Same for one hotfix row (upsert on host, KB, source), queued for the next multi-row upsert. Nothing
+    /// reads or clears a queued row's (host, source) before it is written: a host's rows of a source are
+    /// cleared once, when it is first seen from that source, before any of them is queued.
     private func insertHotfixRow(hostID: Int64, _ hotfix: InstalledHotfix) throws {
-        let statement = insertHotfix.sqliteStatement
+        pendingHotfixes.append(PendingHotfix(host: hostID, kb: hotfix.kb.number, source: source, installedOn: hotfix.installedOn))
+        if pendingHotfixes.count == Self.hotfixBatch { try flushHotfixes(insertHotfixes) }
+    }
+
+    private func flushHotfixes(_ upsert: Statement) throws {
+        let statement = upsert.sqliteStatement
         sqlite3_reset(statement)
-        sqlite3_bind_int64(statement, 1, hostID)
-        bind(statement, 2, hotfix.kb.number)
-        bind(statement, 3, source)
-        bind(statement, 4, hotfix.installedOn)
-        try step(insertHotfix)
+        for (index, hotfix) in pendingHotfixes.enumerated() {
+            let base = Int32(index * 4)
+            sqlite3_bind_int64(statement, base + 1, hotfix.host)
+            bind(statement, base + 2, hotfix.kb)
+            bind(statement, base + 3, hotfix.source)
+            bind(statement, base + 4, hotfix.installedOn)
+        }
+        pendingHotfixes.removeAll(keepingCapacity: true)
+        try step(upsert)
     }
 
     private func step(_ statement: Statement) throws { try stepToDone(statement, db) }
@@ -403,7 +476,10 @@ extension AuditDatabase {
                         format = name
                         writer.source = name
                     case .records(let records):
-                        for record in records { try writer.write(record) }
+                        // Borrowed from the batch, not copied out of it (a record holds several strings).
+                        try records.withUnsafeBufferPointer { batch in
+                            for index in batch.indices { try writer.write(batch[index]) }
+                        }
                     case .endOfFeed(let sha256):
                         digest = sha256
                         break feedLoop

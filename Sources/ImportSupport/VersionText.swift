@@ -26,9 +26,15 @@ public enum VersionText {
     /// else): the same FileVersion that FileVersion(parsing:) gives; nil means "use the full parser".
     @inline(__always)
     static func plain(_ text: String) -> FileVersion? {
+        if let parsed = text.utf8.withContiguousStorageIfAvailable({ plain(bytes: $0) }) { return parsed }
+        return plain(bytes: text.utf8)
+    }
+
+    @inline(__always)
+    private static func plain(bytes: some Sequence<UInt8>) -> FileVersion? {
         var parts = (0, 0, 0, 0)
         var index = 0, value = 0, digits = 0
-        for byte in text.utf8 {
+        for byte in bytes {
             if byte >= 0x30 && byte <= 0x39 {
                 digits += 1
                 guard digits <= 5 else { return nil }

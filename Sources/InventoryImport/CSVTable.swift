@@ -56,11 +56,14 @@ extension CSVRecord {
     func value(_ index: Int?) -> String? {
         guard let index, index < fields.count else { return nil }
         let field = fields[index]
+        if field.isEmpty { return nil }
         // Fast path: a field that starts and ends with a printable ASCII byte has nothing to trim
         // (no Character can start or end there with white space).
-        if let first = field.utf8.first, let last = field.utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
-            return field
+        let plain = field.utf8.withContiguousStorageIfAvailable { bytes in
+            let first = bytes[0], last = bytes[bytes.count - 1]
+            return first > 0x20 && first < 0x80 && last > 0x20 && last < 0x80
         }
+        if plain == true { return field }
         let text = field.trimmingSpaces()
         return text.isEmpty ? nil : String(text)
     }

@@ -58,7 +58,7 @@ public enum HostName {
 final class RecordEmitter {
     private let sink: (InventoryRecord) throws -> Void
     private let source: RawSource?
-    private var announced: Set<String> = []
+    @exclusivity(unchecked) private var announced: Set<String> = []
 
     init(sink: @escaping (InventoryRecord) throws -> Void, source: RawSource? = nil) {
         self.sink = sink
@@ -70,6 +70,8 @@ final class RecordEmitter {
         if key.isEmpty { throw emptyHostName(facts.name) }
         announced.insert(key)
         try sink(.host(facts))
+        // Its files and hotfixes that follow need no announcement (the key is in `announced` now).
+        lastAnnounced = facts.name
     }
 
     private func emptyHostName(_ name: String) -> ImportError {
@@ -99,7 +101,7 @@ final class RecordEmitter {
     }
 
     /// The name of the last file/hotfix host announced: consecutive records of one host skip the key and set work.
-    private var lastAnnounced: String?
+    @exclusivity(unchecked) private var lastAnnounced: String?
 
     private func announce(_ name: String) throws {
         if name == lastAnnounced { return }
@@ -141,10 +143,31 @@ enum FieldParse {
 
     /// A hotfix ID; nil for the placeholder entries Windows lists (`File 1`), error for anything else unreadable.
     static func hotfix(_ text: String, file: String, line: Int) throws(ImportError) -> KBNumber? {
+        if let kb = plainKB(text) { return kb }
         if let kb = KBNumber(text) { return kb }
         let lower = text.lowercased()
         if lower.hasPrefix("file ") || lower == "file" { return nil }
         throw ImportError(file: file, line: line, reason: "bad hotfix ID '\(text)'")
+    }
+
+    /// Fast path for the common ASCII `KB912341` / `Q147222` / `943729` (prefix in any case, 3…9 digits,
+    /// not all zero): the KBNumber that ``KBNumber/init(_:)`` gives; nil means "ask it".
+    @inline(__always)
+    static func plainKB(_ text: String) -> KBNumber? {
+        var utf8 = text.utf8[...]
+        if let first = utf8.first, first | 0x20 == UInt8(ascii: "k"), utf8.dropFirst().first.map({ $0 | 0x20 }) == UInt8(ascii: "b") {
+            utf8 = utf8.dropFirst(2)
+        } else if let first = utf8.first, first | 0x20 == UInt8(ascii: "q") {
+            utf8 = utf8.dropFirst()
+        }
+        var value = 0, digits = 0
+        for byte in utf8 {
+            guard byte >= 0x30 && byte <= 0x39, digits < 9 else { return nil }
+            value = value * 10 + Int(byte - 0x30)
+            digits += 1
+        }
+        guard digits >= 3, value > 0 else { return nil }
+        return KBNumber(value)
     }
 
     /// Service pack named in an OS name or version text, nil when none names one; an error at `file:line`

@@ -14,7 +14,7 @@ final class RawSource {
     var bytesRead: Int { input.bytesRead }
     /// The line of the record being turned into records (set by the readers), so that a check made
     /// past the parser (an unusable host name) still names `file:line`.
-    var recordLine: Int?
+    @exclusivity(unchecked) var recordLine: Int?
 
     init(path: String, fileName: String, progress: ((Int, Int) -> Void)?) throws(ImportError) {
         input = try InputBytes(path: path, name: fileName)
