@@ -311,7 +311,7 @@ public final class InventoryWriter {
         positionInHost += 1
         let seq = seqNext
         seqNext += 1
-        let plain = file.version.map { Self.isPlain(file.versionText, $0) } ?? false
+        let plain = file.version.map { $0.isWrittenPlainly(as: file.versionText) } ?? false
         pendingFiles.append(PendingFile(host: hostID, seq: seq, ref: ref, version: file.version,
                                         storedText: plain ? nil : file.versionText, size: file.size))
         if pendingFiles.count == Self.fileBatch { try flushFiles(insertFiles) }
@@ -342,41 +342,6 @@ public final class InventoryWriter {
         }
         pendingFiles.removeAll(keepingCapacity: true)
         try step(insert)
-    }
-
-    /// True when `text` is exactly "major.minor.build.revision" of `version` (then the text is not stored).
-    static func isPlain(_ text: String, _ version: FileVersion) -> Bool {
-        guard version.branch == nil else { return false }
-        var text = text
-        // One pass over the bytes, without allocating (this runs once per installed file).
-        return text.withUTF8 { bytes in
-            var offset = 0
-            for index in 0..<4 {
-                let part: Int
-                switch index {
-                case 0: part = Int(version.major)
-                case 1: part = Int(version.minor)
-                case 2: part = Int(version.build)
-                default: part = Int(version.revision)
-                }
-                var value = 0
-                var digits = 0
-                let leadingZero = offset < bytes.count && bytes[offset] == UInt8(ascii: "0")
-                while offset < bytes.count, bytes[offset] >= 0x30, bytes[offset] <= 0x39 {
-                    value = value * 10 + Int(bytes[offset] - 0x30)
-                    digits += 1
-                    offset += 1
-                    if digits > 5 { return false }
-                }
-                // No leading zeros: "6.00.3790.1830" must keep its text.
-                guard digits > 0, value == part, !(leadingZero && digits > 1) else { return false }
-                if index < 3 {
-                    guard offset < bytes.count, bytes[offset] == UInt8(ascii: ".") else { return false }
-                    offset += 1
-                }
-            }
-            return offset == bytes.count
-        }
     }
 
     /// Same for one hotfix row (upsert on host, KB, source), queued for the next multi-row upsert. Nothing
