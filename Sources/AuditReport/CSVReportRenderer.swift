@@ -3,19 +3,31 @@ import AuditCore
 /// Writes the CSV report: one RFC 4180 row per host × KB, CRLF line ends, cells neutralised
 /// against spreadsheet formula injection. Hosts without results get no rows. With a comparison,
 /// `change` and `previous_verdict` say how a row moved since the previous run, and the results of
-/// hosts gone since then follow as rows with an empty verdict and `change` = `gone-host`.
+/// hosts gone since then follow as rows with an empty verdict and `change` = `gone-host`. When a vendor
+/// feed names CVEs for a row's KB, the last four columns give them (ids, highest severity, highest CVSS
+/// base score, exploited), as the XML and JSON reports give them per KB; empty otherwise.
 final class CSVReportRenderer: ReportRenderer {
     static let columns = ["host", "address", "product", "service_pack", "platform", "kb", "verdict", "file_verdict",
                           "probe_outcome", "file", "required_version", "found_version", "path", "reason", "anomalies",
                           "check", "running_version", "greeting",
-                          "waiver_state", "waiver_owner", "waiver_expires", "waiver_reason", "change", "previous_verdict"]
+                          "waiver_state", "waiver_owner", "waiver_expires", "waiver_reason", "change", "previous_verdict",
+                          "kb_cves", "kb_highest_severity", "kb_max_cvss", "kb_exploited"]
+    private static let changeColumn = columns.firstIndex(of: "change")!
+    private static let previousColumn = columns.firstIndex(of: "previous_verdict")!
     private let writer: BufferedFileWriter
     private var gone: [HostChange] = []
+    /// The four CVE cells of each KB a feed knows.
+    private var riskCells: [KBNumber: [String?]] = [:]
 
     init(writer: BufferedFileWriter) { self.writer = writer }
 
     func begin(_ header: ReportHeader) throws {
         gone = header.changes?.changes.filter { $0.kind == .goneHost } ?? []
+        for kb in header.kbs {
+            guard let risk = kb.risk else { continue }
+            riskCells[kb.kb] = [risk.cves.map(\.cve.text).joined(separator: " "), risk.highestSeverity?.rawValue,
+                                risk.maxCVSS.map { String($0) }, risk.exploited ? "yes" : "no"]
+        }
         try writer.write(Self.columns.joined(separator: ",") + "\r\n")
     }
 
@@ -35,7 +47,7 @@ final class CSVReportRenderer: ReportRenderer {
                 ReportText.anomalies(r.anomalies), r.check?.rawValue, r.runningVersion?.numericString, host.greeting?.greeting.text,
                 r.waiver.map(ReportText.waiverState), r.waiver?.waiver.owner, r.waiver?.waiver.expires.dateString, r.waiver?.waiver.reason,
                 change?.kind.rawValue, change?.before?.rawValue,
-            ])
+            ] + (riskCells[r.kb] ?? [nil, nil, nil, nil]))
         }
         try writer.write(out)
     }
@@ -48,8 +60,9 @@ final class CSVReportRenderer: ReportRenderer {
             cells[1] = change.address
             cells[5] = change.kb.description
             cells[11] = ReportText.version(change.beforeVersion)
-            cells[Self.columns.count - 2] = change.kind.rawValue
-            cells[Self.columns.count - 1] = change.before?.rawValue
+            cells[Self.changeColumn] = change.kind.rawValue
+            cells[Self.previousColumn] = change.before?.rawValue
+            for (offset, cell) in (riskCells[change.kb] ?? []).enumerated() { cells[Self.previousColumn + 1 + offset] = cell }
             out += Self.line(cells)
         }
         try writer.write(out)

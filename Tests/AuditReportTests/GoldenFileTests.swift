@@ -41,7 +41,7 @@ import Testing
     @Test func csvReportHasOneRowPerHostAndKB() throws {
         let outputs = try TestSupport.writeAll(SampleFleet.source)
         let lines = try TestSupport.read(outputs[.csv]!).components(separatedBy: "\r\n").filter { !$0.isEmpty }
-        #expect(lines.first == "host,address,product,service_pack,platform,kb,verdict,file_verdict,probe_outcome,file,required_version,found_version,path,reason,anomalies,check,running_version,greeting,waiver_state,waiver_owner,waiver_expires,waiver_reason,change,previous_verdict")
+        #expect(lines.first == "host,address,product,service_pack,platform,kb,verdict,file_verdict,probe_outcome,file,required_version,found_version,path,reason,anomalies,check,running_version,greeting,waiver_state,waiver_owner,waiver_expires,waiver_reason,change,previous_verdict,kb_cves,kb_highest_severity,kb_max_cvss,kb_exploited")
         #expect(lines.count == 1 + SampleFleet.hosts.count)
     }
 

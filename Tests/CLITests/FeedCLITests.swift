@@ -182,7 +182,7 @@ import Testing
         #expect(try cli.run(["import-inventory", fleet]).status == 0)
         #expect(try cli.run(["assess"]).status == 3)
         let out = cli.directory + "/out"
-        let reported = try cli.run(["report", "--format", "html,json,xml", "--out", out])
+        let reported = try cli.run(["report", "--format", "html,json,xml,csv,ndjson", "--out", out])
         #expect(reported.status == 0, "\(reported.stderr)")
         let files = try FileManager.default.contentsOfDirectory(atPath: out)
         let html = try String(contentsOfFile: out + "/" + #require(files.first { $0.hasSuffix(".html") }), encoding: .utf8)
@@ -201,6 +201,17 @@ import Testing
         #expect(ranking.first?["highestSeverity"] as? String == "Critical" && ranking.first?["exploited"] as? Bool == true)
         #expect((ranking.first?["score"] as? Int ?? 0) >= 4 * 2, "Critical (4) × the KB's CVEs")
         #expect(html.contains("Non-compliant hosts by risk") && html.contains("<td>exposed</td>"))
+        // CSV: each host × KB row carries its KB's CVEs, highest severity, CVSS and exploited flag.
+        let csv = try String(contentsOfFile: out + "/" + #require(files.first { $0.hasSuffix(".csv") }), encoding: .utf8)
+        let csvLines = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(csvLines.first?.hasSuffix(",kb_cves,kb_highest_severity,kb_max_cvss,kb_exploited") == true)
+        let exposedRow = try #require(csvLines.first { $0.hasPrefix("exposed,") })
+        #expect(exposedRow.contains("CVE-2017-0144") && exposedRow.hasSuffix(",Critical,8.8,yes"), "\(exposedRow)")
+        // NDJSON: the header's KB line carries the same CVE data as the JSON report's.
+        let ndjson = try String(contentsOfFile: out + "/" + #require(files.first { $0.hasSuffix(".ndjson") }), encoding: .utf8)
+        let header = try #require(try JSONSerialization.jsonObject(with: Data(ndjson.prefix { $0 != "\n" }.utf8)) as? [String: Any])
+        let ndjsonKB = try #require((header["kbs"] as? [[String: Any]])?.first)
+        #expect(ndjsonKB["highestSeverity"] as? String == "Critical" && (ndjsonKB["cves"] as? [Any])?.count == (kb["cves"] as? [Any])?.count)
         let xmlPath = out + "/" + (try #require(files.first { $0.hasSuffix(".xml") }))
         let xml = try String(contentsOfFile: xmlPath, encoding: .utf8)
         #expect(xml.contains("<risk-ranking><host name=\"exposed\"") || xml.contains("<host name=\"exposed\" score="))
