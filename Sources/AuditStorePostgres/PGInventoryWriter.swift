@@ -24,7 +24,8 @@ final class PGInventoryWriter {
     /// Every host's `sources` before the import, and the list this import leaves it with.
     private var storedSources: [Int64: String] = [:]
     private var sources: [Int64: [String]] = [:]
-    private var cleared: Set<String> = []
+    /// Per source, the hosts whose stored facts of that source this import has already replaced.
+    private var cleared: [String: Set<Int64>] = [:]
     /// Hosts this import creates (name, key, short key) and existing hosts it renames to their FQDN.
     private var created: [Int64: (name: String, key: String, short: String)] = [:]
     private var renamed: [Int64: (name: String, key: String)] = [:]
@@ -39,24 +40,31 @@ final class PGInventoryWriter {
     /// Every file path id, stored or allocated by this import, and the next one to allocate.
     private var refIDs: [RefKey: Int64] = [:]
     private var nextRefID: Int64
+    private let storedMaxRefID: Int64
     private var ord: Int64 = 0
     var summary = InventoryImportSummary()
 
-    /// `hosts` is every stored host (id, name key, short key, sources), `maxID` the largest host id;
-    /// `refs` every stored file path (id, source, path, file name), `maxRefID` the largest path id.
-    init(hosts: PGResult, maxID: Int64, refs: PGResult, maxRefID: Int64) {
-        nextID = maxID + 1
-        nextRefID = maxRefID + 1
+    /// `hosts` is every stored host (id, name key, short key, sources), `refs` every stored file path
+    /// (id, source, path, file name); new ids follow the largest of each.
+    init(hosts: PGResult, refs: PGResult) {
+        var maxRefID: Int64 = 0
         for row in 0..<refs.count {
-            refIDs[RefKey(source: refs.string(row, 1)!, path: refs.string(row, 2)!, fileName: refs.string(row, 3)!)] = refs.int64(row, 0)!
+            let id = refs.int64(row, 0)!
+            refIDs[RefKey(source: refs.string(row, 1)!, path: refs.string(row, 2)!, fileName: refs.string(row, 3)!)] = id
+            maxRefID = max(maxRefID, id)
         }
+        storedMaxRefID = maxRefID
+        nextRefID = maxRefID + 1
+        var maxID: Int64 = 0
         for row in 0..<hosts.count {
             let id = hosts.int64(row, 0)!
             nameKeys[hosts.string(row, 1)!] = id
             let short = hosts.string(row, 2)!
             shortKeys[short] = (id, (shortKeys[short]?.count ?? 0) + 1)
             storedSources[id] = hosts.string(row, 3) ?? ""
+            maxID = max(maxID, id)
         }
+        nextID = maxID + 1
     }
 
     /// Writes one record as a staging row.
@@ -138,6 +146,8 @@ final class PGInventoryWriter {
 
     /// The largest file path id in use after the import.
     var maxRefID: Int64 { nextRefID - 1 }
+    /// Whether the import met paths the store did not have (its id sequence must then move on).
+    var allocatedRefs: Bool { maxRefID > storedMaxRefID }
 
     private func begin(_ copy: PGCopyWriter, kind: String, host: Int64) throws {
         ord += 1
@@ -159,7 +169,7 @@ final class PGInventoryWriter {
             id = resolve(name: String(name.trimmingSpaces()), key: key)
             hostIDs[key] = id
         }
-        if cleared.insert("\(id)|\(source)").inserted {
+        if cleared[source, default: []].insert(id).inserted {
             var list = sources[id] ?? (storedSources[id] ?? "").split(separator: ",").map(String.init)
             if !list.contains(source) { list.append(source) }
             sources[id] = list

@@ -18,10 +18,8 @@ extension PostgresStore {
             // (a setting that only takes effect before the session's first temporary table).
             try db.execute("SET LOCAL temp_buffers = '512MB'")
             let hosts = try db.execute("SELECT id, name_key, short_key, sources FROM host")
-            let maxID = try db.execute("SELECT COALESCE(max(id), 0) FROM host").int64(0, 0) ?? 0
             let refs = try db.execute("SELECT id, source, path, file_name FROM file_ref")
-            let maxRefID = try db.execute("SELECT COALESCE(max(id), 0) FROM file_ref").int64(0, 0) ?? 0
-            let writer = PGInventoryWriter(hosts: hosts, maxID: maxID, refs: refs, maxRefID: maxRefID)
+            let writer = PGInventoryWriter(hosts: hosts, refs: refs)
             try db.executeScript("""
                 CREATE TEMP TABLE stage (
                     ord bigint NOT NULL, kind "char" NOT NULL, host_id bigint NOT NULL, source text NOT NULL,
@@ -54,7 +52,7 @@ extension PostgresStore {
             var summary = writer.summary
             summary.replacedFiles = try merge(db, now: now, touchedStoredHosts: writer.touchedStoredHosts)
             try db.execute("SELECT setval(pg_get_serial_sequence('host', 'id'), $1)", [max(writer.maxID, 1)])
-            if writer.maxRefID > maxRefID {
+            if writer.allocatedRefs {
                 try db.execute("SELECT setval(pg_get_serial_sequence('file_ref', 'id'), $1)", [writer.maxRefID])
             }
             for item in sourcesRead {

@@ -6,8 +6,7 @@ import Foundation
 
 /// `assess --supersedence feed|files|both` and `assess --cve CVE-…`: what the vendor feeds add to an assessment.
 struct FeedAssessOptions: ParsableArguments {
-    @Option(help: "Which supersedence credits a host that records a later KB: feed, files or both (default both; files win where they refute the feed).")
-    var supersedence: SupersedencePolicy = .both
+    @OptionGroup var supersedence: SupersedenceOptions
 
     @Option(name: .customLong("cve"), help: "Report protection against this CVE per host (repeatable): per CVE and per KB.")
     var cve: [String] = []
@@ -20,15 +19,7 @@ struct FeedAssessOptions: ParsableArguments {
 
     /// The supersedence graph the policy trusts, from the store's feeds and manifests (SQLite or PostgreSQL alike).
     func evidence(_ store: any FeedStore) throws -> SupersedenceEvidence {
-        try Self.evidence(store, policy: supersedence)
-    }
-
-    /// The supersedence graph `policy` trusts, from the store's feeds and manifests (`assess` and `scan` alike).
-    static func evidence(_ store: any FeedStore, policy: SupersedencePolicy) throws -> SupersedenceEvidence {
-        let knowledge = try store.feedKnowledge()
-        let manifests = try store.allManifests()
-        let (graph, disagreements) = knowledge.supersedence(policy: policy, manifests: manifests)
-        return SupersedenceEvidence(graph: graph, manifests: manifests, disagreements: disagreements)
+        try SupersedenceOptions.evidence(store, policy: supersedence.policy)
     }
 
     func printDisagreements(_ evidence: SupersedenceEvidence) {

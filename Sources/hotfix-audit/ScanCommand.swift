@@ -31,8 +31,7 @@ struct ScanCommand: AsyncParsableCommand {
     @OptionGroup var probeOptions: ProbeOptions
     @OptionGroup var checks: CheckOptions
     @OptionGroup var runs: RunOptions
-    @Option(help: "Which supersedence credits a host that records a later KB, as for assess: feed, files or both.")
-    var supersedence: SupersedencePolicy = .both
+    @OptionGroup var supersedence: SupersedenceOptions
     @Option(help: "Report formats, comma-separated; 'none' for no report.") var report = ScanReportChoice.formats(ReportFormatList([.html, .xml])!)
     @Option(help: "Report directory.") var out = "reports"
     @OptionGroup var database: DatabaseOptions
@@ -52,7 +51,7 @@ struct ScanCommand: AsyncParsableCommand {
                                     probe: probe ? ProbeRun(options: probeOptions, hosts: []) : nil,
                                     greetings: greetingOnly ? GreetingRun(options: probeOptions, hosts: []) : nil,
                                     bindings: try checks.bindings(), keepRuns: runs.keepRuns, waivers: try runs.waiverFile(),
-                                    supersedence: supersedence,
+                                    supersedence: supersedence.policy,
                                     report: report == .noReport ? nil : ReportRun(formats: report.formats, out: out, kbs: []))
         let store = try database.open()
         let result = try await pipeline.run(store: store)
@@ -119,7 +118,7 @@ struct ScanPipeline {
             done(started, "scan \(outcome.scan): \(outcome.greeted) of \(outcome.results.count) greeted, \(outcome.versioned) with a version")
         }
         var started = begin("Assessing")
-        let evidence = try FeedAssessOptions.evidence(store, policy: supersedence)
+        let evidence = try SupersedenceOptions.evidence(store, policy: supersedence)
         let summary = try store.assess(bindings: bindings, keepRuns: keepRuns, waivers: waivers, supersedence: evidence)
         done(started, "\(summary.hostCount) hosts × \(summary.kbs.count) KB(s)")
         var written: [String] = []
